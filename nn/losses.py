@@ -1,0 +1,106 @@
+"""Output heads and losses: what the last layer's z becomes, how wrong it is, and dL/dz.
+
+The last layer's pre-activation z (n, k) is the network's *logits*. An output head turns it into
+what `forward` returns: probabilities (sigmoid, softmax) or values (linear). A loss reads the
+targets and returns the mean over the batch, as PyTorch's default `reduction='mean'`:
+
+    mse            mean((ŷ − y)²) over every element            (torch.nn.MSELoss)
+    bce            mean(max(z,0) − z·y + log(1 + e^−|z|))       (torch.nn.BCEWithLogitsLoss)
+    cross_entropy  mean(logsumexp(z) − z[label])                (torch.nn.CrossEntropyLoss)
+
+bce and cross_entropy read the logits directly, which is both stable and simple: their gradient
+with respect to z is (prediction − target) / n.
+"""
+import numpy as np
+
+from .activations import sigmoid
+
+HEADS = ("sigmoid", "softmax", "linear")
+LOSSES = ("mse", "bce", "cross_entropy")
+DEFAULT_LOSS = {"sigmoid": "bce", "softmax": "cross_entropy", "linear": "mse"}
+ALLOWED_LOSSES = {"sigmoid": ("bce", "mse"), "softmax": ("cross_entropy", "mse"), "linear": ("mse",)}
+
+
+def softmax(z):
+    """Row-wise e^z / Σe^z, shifted by the row max so exp never overflows.  (n, k) -> (n, k)"""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def head(name, z):
+    """What the network outputs for logits z: probabilities or values.  (n, k) -> (n, k)"""
+    if name == "sigmoid":
+        return sigmoid(z)
+    if name == "softmax":
+        return softmax(z)
+    return z
+
+
+def _head_backward(name, out, d_out):
+    """dL/dz from dL/dŷ through the head (a Jacobian-vector product)."""
+    if name == "sigmoid":
+        return d_out * out * (1.0 - out)
+    if name == "softmax":  # J = diag(s) − s sᵀ per row
+        return out * (d_out - (d_out * out).sum(axis=1, keepdims=True))
+    return d_out
+
+
+def check_pair(output, loss):
+    """The loss to use with this head (its default for None); ValueError for an unknown or unfit pair."""
+    if output not in HEADS:
+        raise ValueError(f"unknown output {output!r}; allowed: {', '.join(HEADS)}")
+    if loss is None:
+        return DEFAULT_LOSS[output]
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; allowed: {', '.join(LOSSES)}")
+    if loss not in ALLOWED_LOSSES[output]:
+        raise ValueError(f"loss {loss!r} does not fit output {output!r}; "
+                         f"with {output!r} use {' or '.join(ALLOWED_LOSSES[output])}")
+    return loss
+
+
+def targets(loss, Y, n, k):
+    """Y checked and shaped for `loss`: class labels (n,) int for cross_entropy, else (n, k) floats."""
+    Y = np.asarray(Y)
+    if loss == "cross_entropy":
+        if Y.ndim == 2 and Y.shape[1] == 1:
+            Y = Y[:, 0]
+        if Y.shape != (n,):
+            raise ValueError(f"cross_entropy needs integer class labels of shape ({n},), got {Y.shape}")
+        if not np.issubdtype(Y.dtype, np.integer):
+            if not (np.issubdtype(Y.dtype, np.floating) and np.all(np.isfinite(Y)) and np.all(Y == np.round(Y))):
+                raise ValueError("cross_entropy needs integer class labels (0, 1, 2, ...)")
+            Y = Y.astype(np.int64)
+        if Y.size and (Y.min() < 0 or Y.max() >= k):
+            raise ValueError(f"class labels must be in 0..{k - 1} for {k} outputs; "
+                             f"got values from {Y.min()} to {Y.max()}")
+        return Y
+    Y = np.asarray(Y, dtype=np.float64)
+    if Y.ndim == 1 and k == 1:
+        Y = Y[:, None]
+    if Y.shape != (n, k):
+        raise ValueError(f"targets must have shape ({n}, {k}) to match the outputs, got {Y.shape}")
+    if not np.all(np.isfinite(Y)):
+        raise ValueError("targets contain NaN or inf")
+    if loss == "bce" and (Y.min() < 0 or Y.max() > 1):
+        raise ValueError("bce targets must lie in [0, 1] (they are probabilities or 0/1 labels)")
+    return Y
+
+
+def loss_and_dz(loss, output, z, out, Y):
+    """The mean loss and dL/dz for logits z (n, k), head output `out` and checked targets Y."""
+    n = z.shape[0]
+    if loss == "bce":
+        value = np.mean(np.maximum(z, 0.0) - z * Y + np.log1p(np.exp(-np.abs(z))))
+        return float(value), (out - Y) / Y.size
+    if loss == "cross_entropy":
+        m = z.max(axis=1, keepdims=True)
+        logsumexp = m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
+        rows = np.arange(n)
+        value = np.mean(logsumexp - z[rows, Y])
+        dz = out.copy()
+        dz[rows, Y] -= 1.0
+        return float(value), dz / n
+    diff = out - Y  # mse
+    value = np.mean(diff * diff)
+    return float(value), _head_backward(output, out, 2.0 * diff / diff.size)

@@ -1,0 +1,247 @@
+"""A multi-layer perceptron, with backpropagation written out layer by layer.
+
+Samples are rows. Layer l computes
+
+    Z[l] = A[l] @ W[l] + b[l]          A[0] = X,  W[l]: (fan_in, fan_out)
+    A[l+1] = f(Z[l])                   the last layer's f is the output head
+
+and backpropagation runs the same chain the other way, four lines a layer:
+
+    dW[l] = A[l].T @ dZ[l]     db[l] = dZ[l].sum(0)     dA = dZ[l] @ W[l].T     dZ[l-1] = dA · f'(Z[l-1])
+
+`loss_and_grads` keeps every one of these in `net.trace`, so a page can draw them.
+Computing gradients and applying them are separate acts: only an optimizer changes weights.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import activations, init as inits, losses
+
+MAX_HIDDEN_LAYERS = 8
+MAX_HIDDEN_WIDTH = 256
+MAX_IO_WIDTH = 4096
+FORMAT = "nn.MLP/1"
+
+
+@dataclass
+class Trace:
+    """Every intermediate of the last `loss_and_grads`, layer by layer (index l = layer l)."""
+
+    X: np.ndarray = None
+    Z: list = field(default_factory=list)      # pre-activations      (n, fan_out)
+    A: list = field(default_factory=list)      # A[0] = X, A[l+1] = f(Z[l]) after dropout
+    masks: list = field(default_factory=list)  # dropout masks (scaled by 1/(1−p)), or None
+    out: np.ndarray = None                     # the head's output     (n, k)
+    data_loss: float = 0.0                     # the loss without penalties
+    penalty: float = 0.0                       # l1·Σ|W| + ½·l2·ΣW²
+    loss: float = 0.0                          # data_loss + penalty
+    dZ: list = field(default_factory=list)     # dL/dZ[l]
+    dW: list = field(default_factory=list)
+    db: list = field(default_factory=list)
+
+
+def _check_X(X, n_in):
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim == 1 and n_in == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[1] != n_in:
+        raise ValueError(f"inputs must have shape (n, {n_in}), got {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("inputs contain NaN or inf")
+    return X
+
+
+def _check_penalties(l1, l2):
+    if not (np.isfinite(l1) and np.isfinite(l2) and l1 >= 0 and l2 >= 0):
+        raise ValueError(f"l1 and l2 must be finite and ≥ 0, got l1={l1}, l2={l2}")
+
+
+class MLP:
+    """Dense layers `sizes` = [inputs, hidden..., outputs], e.g. MLP([2, 8, 8, 1])."""
+
+    def __init__(self, sizes, activation="tanh", output="sigmoid", init="xavier_uniform", seed=0,
+                 *, bias_init=0.0, dropout=0.0, negative_slope=0.01):
+        self.sizes = self._check_sizes(sizes, output)
+        n_hidden = len(self.sizes) - 2
+        names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
+        if len(names) != n_hidden:
+            raise ValueError(f"got {len(names)} activations for {n_hidden} hidden layers; "
+                             "give one name, or one per hidden layer")
+        self.negative_slope = float(negative_slope)
+        if not 0.0 <= self.negative_slope < 1.0:
+            raise ValueError(f"negative_slope must be in [0, 1), got {negative_slope}")
+        self.acts = [activations.get(a, self.negative_slope) for a in names]
+        self.activation = [a.name for a in self.acts]
+        losses.check_pair(output, None)
+        self.output = output
+        self.init = inits.canonical(init)
+        self.dropout = float(dropout)
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+        self.bias_init = float(bias_init)
+        if not np.isfinite(self.bias_init):
+            raise ValueError("bias_init must be a finite number")
+        self.seed = int(seed)
+        self.rng = np.random.default_rng(self.seed)  # weights first, then dropout masks
+
+        self.params = []
+        for l, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
+            f_name = self.activation[l] if l < n_hidden else output
+            g = inits.gain(f_name, self.negative_slope)
+            self.params.append(inits.weights(self.init, fan_in, fan_out, g, self.rng))
+            self.params.append(np.full(fan_out, self.bias_init))
+        self.trace = Trace()
+
+    @staticmethod
+    def _check_sizes(sizes, output):
+        sizes = list(sizes)
+        if len(sizes) < 2 or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in sizes):
+            raise ValueError(f"sizes must be a list of whole numbers [inputs, hidden..., outputs], got {sizes!r}")
+        sizes = [int(s) for s in sizes]
+        hidden = sizes[1:-1]
+        if len(hidden) > MAX_HIDDEN_LAYERS:
+            raise ValueError(f"{len(hidden)} hidden layers; allowed: 0 to {MAX_HIDDEN_LAYERS}")
+        if any(not 1 <= w <= MAX_HIDDEN_WIDTH for w in hidden):
+            raise ValueError(f"hidden widths {hidden}; each must be 1 to {MAX_HIDDEN_WIDTH}")
+        for what, w in (("inputs", sizes[0]), ("outputs", sizes[-1])):
+            if not 1 <= w <= MAX_IO_WIDTH:
+                raise ValueError(f"{what} = {w}; allowed: 1 to {MAX_IO_WIDTH}")
+        if output == "softmax" and sizes[-1] < 2:
+            raise ValueError("a softmax output needs at least 2 outputs (one per class)")
+        return sizes
+
+    # -- the parameters, named -------------------------------------------------------------
+    @property
+    def W(self):
+        """The weight matrices, W[l] of shape (fan_in, fan_out) (live views of params)."""
+        return self.params[0::2]
+
+    @property
+    def b(self):
+        """The bias vectors, b[l] of shape (fan_out,) (live views of params)."""
+        return self.params[1::2]
+
+    @property
+    def n_params(self):
+        return sum(p.size for p in self.params)
+
+    # -- forward ------------------------------------------------------------------------------
+    def layers(self, X, train=False):
+        """Forward through every layer: the lists Z and A (A[0] = X), and the dropout masks.
+
+        With train=True, hidden activations are dropped with probability `dropout` and the kept
+        ones scaled by 1/(1−p) (inverted dropout), so nothing changes at test time.
+        """
+        Z, A, masks = [], [X], []
+        n_layers = len(self.sizes) - 1
+        for l in range(n_layers):
+            z = A[l] @ self.params[2 * l] + self.params[2 * l + 1]
+            Z.append(z)
+            if l == n_layers - 1:
+                A.append(losses.head(self.output, z))
+                break
+            a = self.acts[l].f(z)
+            mask = None
+            if train and self.dropout > 0.0:
+                mask = (self.rng.random(a.shape) >= self.dropout) / (1.0 - self.dropout)
+                a = a * mask
+            masks.append(mask)
+            A.append(a)
+        return Z, A, masks
+
+    def forward(self, X):
+        """The network's output for inputs X (n, inputs): probabilities, or values.  -> (n, outputs)"""
+        return self.layers(_check_X(X, self.sizes[0]))[1][-1]
+
+    # -- loss and backpropagation ---------------------------------------------------------------
+    def loss_and_grads(self, X, Y, loss=None, *, l1=0.0, l2=0.0, train=True):
+        """The mean loss on (X, Y) and its gradient for every parameter, aligned with `params`.
+
+        loss: "bce" (sigmoid output), "cross_entropy" (softmax, integer labels) or "mse";
+        None picks the output's own. l1, l2 add l1·Σ|W| + ½·l2·ΣW² over weights (not biases).
+        train=True applies dropout. Every intermediate is kept in `self.trace`.
+        """
+        loss = losses.check_pair(self.output, loss)
+        _check_penalties(l1, l2)
+        X = _check_X(X, self.sizes[0])
+        Y = losses.targets(loss, Y, X.shape[0], self.sizes[-1])
+
+        Z, A, masks = self.layers(X, train=train)
+        data_loss, dz = losses.loss_and_dz(loss, self.output, Z[-1], A[-1], Y)
+
+        n_layers = len(Z)
+        dZ, grads = [None] * n_layers, [None] * (2 * n_layers)
+        for l in reversed(range(n_layers)):
+            dZ[l] = dz
+            W = self.params[2 * l]
+            grads[2 * l] = A[l].T @ dz                 # dW = Aᵀ dZ
+            grads[2 * l + 1] = dz.sum(axis=0)          # db = Σ_rows dZ
+            if l == 0:
+                break
+            da = dz @ W.T                              # dA = dZ Wᵀ
+            f_of_z = A[l]
+            if masks[l - 1] is not None:
+                da = da * masks[l - 1]
+                f_of_z = self.acts[l - 1].f(Z[l - 1])  # f' wants the value before dropout
+            dz = da * self.acts[l - 1].df(Z[l - 1], f_of_z)  # dZ = dA · f'(Z)
+
+        penalty = self.penalty(l1, l2)
+        if l1 or l2:
+            for l, W in enumerate(self.W):
+                grads[2 * l] = grads[2 * l] + l1 * np.sign(W) + l2 * W  # d/dW of the penalty
+
+        self.trace = Trace(X=X, Z=Z, A=A, masks=masks, out=A[-1], data_loss=data_loss,
+                           penalty=float(penalty), loss=data_loss + float(penalty), dZ=dZ,
+                           dW=grads[0::2], db=grads[1::2])
+        return self.trace.loss, grads
+
+    def loss(self, X, Y, loss=None, *, l1=0.0, l2=0.0):
+        """The mean loss (plus penalties) on (X, Y), without dropout and without gradients."""
+        loss = losses.check_pair(self.output, loss)
+        _check_penalties(l1, l2)
+        X = _check_X(X, self.sizes[0])
+        Y = losses.targets(loss, Y, X.shape[0], self.sizes[-1])
+        Z, A, _ = self.layers(X)
+        value, _ = losses.loss_and_dz(loss, self.output, Z[-1], A[-1], Y)
+        return value + self.penalty(l1, l2)
+
+    def penalty(self, l1=0.0, l2=0.0):
+        """l1·Σ|W| + ½·l2·ΣW² over the weights (biases are not penalised)."""
+        if not (l1 or l2):
+            return 0.0
+        return float(sum(l1 * np.abs(W).sum() + 0.5 * l2 * (W * W).sum() for W in self.W))
+
+    # -- save and load ----------------------------------------------------------------------------
+    def to_dict(self, optimizer=None):
+        """A JSON-safe dict of the architecture, weights, random state (and optimizer state).
+
+        Floats go through json exactly (Python writes the shortest repr that reads back the same
+        bits), so `MLP.from_dict(json.loads(json.dumps(d)))` is bit-identical.
+        """
+        d = {
+            "format": FORMAT,
+            "sizes": list(self.sizes),
+            "activation": list(self.activation),
+            "output": self.output,
+            "init": self.init,
+            "seed": self.seed,
+            "bias_init": self.bias_init,
+            "dropout": self.dropout,
+            "negative_slope": self.negative_slope,
+            "params": [p.tolist() for p in self.params],
+            "rng": self.rng.bit_generator.state,
+        }
+        if optimizer is not None:
+            d["optimizer"] = optimizer.to_dict()
+        return d
+
+    @classmethod
+    def from_dict(cls, d):
+        """The network saved by `to_dict`; ValueError naming what is wrong in a damaged dict."""
+        from .serialize import mlp_from_dict
+        return mlp_from_dict(cls, d)
+
+    def __repr__(self):
+        acts = ",".join(self.activation) or "-"
+        return f"MLP({self.sizes}, activation={acts}, output={self.output}, params={self.n_params})"

@@ -1,0 +1,45 @@
+"""Reading a saved network back, checking every field so a damaged file says what is wrong."""
+import numpy as np
+
+from . import mlp as _mlp
+
+REQUIRED = ("sizes", "activation", "output", "params")
+
+
+def _array(value, shape, what):
+    try:
+        a = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} is not an array of numbers") from None
+    if a.shape != shape:
+        raise ValueError(f"{what} has shape {a.shape}; the architecture needs {shape}")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{what} contains NaN or inf")
+    return a
+
+
+def mlp_from_dict(cls, d):
+    """Rebuild an MLP from `MLP.to_dict()` output, bit for bit, random state included."""
+    if not isinstance(d, dict):
+        raise ValueError(f"a saved network is a dict, got {type(d).__name__}")
+    if d.get("format", _mlp.FORMAT) != _mlp.FORMAT:
+        raise ValueError(f"unknown format {d.get('format')!r}; this engine reads {_mlp.FORMAT!r}")
+    missing = [k for k in REQUIRED if k not in d]
+    if missing:
+        raise ValueError(f"saved network lacks {', '.join(missing)}")
+    net = cls(d["sizes"], activation=d["activation"], output=d["output"],
+              init=d.get("init", "xavier_uniform"), seed=d.get("seed", 0),
+              bias_init=d.get("bias_init", 0.0), dropout=d.get("dropout", 0.0),
+              negative_slope=d.get("negative_slope", 0.01))
+    if not isinstance(d["params"], list) or len(d["params"]) != len(net.params):
+        raise ValueError(f"saved network has {len(d['params']) if isinstance(d['params'], list) else 'no list of'} "
+                         f"parameter arrays; the architecture {net.sizes} needs {len(net.params)}")
+    for i, (p, saved) in enumerate(zip(net.params, d["params"])):
+        what = f"{'W' if i % 2 == 0 else 'b'}{i // 2 + 1}"
+        p[...] = _array(saved, p.shape, what)
+    if "rng" in d:
+        try:
+            net.rng.bit_generator.state = d["rng"]
+        except (TypeError, ValueError, KeyError) as e:
+            raise ValueError(f"saved random state is damaged ({e})") from None
+    return net
