@@ -16,7 +16,8 @@ The jitter is always drawn, so changing only the noise moves the same points fur
 not redraw them, and the train/test split stays the same.
 
 n: 4 <= n <= 5000 and at least 2 per class for the synthetic sets (None -> default). For
-"digits", n <= 1797 takes a class-stratified random subset of the real samples.
+"digits", 20 <= n <= 1797 (None -> all 1797); fewer takes a class-stratified random subset.
+"digits" also takes path= (the .npz file; None -> searched, see nn.digits.candidate_paths).
 
 Randomness: one numpy Generator, default_rng(seed), makes the points, then shuffles and splits
 them. Same arguments give bit-identical arrays. Classification datasets have balanced classes
@@ -275,8 +276,9 @@ def load(name, n=None, noise=None, seed=0, train_fraction=0.8, **params):
     allowed = [k for k in defaults if k not in ("n", "noise")]
     for key in params:
         if key not in allowed:
+            names = allowed + (["path"] if name == "digits" else [])
             raise ValueError(f"dataset {name!r} has no parameter {key!r}; allowed: "
-                             f"{', '.join(allowed + (['path'] if name == 'digits' else [])) or 'none'}")
+                             f"{', '.join(names) or 'none'}")
     extra = {k: _check_int(k, defaults[k] if params.get(k) is None else params[k],
                            *PARAM_RANGES[k]) for k in allowed}
     k = _n_classes(name, extra)

@@ -53,7 +53,7 @@ def load(path=None):
 
 
 def image_to_features(img):
-    """(8, 8) or (64,) or (m, 64) images in 0..16 -> (m, 64) float64 inputs in [0, 1] (value / 16)."""
+    """(8, 8), (64,) or (m, 64) images in 0..16 -> (m, 64) float64 inputs in [0, 1] (value / 16)."""
     img = np.asarray(img, dtype=np.float64)
     if img.size % (SIDE * SIDE) or img.ndim not in (1, 2):
         raise ValueError(f"images must have shape (8, 8), (64,) or (m, 64), got {img.shape}")
@@ -75,17 +75,26 @@ def is_empty(bitmap):
     return not _check_bitmap(bitmap).any()
 
 
-def _area_weights(n_out, n_in):
-    """(n_out, n_in) matrix: share of output cell i covered by input cell k (rows sum to 1)."""
-    edges_out = np.arange(n_out + 1) * (n_in / n_out)
-    lo = np.maximum(edges_out[:-1, None], np.arange(n_in)[None, :])
-    hi = np.minimum(edges_out[1:, None], np.arange(n_in)[None, :] + 1)
-    return np.clip(hi - lo, 0.0, None) * (n_out / n_in)
+def _shrink_axis(a, n_out, axis):
+    """Area resampling along one axis: each of n_out cells = mean of the input it covers.
+
+    The ink integrated from 0 to x is piecewise linear in x (cumulative sums at whole cells,
+    interpolated between), so a cell's mean is the difference of that integral at its edges.
+    """
+    a = np.moveaxis(a, axis, 0)
+    n_in = a.shape[0]
+    total = np.concatenate([np.zeros((1,) + a.shape[1:]), np.cumsum(a, axis=0)])
+    edges = np.arange(n_out + 1) * n_in / n_out
+    k = np.minimum(edges.astype(np.int64), n_in - 1)
+    frac = (edges - k).reshape((-1,) + (1,) * (a.ndim - 1))
+    integral = total[k] + frac * (total[k + 1] - total[k])
+    return np.moveaxis(np.diff(integral, axis=0) * (n_out / n_in), 0, axis)
 
 
 def resample(ink, shape):
-    """Area resampling of a (h, w) float array to `shape` (each output pixel = mean of what it covers)."""
-    return _area_weights(shape[0], ink.shape[0]) @ ink @ _area_weights(shape[1], ink.shape[1]).T
+    """Area resampling of a (h, w) float array to `shape`: each output pixel is the mean of
+    the input area it covers (works for shrinking and enlarging)."""
+    return _shrink_axis(_shrink_axis(ink, shape[0], 0), shape[1], 1)
 
 
 def to_box(bitmap):

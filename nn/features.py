@@ -49,7 +49,7 @@ def check(names, n_inputs=2):
 
 
 def transform(X, names=DEFAULT):
-    """Raw inputs X (n, 2) or (n, 1) -> features (n, len(names)) float64, columns in `names` order."""
+    """Raw inputs X (n, 2) or (n, 1) -> features (n, len(names)) float64, in `names` order."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] not in (1, 2):
         raise ValueError(f"X must have shape (n, 2) or (n, 1), got {X.shape}")
