@@ -6,6 +6,9 @@ alone from `digits.npz` (see site/data/DIGITS-SOURCE.md for source and licence).
 How the set was made, and how `bitmap_to_input` repeats it for a drawing: the ink is cropped to
 its bounding box, scaled (keeping its aspect ratio, the longer side filling 32 pixels, centred)
 into a 32x32 black-and-white bitmap, and the set pixels of each 4x4 block are counted: 0..16.
+The set's pen strokes are thick (4 to 6 of 32 pixels): a drawing pad should use a brush about
+1/7 of the digit's height (30-40 px for a 200 px tall digit). Thinner strokes give faint 8x8
+images that a network trained on the set misreads (a 22 px "1" was read as a 7).
 
     if not is_empty(canvas):                  # canvas: (H, W) ink in [0, 1], e.g. 280x280
         img = bitmap_to_input(canvas)         # (8, 8) float64, 0..16
