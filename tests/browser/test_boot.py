@@ -1,0 +1,170 @@
+"""The page boots over http: Python, numpy and nn run, nothing leaves the origin, CSP holds.
+
+Failures (a missing or damaged file, a Python exception in playground.main()) show a readable
+error on the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def booted(new_page, server, wait_ready, boot_times):
+    """One page booted over http, shared by the tests of this module (a boot costs seconds)."""
+    page = new_page()
+    page.goto(server)
+    boot_times["http (served by scripts/serve.py)"] = wait_ready(page)
+    yield page
+    page.context.close()
+
+
+def test_boots_over_http(booted):
+    assert booted.evaluate("window.boot.mode") == "http"
+    assert booted.evaluate("window.boot.ready") is True
+    assert booted.locator("#boot").is_hidden(), "the boot overlay is still shown"
+    steps = booted.evaluate("Object.keys(window.boot.timings)")
+    for step in ("files", "runtime", "numpy", "code", "start", "total"):
+        assert step in steps, f"boot.timings lacks {step}: {steps}"
+
+
+def test_numpy_and_nn_run_in_the_page(booted):
+    """Values computed by the page's Python equal those computed here in CPython."""
+    code = """
+import json, numpy as np, nn
+a = np.arange(1.0, 7.0).reshape(2, 3)
+b = np.linspace(-1.0, 1.0, 6).reshape(3, 2)
+json.dumps({"numpy": np.__version__, "dot": np.dot(a, b).tolist(),
+            "normal": np.random.default_rng(7).standard_normal(4).tolist(),
+            "nn_doc": nn.__doc__})
+"""
+    got = json.loads(booted.evaluate("(code) => window.pyodide.runPython(code)", code))
+    assert got["numpy"] == "2.0.2"
+    a = np.arange(1.0, 7.0).reshape(2, 3)
+    b = np.linspace(-1.0, 1.0, 6).reshape(3, 2)
+    np.testing.assert_allclose(got["dot"], np.dot(a, b), rtol=1e-12)
+    # Same seed, same numbers: numpy 2.0.2 in the browser and this CPython's numpy.
+    np.testing.assert_allclose(got["normal"], np.random.default_rng(7).standard_normal(4),
+                               rtol=1e-12)
+    import nn
+
+    assert got["nn_doc"] == nn.__doc__
+
+
+def test_placeholder_shows_real_values(booted):
+    if not booted.evaluate("window.playground.placeholder === true"):
+        pytest.skip("the real UI replaced the placeholder playground")
+    sys.path.insert(0, str(ROOT / "site"))
+    try:
+        import playground
+    finally:
+        sys.path.pop(0)
+    want = playground.facts()
+    got = booted.evaluate("({numpy: playground.numpy, nn: playground.nn, dot: playground.dot, "
+                          "normal: playground.normal})")
+    assert got["numpy"] == "2.0.2" and got["nn"] == want["nn"]
+    np.testing.assert_allclose(got["dot"], want["dot"], rtol=1e-12)
+    np.testing.assert_allclose(got["normal"], want["normal"], rtol=1e-12)
+    text = booted.locator("#app").inner_text()
+    assert "2.0.2" in text and want["nn"] in text
+
+
+def test_no_request_leaves_the_origin(booted, server):
+    origin = urlsplit(server).netloc
+    foreign = [u for u in booted.watch.requests
+               if not u.startswith("data:") and urlsplit(u).netloc != origin]
+    assert not foreign, f"requests to other origins: {foreign}"
+    assert not any("/bundle/" in u for u in booted.watch.requests), \
+        "over http the file:// bundle must not be downloaded"
+
+
+def test_no_csp_violation(booted):
+    assert booted.watch.csp_violations() == []
+
+
+# ---- failures are shown on the page ------------------------------------------------------------
+
+
+def _copy_dist(dist: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "dist"
+    shutil.copytree(dist, copy)
+    return copy
+
+
+def _pyodide_dir(folder: Path) -> Path:
+    return next((folder / "vendor").glob("pyodide-*"))
+
+
+@pytest.mark.allow_page_errors
+def test_missing_file_shows_a_readable_error(dist, tmp_path, page, serve_copy, wait_error):
+    copy = _copy_dist(dist, tmp_path)
+    wasm = _pyodide_dir(copy) / "pyodide.asm.wasm"
+    wasm.unlink()
+    page.goto(serve_copy(copy))
+    err = wait_error(page)
+    assert err["title"] == "A file of this page is missing"
+    assert "pyodide.asm.wasm" in err["box"] and "404" in err["box"]
+    assert "Reload the page" in err["box"]
+    assert page.locator("#boot-steps li.failed").inner_text() == "Loading Python runtime"
+    page.screenshot(path=str(tmp_path / "missing-file.png"))
+
+
+@pytest.mark.allow_page_errors
+def test_damaged_file_shows_a_readable_error(dist, tmp_path, page, serve_copy, wait_error):
+    copy = _copy_dist(dist, tmp_path)
+    stdlib = _pyodide_dir(copy) / "python_stdlib.zip"
+    data = bytearray(stdlib.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    stdlib.write_bytes(bytes(data))
+    page.goto(serve_copy(copy))
+    err = wait_error(page)
+    assert err["title"] == "A file of this page is damaged"
+    assert "python_stdlib.zip" in err["box"]
+
+
+@pytest.mark.allow_page_errors
+def test_python_exception_in_main_shows_a_readable_error(dist, tmp_path, page, serve_copy,
+                                                         wait_error):
+    copy = _copy_dist(dist, tmp_path)
+    broken = "def main():\n    raise ValueError('the UI could not find its canvas')\n"
+    _replace_in_app_zip(copy, "playground/__init__.py", broken.encode())
+    page.goto(serve_copy(copy))
+    err = wait_error(page)
+    assert err["title"] == "The Python code stopped with an error"
+    assert "ValueError: the UI could not find its canvas" in err["box"]
+    page.locator("#boot-error summary").click()
+    assert "Traceback" in page.locator("#boot-error pre").inner_text()
+    page.screenshot(path=str(tmp_path / "python-error.png"))
+
+
+def _replace_in_app_zip(folder: Path, member: str, data: bytes) -> None:
+    """Swap one file in app.zip and record the new size and sha256 in build-info.js."""
+    path = folder / "app.zip"
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members[member] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in members.items():
+            z.writestr(name, content)
+    zip_bytes = path.read_bytes()
+    info_path = folder / "build-info.js"
+    text = info_path.read_text()
+    m = re.search(r"self\.WIL_BUILD = (.*);\s*$", text, re.S)
+    info = json.loads(m.group(1))
+    info["assets"]["app.zip"].update(size=len(zip_bytes),
+                                     sha256=hashlib.sha256(zip_bytes).hexdigest())
+    info_path.write_text(text[:m.start(1)] + json.dumps(info) + ";\n")

@@ -1,0 +1,61 @@
+"""The USB-stick case: dist/index.html opened as a file, with the network off (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _offline_page(new_page):
+    """A page whose every non-file:// request is aborted (and recorded)."""
+    page = new_page(offline=True)
+    page.blocked = []
+
+    def route(r):
+        if r.request.url.startswith("file:"):
+            r.continue_()
+        else:
+            page.blocked.append(r.request.url)
+            r.abort()
+
+    page.context.route("**/*", route)
+    return page
+
+
+def test_boots_from_file_with_the_network_blocked(dist, new_page, wait_ready, boot_times):
+    page = _offline_page(new_page)
+    try:
+        page.goto((dist / "index.html").as_uri())
+        boot_times["file:// (network blocked)"] = wait_ready(page)
+        assert page.evaluate("window.boot.mode") == "file"
+        assert page.blocked == [], f"the page tried the network: {page.blocked}"
+        assert all(u.startswith(("file:", "data:")) for u in page.watch.requests), \
+            page.watch.requests
+        got = json.loads(page.evaluate("window.pyodide.runPython("
+                                       "'import json, numpy as np, nn; json.dumps("
+                                       "np.random.default_rng(3).random(3).tolist())')"))
+        np.testing.assert_allclose(got, np.random.default_rng(3).random(3), rtol=1e-12)
+        assert page.watch.errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.allow_page_errors
+def test_incomplete_copy_shows_a_readable_error(dist, tmp_path, new_page, wait_error):
+    copy = tmp_path / "usb"
+    shutil.copytree(dist, copy)
+    (copy / "bundle" / "python_stdlib.zip.js").unlink()
+    page = _offline_page(new_page)
+    try:
+        page.goto((copy / "index.html").as_uri())
+        err = wait_error(page)
+        assert err["title"] == "A file of this page is missing"
+        assert "bundle/python_stdlib.zip.js" in err["box"]
+        assert "Copy the whole folder again" in err["box"]
+    finally:
+        page.context.close()
