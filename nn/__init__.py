@@ -12,3 +12,7 @@ from .gradcheck import gradcheck
 from .mlp import MLP
 
 __all__ = ["MLP", "gradcheck", "activations", "losses"]
+from . import datasets, digits, features, optim, schedules
+from .session import Session
+
+__all__ += ["Session", "datasets", "digits", "features", "optim", "schedules"]

@@ -166,7 +166,11 @@ class MLP:
         _check_penalties(l1, l2)
         X = _check_X(X, self.sizes[0])
         Y = losses.targets(loss, Y, X.shape[0], self.sizes[-1])
+        return self.backprop(X, Y, loss, l1, l2, train)
 
+    def backprop(self, X, Y, loss, l1=0.0, l2=0.0, train=True):
+        """`loss_and_grads` for inputs and targets already checked (a session checks its data
+        once, not on every mini-batch): X (n, inputs) float64, Y as `losses.targets` shapes it."""
         Z, A, masks = self.layers(X, train=train)
         data_loss, dz = losses.loss_and_dz(loss, self.output, Z[-1], A[-1], Y)
 

@@ -1,0 +1,342 @@
+"""A training session: the data, the network and the optimizer, run epoch by epoch.
+
+    s = Session({"dataset": "spiral"})      # every other setting has a good default
+    s.step(100)                              # 100 epochs (fewer if it converges or diverges)
+    s.metrics()                              # {"epoch": 100, "train_loss": ..., "test_accuracy": ...}
+    s.update({"lr": 0.003})                  # keeps the weights; {"hidden": [4]} rebuilds
+    g = s.grid(80)                           # what the page draws: every neuron over the plane
+
+An epoch is one pass over the training split in shuffled mini-batches. The session notices when
+training has converged (and why) or diverged (and then restores the last finite weights).
+"""
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import config as cfg, datasets, features, optim, schedules
+from .losses import check_pair, loss_and_dz
+from .mlp import MLP
+from .thinning import Thinning
+
+HISTORY_CAPACITY = 2000
+CONVERGE_LOSS = {"classification": 1e-3, "regression": 1e-5}
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Why training stopped: kind "converged" or "diverged", at which epoch, in words."""
+
+    kind: str
+    reason: str   # "loss", "confidence" or "non-finite"
+    epoch: int
+    message: str
+    hint: str = ""
+
+
+@dataclass
+class Grid:
+    """The network evaluated on a res x res grid over the input plane (top row = highest x2).
+
+    x1, x2: (res,) cell centres; inputs: (features, res, res); hidden: per layer (width, res, res);
+    output: (res, res, outputs). For 1-D data each grid is (res,) along x1 instead of (res, res).
+    """
+
+    x1: np.ndarray
+    x2: np.ndarray
+    inputs: np.ndarray
+    hidden: list
+    output: np.ndarray
+
+
+def _derived_seeds(seed):
+    """Three independent seeds from one: data, initial weights, shuffling."""
+    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(3)]
+
+
+class Session:
+    def __init__(self, config=None):
+        self.config = cfg.resolve(config)
+        self._build_data()
+        self._build_model()
+
+    # -- building -------------------------------------------------------------------------------
+    def _build_data(self):
+        c = self.config
+        self._seeds = _derived_seeds(c["seed"])
+        extras = {k: c[k] for k in datasets.PARAM_RANGES if c[k] is not None}
+        if c["dataset"] == "digits" and c["n"] is not None and c["n"] < 20:
+            raise ValueError("n = {} is not allowed for digits; allowed: 20 to 1797".format(c["n"]))
+        self.data = datasets.load(c["dataset"], n=c["n"], noise=c["noise"], seed=self._seeds[0],
+                                  train_fraction=c["train_fraction"], **extras)
+        self.kind = self.data.kind
+        self.n_classes = self.data.n_classes
+        self._raw_inputs = self.data.X_train.shape[1]
+        self.X_train_raw, self.y_train = self.data.X_train, self.data.y_train
+        self.X_test_raw, self.y_test = self.data.X_test, self.data.y_test
+
+    def _build_model(self):
+        c = self.config
+        if self.data.name == "digits":
+            if c["features"] is not None:
+                raise ValueError("features apply to 2-D data; digits use their 64 pixels as inputs")
+            self.features = None
+        else:
+            wanted = c["features"] if c["features"] is not None else ("x1", "x2")[:self._raw_inputs]
+            self.features = list(features.check(wanted, self._raw_inputs))
+        self.X_train = self._inputs(self.X_train_raw)
+        self.X_test = self._inputs(self.X_test_raw)
+
+        if self.kind == "regression":
+            output, n_out = c["output"] or "linear", 1
+        else:
+            output = c["output"] or ("sigmoid" if self.n_classes == 2 else "softmax")
+            if output == "sigmoid" and self.n_classes > 2:
+                raise ValueError(f"output 'sigmoid' is for 2 classes; this data has {self.n_classes}: use 'softmax'")
+            if output == "linear":
+                raise ValueError("output 'linear' is for regression; for classes use 'sigmoid' or 'softmax'")
+            n_out = 1 if output == "sigmoid" else self.n_classes
+        if self.kind == "regression" and output != "linear":
+            raise ValueError(f"output {output!r} is for classes; regression uses 'linear'")
+        self.loss = check_pair(output, c["loss"])
+        self.net = MLP([self.X_train.shape[1], *c["hidden"], n_out], activation=c["activation"],
+                       output=output, init=c["init"], seed=self._seeds[1],
+                       dropout=c["dropout"], negative_slope=c["leaky_slope"])
+        self.Y_train, self.Y_test = self._targets(self.y_train), self._targets(self.y_test)
+        self._shuffle = np.random.default_rng(self._seeds[2])
+        self._build_optimizer()
+        self.epoch = 0
+        self.steps = 0
+        self.version = 0          # goes up whenever the weights change: redraw when it does
+        self.stop = None
+        self._confident_epochs = 0
+        self.history = Thinning(HISTORY_CAPACITY)
+        self.snapshots = Thinning(c["max_snapshots"], c["snapshot_every"])
+        self._evaluate()
+
+    def _build_optimizer(self):
+        c = self.config
+        name = c["optimizer"]
+        hyper = {"lr": c["lr"]}
+        accepted = optim._lookup(name).HYPERPARAMETERS
+        for key in ("momentum", "dampening", "nesterov", "alpha", "centered", "amsgrad", "lr_decay",
+                    "eps", "weight_decay"):
+            if key in accepted and c[key] is not None:
+                hyper[key] = c[key]
+        if "betas" in accepted:
+            hyper["betas"] = (c["beta1"], c["beta2"])
+        self.optimizer = optim.make(name, self.net.params, **hyper)
+        self.schedule = self._make_schedule(self.optimizer)
+
+    def _make_schedule(self, opt):
+        name = self.config["schedule"]
+        args = {k: self.config[k] for k in schedules._lookup(name).ARGUMENTS}
+        return schedules.make(name, opt, **args)
+
+    def _inputs(self, X_raw):
+        return X_raw if self.features is None else features.transform(X_raw, self.features)
+
+    def _targets(self, y):
+        if self.net.output == "sigmoid":
+            return y.astype(np.float64)[:, None]
+        if self.net.output == "softmax" and self.loss == "mse":
+            return np.eye(self.n_classes)[y]
+        return y if self.kind == "classification" else y[:, None]
+
+    # -- changing settings ------------------------------------------------------------------------
+    def update(self, changes):
+        """Apply setting changes; returns what it took: None, "train" (weights kept), "model"
+        (new network, same data) or "data" (new data and network)."""
+        given = self._given()
+        if changes.get("dataset", self.config["dataset"]) != self.config["dataset"]:
+            # a new dataset brings its recommended network and rate; other settings carry over
+            given = {k: v for k, v in given.items() if k not in cfg.PRESETS[changes["dataset"]]}
+        new = cfg.resolve({**given, **changes})
+        scope = cfg.scope_of_change(self.config, new)
+        old, self.config = self.config, new
+        try:
+            if scope == "data":
+                self._build_data()
+                self._build_model()
+            elif scope == "model":
+                self._build_model()
+            elif scope == "train":
+                self._apply_training_settings(old)
+        except ValueError:
+            self.config = old
+            raise
+        return scope
+
+    def _given(self):
+        """The config without preset values, so a new dataset brings its own preset."""
+        preset = cfg.PRESETS[self.config["dataset"]]
+        return {k: v for k, v in self.config.items() if not (k in preset and preset[k] == v)}
+
+    def _apply_training_settings(self, old):
+        c = self.config
+        self.net.dropout = c["dropout"]
+        if c["optimizer"] != old["optimizer"]:
+            self._build_optimizer()  # a new optimizer starts with fresh state; weights stay
+            return
+        opt = self.optimizer
+        for key in ("lr", "momentum", "dampening", "nesterov", "alpha", "centered", "amsgrad",
+                    "lr_decay", "eps", "weight_decay"):
+            if key in opt.HYPERPARAMETERS and c[key] is not None:
+                setattr(opt, key, c[key])
+        if "betas" in opt.HYPERPARAMETERS:
+            opt.betas = (c["beta1"], c["beta2"])
+        sched_keys = ("schedule", "step_size", "gamma", "T_max", "eta_min", "start_factor",
+                      "end_factor", "total_iters")
+        if any(c[k] != old[k] for k in sched_keys) or c["lr"] != old["lr"]:
+            opt.lr = c["lr"]
+            self.schedule = self._make_schedule(opt)
+        self.stop = None if self.stop and self.stop.kind == "converged" else self.stop
+
+    # -- training ---------------------------------------------------------------------------------
+    def step(self, n=1, *, until_stop=True):
+        """Run up to n epochs; stops early on convergence or divergence (unless until_stop is
+        False, which trains past convergence). Returns the number of epochs run."""
+        if not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"n must be a whole number of epochs ≥ 0, got {n!r}")
+        ran = 0
+        while ran < n:
+            if self.stop and (self.stop.kind == "diverged" or until_stop):
+                break
+            self._epoch()
+            ran += 1
+        return ran
+
+    def _epoch(self):
+        # a diverging run overflows on its way to inf/NaN; that is detected below, not warned about
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._epoch_unguarded()
+
+    def _epoch_unguarded(self):
+        c, net, opt = self.config, self.net, self.optimizer
+        n = self.X_train.shape[0]
+        bs = min(c["batch_size"], n)
+        saved = [p.copy() for p in net.params]
+        order = self._shuffle.permutation(n) if bs < n else None
+        for start in range(0, n, bs):
+            if order is None:
+                X, Y = self.X_train, self.Y_train
+            else:
+                idx = order[start:start + bs]
+                X, Y = self.X_train[idx], self.Y_train[idx]
+            loss, grads = net.backprop(X, Y, self.loss, c["l1"], c["l2"], train=True)
+            if not (np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads)):
+                return self._diverged(saved)
+            opt.step(grads)
+            self.steps += 1
+        self.schedule.step()
+        self.epoch += 1
+        self.version += 1
+        if not self._evaluate():
+            return self._diverged(saved)
+        self._check_convergence()
+
+    def _diverged(self, saved):
+        for p, s in zip(self.net.params, saved):
+            p[...] = s
+        self._build_optimizer()  # its state holds the runaway values; start it afresh
+        self.version += 1
+        lr = self.config["lr"]
+        self.stop = Stop("diverged", "non-finite", self.epoch,
+                         f"Training diverged at epoch {self.epoch + 1}: the loss became infinite or NaN. "
+                         f"The weights are back to where they were before that epoch.",
+                         f"The learning rate ({lr:g}) is too high for this setting: try {lr / 10:g}.")
+        return False
+
+    def _evaluate(self):
+        """Metrics on the whole train and test splits (no dropout); False if non-finite."""
+        m = {"epoch": self.epoch, "lr": float(self.optimizer.lr)}
+        for split, X, Y, y in (("train", self.X_train, self.Y_train, self.y_train),
+                               ("test", self.X_test, self.Y_test, self.y_test)):
+            out, loss = self._out_and_loss(X, Y)
+            m[f"{split}_loss"] = loss
+            if self.kind == "classification":
+                m[f"{split}_accuracy"] = float(np.mean(self._predicted_class(out) == y))
+            else:
+                err = out[:, 0] - y
+                m[f"{split}_rmse"] = float(np.sqrt(np.mean(err * err)))
+                if split == "test":
+                    spread = np.sum((y - y.mean()) ** 2)
+                    m["r2"] = float(1.0 - np.sum(err * err) / spread) if spread > 0 else 0.0
+            if split == "train":
+                self._train_out = out
+        if not np.isfinite(m["train_loss"]):
+            return False
+        self._metrics = m
+        self.history.add(self.epoch, m)
+        self.snapshots.add(self.epoch, [p.copy() for p in self.net.params])
+        return True
+
+    def _out_and_loss(self, X, Y):
+        Z, A, _ = self.net.layers(X)
+        loss, _ = loss_and_dz(self.loss, self.net.output, Z[-1], A[-1], Y)
+        return A[-1], loss
+
+    def _predicted_class(self, out):
+        if self.net.output == "sigmoid":
+            return (out[:, 0] > 0.5).astype(np.int64)
+        return np.argmax(out, axis=1)
+
+    def _check_convergence(self):
+        c, m = self.config, self._metrics
+        limit = c["converge_loss"] if c["converge_loss"] is not None else CONVERGE_LOSS[self.kind]
+        if m["train_loss"] < limit:
+            self.stop = Stop("converged", "loss", self.epoch,
+                             f"Converged at epoch {self.epoch}: the training loss is below {limit:g}.",
+                             "Press play again to keep training, or try a smaller network.")
+            return
+        if self.kind != "classification":
+            return
+        out, y, conf = self._train_out, self.y_train, c["converge_confidence"]
+        if self.net.output == "sigmoid":
+            p_right = np.where(y == 1, out[:, 0], 1.0 - out[:, 0])
+        else:
+            p_right = out[np.arange(len(y)), y]
+        self._confident_epochs = self._confident_epochs + 1 if np.all(p_right > conf) else 0
+        if self._confident_epochs >= c["converge_patience"]:
+            self.stop = Stop("converged", "confidence", self.epoch,
+                             f"Converged at epoch {self.epoch}: every training point has been classified "
+                             f"with more than {conf:.0%} confidence for {c['converge_patience']} epochs.",
+                             "Look at the test accuracy: does it generalise? Try more noise or fewer neurons.")
+
+    # -- reading ----------------------------------------------------------------------------------
+    def metrics(self):
+        """The latest metrics: epoch, train/test loss, and accuracy or RMSE and R²."""
+        return dict(self._metrics)
+
+    def history_table(self):
+        """The kept history as columns, for charts: {"epoch": [...], "train_loss": [...], ...}."""
+        rows = [m for _, m in self.history.all()]
+        return {k: [r[k] for r in rows] for k in rows[0]}
+
+    def network_at(self, epoch):
+        """A copy of the network with the weights kept nearest before `epoch` (for scrubbing)."""
+        at, params = self.snapshots.at(epoch)
+        net = copy.deepcopy(self.net)
+        for p, s in zip(net.params, params):
+            p[...] = s
+        return at, net
+
+    def grid(self, res=80, net=None):
+        """Every neuron of `net` (default: the live one) over a res x res grid of the plane."""
+        if self.data.extent is None:
+            raise ValueError("digits have no input plane to draw")
+        if not 2 <= res <= 512:
+            raise ValueError(f"res = {res} is not allowed; allowed: 2 to 512")
+        net = net or self.net
+        (a, b), (lo, hi) = self.data.extent
+        x1 = a + (np.arange(res) + 0.5) * (b - a) / res
+        if self._raw_inputs == 1:
+            P, x2, shape = x1[:, None], np.array([]), (res,)
+        else:
+            x2 = hi - (np.arange(res) + 0.5) * (hi - lo) / res  # top row first, as an image
+            P = np.stack(np.meshgrid(x1, x2), axis=-1).reshape(-1, 2)
+            shape = (res, res)
+        F = self._inputs(P)
+        _, A, _ = net.layers(F)
+        return Grid(x1, x2, F.T.reshape(-1, *shape), [a.T.reshape(-1, *shape) for a in A[1:-1]],
+                    A[-1].reshape(*shape, -1))

@@ -1,0 +1,45 @@
+"""A record of a run of any length in bounded memory: keep every k-th entry, doubling k when full.
+
+After a million epochs it still holds at most `capacity` entries, spread evenly over the whole run
+(the newest entry is always kept too), so a chart or a scrubber can show all of training.
+"""
+
+
+class Thinning:
+    """Entries (epoch, value) for every `stride`-th epoch, at most `capacity` of them."""
+
+    def __init__(self, capacity, stride=1):
+        if capacity < 2 or stride < 1:
+            raise ValueError(f"capacity must be ≥ 2 and stride ≥ 1, got {capacity}, {stride}")
+        self.capacity, self.stride = int(capacity), int(stride)
+        self.entries = []   # [(epoch, value)], epochs multiples of stride
+        self.latest = None  # the newest (epoch, value), kept even between strides
+
+    def add(self, epoch, value):
+        self.latest = (epoch, value)
+        if epoch % self.stride:
+            return
+        if len(self.entries) >= self.capacity:
+            # halve: keep the entries on the doubled stride
+            self.stride *= 2
+            self.entries = [e for e in self.entries if e[0] % self.stride == 0]
+            if epoch % self.stride:
+                return
+        self.entries.append((epoch, value))
+
+    def all(self):
+        """Every kept entry, oldest first, with the newest one at the end."""
+        if self.latest is not None and (not self.entries or self.entries[-1][0] != self.latest[0]):
+            return self.entries + [self.latest]
+        return list(self.entries)
+
+    def at(self, epoch):
+        """The kept entry closest to `epoch` at or before it (the oldest one if none is before)."""
+        kept = self.all()
+        if not kept:
+            raise ValueError("nothing recorded yet")
+        before = [e for e in kept if e[0] <= epoch]
+        return before[-1] if before else kept[0]
+
+    def __len__(self):
+        return len(self.all())
