@@ -1,0 +1,105 @@
+"""Run every test, from a fresh clone on a fresh machine: the one command.
+
+    python scripts/test.py [pytest args]
+
+1. installs the project with its test extras (`pip install -e ".[test]"`; set
+   TEST_EXTRAS=test,parity to add the PyTorch parity tests' extra);
+2. makes sure there is a Chromium for the browser tests (system one; on Debian as root it is
+   installed with apt-get; otherwise says how to get one, and the browser tests skip);
+3. builds dist/ (`python scripts/build.py`);
+4. runs `python -m pytest` with the given arguments and exits with pytest's exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+def _say(msg: str) -> None:
+    print(f"[test.py] {msg}", flush=True)
+
+
+def _run(cmd: list[str], **kw) -> int:
+    return subprocess.run(cmd, cwd=ROOT, **kw).returncode
+
+
+def _apt_install(*packages: str) -> bool:
+    """apt-get install on Debian as root (apt-get update first when the lists are missing)."""
+    if not (Path("/etc/debian_version").exists() and shutil.which("apt-get")
+            and hasattr(os, "geteuid") and os.geteuid() == 0):
+        return False
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    quiet = {"stdout": subprocess.DEVNULL, "env": env}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
+    _say(f"installing {' '.join(packages)} with apt-get ...")
+    if _run(install, **quiet) == 0:
+        return True
+    _say("apt-get update ...")
+    _run(["apt-get", "update", "-q"], **quiet)
+    return _run(install, **quiet) == 0
+
+
+def install_python_packages() -> int:
+    extras = os.environ.get("TEST_EXTRAS", "test")
+    _say(f'pip install -e ".[{extras}]"')
+    return _run([sys.executable, "-m", "pip", "install", "-q", "--root-user-action=ignore",
+                 "-e", f".[{extras}]"])
+
+
+def ensure_node() -> None:
+    if shutil.which("npm"):
+        return
+    if not _apt_install("nodejs", "npm"):
+        _say("npm was not found: install Node.js 18+ with npm; the build needs it.")
+
+
+def ensure_browser() -> None:
+    env = os.environ.get("CHROMIUM")
+    if env:
+        _say(f"browser: CHROMIUM={env}" + ("" if Path(env).exists() else " (does not exist!)"))
+        return
+    for path in SYSTEM_CHROMIUM:
+        if Path(path).exists():
+            _say(f"browser: {path}")
+            return
+    if _apt_install("chromium") and Path(SYSTEM_CHROMIUM[0]).exists():
+        _say(f"browser: {SYSTEM_CHROMIUM[0]} (just installed)")
+        return
+    probe = ("from playwright.sync_api import sync_playwright\n"
+             "with sync_playwright() as p: print(p.chromium.executable_path)")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    if r.returncode == 0 and r.stdout.strip() and Path(r.stdout.strip()).exists():
+        _say(f"browser: Playwright's own, {r.stdout.strip()}")
+        return
+    _say("NO BROWSER: the browser tests will be skipped. To run them, get a Chromium: "
+         "on Debian `apt-get install chromium`, elsewhere `python -m playwright install "
+         "chromium` (or set CHROMIUM=/path/to/chromium).")
+
+
+def main(argv: list[str]) -> int:
+    t0 = time.monotonic()
+    rc = install_python_packages()
+    if rc != 0:
+        _say(f"pip install failed (exit {rc})")
+        return rc
+    ensure_node()
+    ensure_browser()
+    _say("python scripts/build.py")
+    rc = _run([sys.executable, str(ROOT / "scripts" / "build.py")])
+    if rc != 0:
+        _say(f"the build failed (exit {rc}); not running the tests")
+        return rc
+    _say(f"ready in {time.monotonic() - t0:.0f} s; python -m pytest {' '.join(argv)}")
+    return _run([sys.executable, "-m", "pytest", *argv])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
