@@ -183,7 +183,8 @@ def pyodide_package(version: str, lock: dict, name: str) -> tuple[str, bytes, st
         data = cached.read_bytes()
         if _sha256(data) == expected:
             was = origin.read_text().strip() if origin.exists() else "unknown"
-            return file_name, data, f"cache {cached} (first obtained from {was})"
+            _log(f"  {file_name}: from the cache, {cached}")
+            return file_name, data, f"cache (first obtained from {was})"
         _log(f"  cached {cached} does not match pyodide-lock.json's sha256: discarding it")
         cached.unlink()
 

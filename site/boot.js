@@ -30,6 +30,7 @@
   });
 
   var el = function (id) { return document.getElementById(id); };
+  var stepStart = 0;
   var realFetch = window.fetch;
   var memory = {}; // absolute URL -> {key, type, sha256, bytes: Promise<Uint8Array>}
   var rejectBoot; // rejects the race in run() from callbacks Pyodide swallows
@@ -76,17 +77,18 @@
     }
     title = title || "The page could not start";
     advice = advice || "Reload the page. If this keeps happening, try another browser.";
+    el("boot-status").textContent = "Stopped.";
     boot.error = { title: title, message: String(err.message), advice: advice };
     console.error("[boot] " + title + ": " + err.message + (details ? "\n" + details : ""));
 
     el("boot").hidden = false;
     el("boot").classList.add("boot-failed");
     if (boot.step) stepClass(boot.step, "failed");
-    el("boot-status").textContent = "Stopped.";
     var box = el("boot-error");
     box.replaceChildren();
-    box.append(node("h2", title), node("p", String(err.message)), node("p", advice));
-    var more = details || err.stack;
+    box.append(node("h2", title), withCode("p", String(err.message)), withCode("p", advice));
+    // Technical details only where they help: a traceback, or an error nobody foresaw.
+    var more = details || (err.bootTitle ? "" : err.stack);
     if (more) {
       var d = document.createElement("details");
       d.append(node("summary", "Technical details"), node("pre", more));
@@ -110,6 +112,13 @@
     return n;
   }
 
+  // Text with `backticks` shown as <code>.
+  function withCode(tag, text) {
+    var n = document.createElement(tag);
+    text.split("`").forEach(function (part, i) { n.append(i % 2 ? node("code", part) : part); });
+    return n;
+  }
+
   // ---- progress -----------------------------------------------------------------------------
 
   function stepClass(step, cls) {
@@ -121,17 +130,20 @@
     var now = performance.now();
     if (boot.step) {
       stepClass(boot.step, "done");
-      boot.timings[boot.step] = Math.round(now - boot.timings._stepStart);
+      boot.timings[boot.step] = Math.round(now - stepStart);
     }
-    boot.timings._stepStart = now;
+    stepStart = now;
     boot.step = step;
     if (step) stepClass(step, "active");
     if (status) setStatus(status);
   }
 
-  function setStatus(text) { el("boot-status").textContent = text; }
+  function setStatus(text) {
+    if (!boot.error) el("boot-status").textContent = text;
+  }
 
   function setBar(fraction) {
+    if (boot.error) return; // keep the bar where it stopped
     var pct = Math.max(0, Math.min(100, Math.round(fraction * 1000) / 10));
     el("boot-bar-fill").style.width = pct + "%"; // CSSOM: allowed by style-src 'self'
     el("boot-progress").setAttribute("aria-valuenow", String(Math.round(pct)));
@@ -140,15 +152,14 @@
   function mb(n) { return (n / 1e6).toFixed(1) + " MB"; }
 
   /** Bytes done of a known total, shown as the first phase of the bar. */
-  function ByteProgress(total, label) {
+  function ByteProgress(total, describe) {
     var done = {};
-    this.total = total;
     this.set = function (key, n) {
       done[key] = n;
       var sum = 0;
       for (var k in done) sum += done[k];
       setBar(BAR.download * sum / total);
-      setStatus(label + " " + mb(sum) + " of " + mb(total));
+      setStatus(describe(sum, total));
     };
   }
 
@@ -323,10 +334,15 @@
   async function loadFiles() {
     var assets = BUILD.assets, keys = Object.keys(assets), total = 0;
     keys.forEach(function (k) { total += assets[k].size; });
-    var progress = new ByteProgress(total, MODE === "file"
-      ? "Unpacking the Python runtime (" + mb(total) + ")…"
-      : "Downloading");
-    setStatus(MODE === "file" ? "Unpacking the Python runtime (" + mb(total) + ")…" : "Downloading…");
+    var describe = MODE === "file"
+      ? function (n, of) {
+        return "Unpacking the Python runtime (" + mb(of) + ")… " + Math.floor(100 * n / of) + "%";
+      }
+      : function (n, of) {
+        return "Downloading Python and numpy: " + (n / 1e6).toFixed(1) + " of " + mb(of);
+      };
+    var progress = new ByteProgress(total, describe);
+    setStatus(describe(0, total));
 
     var scripts = [BUILD.pyodide.loader, BUILD.pyodide.runtime].concat(BUILD.scripts);
     var pending = BUILD.styles.map(loadStyle).concat(scripts.map(loadScript));
@@ -353,7 +369,7 @@
   }
 
   async function run() {
-    boot.timings.start = Math.round(performance.now());
+    boot.timings.bootjs = Math.round(performance.now()); // ms after navigation start
     checkBrowser();
     setStep("runtime");
     setBar(0.02);
@@ -411,8 +427,7 @@
     }
     setBar(BAR.start);
     setStep(null);
-    delete boot.timings._stepStart;
-    boot.timings.total = Math.round(performance.now());
+    boot.timings.total = Math.round(performance.now()); // ms after navigation start
     boot.ready = true;
     el("boot").hidden = true;
   }
