@@ -15,7 +15,6 @@
 
   var BUILD = self.WIL_BUILD;
   var MODE = location.protocol === "file:" ? "file" : "http";
-  var STEPS = ["runtime", "numpy", "code", "start"];
   // Share of the progress bar at the end of each phase.
   var BAR = { download: 0.7, runtime: 0.84, numpy: 0.92, code: 0.96, start: 1 };
 
@@ -86,7 +85,7 @@
     if (boot.step) stepClass(boot.step, "failed");
     var box = el("boot-error");
     box.replaceChildren();
-    box.append(node("h2", title), withCode("p", String(err.message)), withCode("p", advice));
+    box.append(node("h2", title), node("p", String(err.message)), withCode("p", advice));
     // Technical details only where they help: a traceback, or an error nobody foresaw.
     var more = details || (err.bootTitle ? "" : err.stack);
     if (more) {
@@ -177,11 +176,11 @@
 
   function absolute(path) { return new URL(path, document.baseURI).href; }
 
-  function loadScript(path) {
+  function loadScript(path, inAnyOrder) {
     return new Promise(function (resolve, reject) {
       var s = document.createElement("script");
       s.src = path;
-      s.async = false; // run in insertion order
+      s.async = !!inAnyOrder; // libraries run in the order listed; bundles as they arrive
       s.onload = function () { resolve(); };
       s.onerror = function () { reject(missingFile(path, "script failed to load")); };
       document.head.append(s);
@@ -332,7 +331,7 @@
   }
 
   async function loadFiles() {
-    var assets = BUILD.assets, keys = Object.keys(assets), total = 0;
+    var assets = BUILD.assets, keys = Object.keys(assets), total = BUILD.pyodide.runtimeSize;
     keys.forEach(function (k) { total += assets[k].size; });
     var describe = MODE === "file"
       ? function (n, of) {
@@ -345,12 +344,17 @@
     setStatus(describe(0, total));
 
     var scripts = [BUILD.pyodide.loader, BUILD.pyodide.runtime].concat(BUILD.scripts);
-    var pending = BUILD.styles.map(loadStyle).concat(scripts.map(loadScript));
+    var pending = BUILD.styles.map(loadStyle).concat(scripts.map(function (path) {
+      return loadScript(path).then(function () {
+        if (path === BUILD.pyodide.runtime) progress.set(path, BUILD.pyodide.runtimeSize);
+      });
+    }));
     if (MODE === "file") {
       // Bundles one after another: each is unpacked while the next one is read.
       var chain = Promise.resolve();
       keys.forEach(function (k) {
-        var read = loadScript(assets[k].bundle);
+        var read = loadScript(assets[k].bundle, true);
+        read.catch(function () {}); // reported through the chain below
         var bytes = chain.then(function () { return read; })
           .then(function () { return unpack(k, assets[k], progress); });
         chain = bytes;
