@@ -25,17 +25,17 @@ VERCEL_JSON = ROOT / "vercel.json"
 
 MIME = {
     ".wasm": "application/wasm",
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
     ".json": "application/json",
-    ".css": "text/css",
-    ".html": "text/html",
-    ".svg": "image/svg+xml",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8",
     ".png": "image/png",
     ".zip": "application/zip",
     ".whl": "application/zip",
     ".npz": "application/octet-stream",
-    ".py": "text/plain",
+    ".py": "text/plain; charset=utf-8",
 }
 # What the hosting platform sends when no rule sets Cache-Control: always revalidate.
 DEFAULT_CACHE_CONTROL = "public, max-age=0, must-revalidate"

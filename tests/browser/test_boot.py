@@ -168,3 +168,23 @@ def _replace_in_app_zip(folder: Path, member: str, data: bytes) -> None:
     info["assets"]["app.zip"].update(size=len(zip_bytes),
                                      sha256=hashlib.sha256(zip_bytes).hexdigest())
     info_path.write_text(text[:m.start(1)] + json.dumps(info) + ";\n")
+
+
+def test_served_with_the_headers_of_vercel_json(server, dist):
+    """scripts/serve.py applies vercel.json, so these tests run under the hosted page's CSP."""
+    import urllib.request
+
+    def head(path):
+        with urllib.request.urlopen(urllib.request.Request(server + path, method="HEAD")) as r:
+            return r.headers
+
+    wasm = next(dist.glob("vendor/pyodide-*/pyodide.asm.wasm")).relative_to(dist).as_posix()
+    h = head(wasm)
+    assert h["Content-Type"] == "application/wasm"
+    assert h["Cache-Control"] == "public, max-age=31536000, immutable"
+    h = head("")
+    assert h["Cache-Control"] == "no-cache"
+    csp = h["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "'wasm-unsafe-eval'" in csp
+    assert "'unsafe-eval'" not in csp.replace("'wasm-unsafe-eval'", "")
+    assert "'unsafe-inline'" not in csp
