@@ -188,3 +188,22 @@ def test_served_with_the_headers_of_vercel_json(server, dist):
     assert "default-src 'self'" in csp and "'wasm-unsafe-eval'" in csp
     assert "'unsafe-eval'" not in csp.replace("'wasm-unsafe-eval'", "")
     assert "'unsafe-inline'" not in csp
+
+
+@pytest.mark.allow_page_errors
+def test_no_webassembly_shows_a_readable_error(page, server, wait_error):
+    page.context.add_init_script("delete window.WebAssembly;")
+    page.goto(server)
+    err = wait_error(page)
+    assert err["title"] == "This browser cannot run WebAssembly"
+    assert "Use a current Firefox, Chrome, Edge or Safari" in err["box"]
+
+
+@pytest.mark.allow_page_errors
+def test_unbuilt_page_says_how_to_build(dist, tmp_path, page, serve_copy, wait_error):
+    copy = _copy_dist(dist, tmp_path)
+    (copy / "build-info.js").unlink()
+    page.goto(serve_copy(copy))
+    err = wait_error(page)
+    assert err["title"] == "This page has not been built"
+    assert "python scripts/build.py" in err["box"]
