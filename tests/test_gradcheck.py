@@ -1,7 +1,7 @@
 """Backpropagation against central differences: the independent truth is the loss itself."""
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 from nn import MLP, activations, gradcheck
 from nn.gradcheck import numeric_gradient
@@ -9,7 +9,7 @@ from tests.helpers import KINKED, PAIRS, make_targets, min_abs_preactivation, ou
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-8
-KINK_MARGIN = 1e-3  # central differences with ε = 1e-5 must not straddle z = 0
+KINK_MARGIN = 1e-2  # differences reaching 2ε = 2e-4 (times |x| up to ~20) must not straddle z = 0
 
 
 @pytest.mark.parametrize("output,loss", PAIRS)
@@ -28,7 +28,7 @@ def test_backprop_matches_central_differences(activation, output, loss):
     assert result.max_abs_error <= ABS_TOL, f"ours {result.analytic} vs numeric {result.numeric} at {result.worst}"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(
     hidden=st.lists(st.integers(1, 6), min_size=0, max_size=3),
     n_in=st.integers(1, 4),
@@ -36,8 +36,10 @@ def test_backprop_matches_central_differences(activation, output, loss):
     activation=st.sampled_from(activations.NAMES),
     pair=st.sampled_from(PAIRS),
     seed=st.integers(0, 2**31 - 1),
-    scale=st.floats(0.1, 3.0),
+    scale=st.floats(0.1, 4.0),
 )
+# large relu activations make L''' large: the two-point difference was off by 2e-9 here
+@example(hidden=[2], n_in=3, n=6, activation="relu", pair=("softmax", "cross_entropy"), seed=3636298, scale=3.0)
 def test_property_random_architectures(hidden, n_in, n, activation, pair, seed, scale):
     output, loss = pair
     rng = np.random.default_rng(seed)
