@@ -143,6 +143,10 @@ class Session:
             return np.eye(self.n_classes)[y]
         return y if self.kind == "classification" else y[:, None]
 
+    def reset(self):
+        """Back to epoch 0 with the initial weights (the same seed gives the same start)."""
+        self._build_model()
+
     # -- changing settings ------------------------------------------------------------------------
     def update(self, changes):
         """Apply setting changes; returns what it took: None, "train" (weights kept), "model"

@@ -1,55 +1,21 @@
-"""playground: the UI that runs in the page (PLACEHOLDER until the real UI lands).
+"""playground: the page's UI, running in Pyodide on top of the engine `nn`.
 
-boot.js unpacks app.zip into /app (on sys.path), then runs `import playground; playground.main()`.
-This placeholder proves the whole path works: it imports numpy and nn, computes a few real values
-and writes them into #app, then publishes `window.playground` with `ready: True`.
+boot.js unpacks app.zip into /app (on sys.path) and calls `playground.main()`. Pure logic
+(colors, layout) imports no browser module and is tested in CPython; the views and the
+controller (app) drive the DOM through `js` and `pyodide.ffi`.
 """
+from pathlib import Path
 
-SEED = 0
-
-
-def facts() -> dict:
-    """Values computed with numpy and nn; the same in CPython and in the browser."""
-    import numpy as np
-
-    import nn
-
-    a = np.arange(1.0, 7.0).reshape(2, 3)
-    b = np.linspace(-1.0, 1.0, 6).reshape(3, 2)
-    return {
-        "numpy": np.__version__,
-        "nn": (nn.__doc__ or "").strip().splitlines()[0] if nn.__doc__ else "",
-        "dot": (a @ b).tolist(),
-        "normal": np.random.default_rng(SEED).standard_normal(3).tolist(),
-    }
+PAGE = Path(__file__).with_name("page.html")
+app = None  # the running App, kept referenced for the life of the page
 
 
-def main() -> None:
-    """Write the facts into #app and set window.playground (browser only)."""
-    import sys
+def main(config=None):
+    """Put the page's markup into #app and start the playground."""
+    global app
+    from js import document
 
-    from js import Object, document, window
-    from pyodide.ffi import to_js
+    from .app import App
 
-    f = facts()
-    app = document.getElementById("app")
-    app.replaceChildren()
-    title = document.createElement("h1")
-    title.textContent = "Python is running in your browser"
-    app.append(title)
-    rows = [
-        ("Python", sys.version.split()[0]),
-        ("numpy", f["numpy"]),
-        ("nn", f["nn"]),
-        ("a @ b", repr(f["dot"])),
-        (f"rng(seed={SEED}).standard_normal(3)", repr(f["normal"])),
-    ]
-    dl = document.createElement("dl")
-    dl.id = "facts"
-    for key, value in rows:
-        dt, dd = document.createElement("dt"), document.createElement("dd")
-        dt.textContent, dd.textContent = key, value
-        dl.append(dt, dd)
-    app.append(dl)
-    window.playground = to_js({"ready": True, "placeholder": True, **f},
-                              dict_converter=Object.fromEntries)
+    document.getElementById("app").innerHTML = PAGE.read_text(encoding="utf-8")
+    app = App(config)

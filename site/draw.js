@@ -1,0 +1,62 @@
+/* draw.js: batch drawing for the Python views, so bulk data crosses the Python–JS bridge once
+   per frame (typed arrays in, many canvas calls here) instead of once per dot or edge.
+   A classic script: it also loads from file://. */
+(function () {
+  "use strict";
+  var TAU = 2 * Math.PI;
+
+  function css(rgba, i) {
+    return "rgba(" + rgba[i] + "," + rgba[i + 1] + "," + rgba[i + 2] + "," + (rgba[i + 3] / 255).toFixed(3) + ")";
+  }
+
+  self.WILDraw = {
+    /* Dots at (xy[2k], xy[2k+1]) of radius r, filled with rgba[4k..4k+3], outlined in `stroke`. */
+    dots: function (ctx, xy, rgba, r, stroke, lineWidth) {
+      ctx.lineWidth = lineWidth;
+      ctx.strokeStyle = stroke;
+      for (var k = 0, n = xy.length / 2; k < n; k++) {
+        ctx.beginPath();
+        ctx.arc(xy[2 * k], xy[2 * k + 1], r, 0, TAU);
+        ctx.fillStyle = css(rgba, 4 * k);
+        ctx.fill();
+        if (lineWidth > 0) ctx.stroke();
+      }
+    },
+    /* Segments (x0, y0, x1, y1) = seg[4k..4k+3], each with its width and rgba colour. */
+    segments: function (ctx, seg, widths, rgba) {
+      ctx.lineCap = "round";
+      for (var k = 0, n = widths.length; k < n; k++) {
+        ctx.beginPath();
+        ctx.moveTo(seg[4 * k], seg[4 * k + 1]);
+        ctx.lineTo(seg[4 * k + 2], seg[4 * k + 3]);
+        ctx.lineWidth = widths[k];
+        ctx.strokeStyle = css(rgba, 4 * k);
+        ctx.stroke();
+      }
+    },
+    /* A polyline through xy. */
+    polyline: function (ctx, xy, colour, width) {
+      ctx.beginPath();
+      ctx.moveTo(xy[0], xy[1]);
+      for (var k = 2; k < xy.length; k += 2) ctx.lineTo(xy[k], xy[k + 1]);
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = width;
+      ctx.lineJoin = "round";
+      ctx.stroke();
+    },
+    /* Square tiles cut from a horizontal atlas of `tile`-pixel tiles, tile k drawn at
+       (dst[3k], dst[3k+1]) with side dst[3k+2], each framed by a thin border. */
+    tiles: function (ctx, atlas, tile, dst, border) {
+      ctx.imageSmoothingEnabled = true;
+      for (var k = 0, n = dst.length / 3; k < n; k++) {
+        var x = dst[3 * k], y = dst[3 * k + 1], s = dst[3 * k + 2];
+        ctx.drawImage(atlas, k * tile, 0, tile, tile, x, y, s, s);
+        if (border) {
+          ctx.lineWidth = 1;
+          ctx.strokeStyle = border;
+          ctx.strokeRect(x - 0.5, y - 0.5, s + 1, s + 1);
+        }
+      }
+    },
+  };
+})();

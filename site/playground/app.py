@@ -1,0 +1,277 @@
+"""The controller: owns the session and the animation loop, applies every change in one place,
+and repaints what changed. Views draw; the session learns; this ties them together."""
+import json
+import math
+import sys
+from collections import deque
+
+import numpy as np
+from js import JSON, Object, document, performance, window
+from pyodide.ffi import to_js
+
+from nn import Session
+
+from .charts import Charts
+from .controls import Controls
+from .dom import Proxies
+from .network_view import NetworkView
+from .output_view import OutputView
+
+GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
+FRAMES_KEPT = 600       # per-frame timings kept for window.playground.frames()
+CHART_INTERVAL_MS = 100  # charts redraw at most this often while running
+
+
+def _el(id_):
+    return document.getElementById(id_)
+
+
+def _js(value):
+    return to_js(value, dict_converter=Object.fromEntries)
+
+
+class App:
+    def __init__(self, config=None):
+        self.proxies = Proxies()
+        self.session = Session(config)
+        self.running = False
+        self.speed = 1
+        self.focus = None           # (layer, neuron) hovered in the network drawing
+        self.visible = True         # tab shown and output canvas on screen
+        self.frames = deque(maxlen=FRAMES_KEPT)
+        self._drawn = None          # (version, focus, options) last painted
+        self._grid = None
+        self._grid_version = -1
+        self._last_chart = -1e9
+        self._frame_pending = False
+        self._message_for = None
+
+        self.output = OutputView(_el("boundary"), GRID)
+        self.network = NetworkView(_el("network"), _el("tip"), _el("weight-editor"), _el("weight-input"),
+                                   self.proxies, self.set_focus, self.edit_weight)
+        self.charts = Charts(_el("chart-loss"), _el("chart-metric"))
+        self.controls = Controls(self.proxies, self.apply, self.reset, self.toggle, self.step_once, self.set_speed)
+        listen = self.proxies.listen
+        listen(_el("show-test"), "change", lambda e: self.render())
+        listen(_el("discretize"), "change", lambda e: self.render())
+        listen(_el("message-close"), "click", lambda e: self.hide_message())
+        listen(document, "keydown", self._key)
+        listen(document, "visibilitychange", self._visibility)
+        listen(window, "resize", self._resize)
+        self._on_frame = self.proxies.hold(self._frame)
+        _el("py-version").textContent = sys.version.split()[0]
+        _el("np-version").textContent = np.__version__
+        self.controls.sync(self.session)
+        self.charts.reset(self.session)
+        self.render(force=True)
+        self._publish()
+
+    # -- the one place that changes settings -------------------------------------------------------
+    def apply(self, changes):
+        try:
+            scope = self.session.update(changes)
+        except ValueError as e:
+            self.show_message(f"That setting was not applied: {e}", "Everything else is as it was.", "error")
+            self.controls.sync(self.session)
+            return
+        if scope in ("model", "data"):
+            self.charts.reset(self.session)
+            self.hide_message()
+        self.controls.sync(self.session)
+        self.render(force=True)
+
+    def reset(self):
+        """New initial weights from the same seed: epoch 0, the same start as before."""
+        self.session.reset()
+        self.charts.reset(self.session)
+        self.hide_message()
+        self.render(force=True)
+
+    def edit_weight(self, l, i, j, value):
+        if not (math.isfinite(value) and abs(value) <= 100):
+            self.show_message(f"A weight must be a number from −100 to 100; got {value}.",
+                              "The weight was not changed.", "error")
+            return
+        self.session.net.W[l][i, j] = value
+        self.session.version += 1
+        self.render()
+
+    def set_focus(self, focus):
+        if focus != self.focus:
+            self.focus = focus
+            self.render()
+
+    def set_speed(self, epochs_per_frame):
+        self.speed = max(1, int(epochs_per_frame))
+
+    # -- playing --------------------------------------------------------------------------------------
+    def toggle(self):
+        self.pause() if self.running else self.play()
+
+    def play(self):
+        s = self.session
+        if s.stop is not None:
+            if s.stop.kind == "diverged":
+                s.stop = None  # the learner read the hint; go on from the restored weights
+            self.hide_message()
+        self.running = True
+        self._show_running()
+        self._request_frame()
+
+    def pause(self):
+        self.running = False
+        self._show_running()
+        self.render(force=True)
+
+    def step_once(self):
+        self.pause()
+        s = self.session
+        if s.stop is not None and s.stop.kind == "diverged":
+            s.stop = None
+        s.step(1, until_stop=False)
+        self._after_training()
+        self.render(force=True)
+
+    def _request_frame(self):
+        if not self._frame_pending:
+            self._frame_pending = True
+            window.requestAnimationFrame(self._on_frame)
+
+    def _frame(self, timestamp):
+        self._frame_pending = False
+        if not self.running or not self.visible:
+            return
+        t0 = performance.now()
+        ran = self.session.step(self.speed, until_stop=True)
+        t1 = performance.now()
+        timing = self.render(trained_ms=t1 - t0)
+        timing["epochs"] = ran
+        self.frames.append(timing)
+        if not self._after_training():
+            self._request_frame()
+
+    def _after_training(self):
+        """Show a stop, if training stopped; True if it did."""
+        stop = self.session.stop
+        if stop is None:
+            return False
+        self.running = False
+        self._show_running()
+        if self._message_for != stop:
+            self.show_message(stop.message, stop.hint, stop.kind)
+            self._message_for = stop
+        return True
+
+    # -- painting -------------------------------------------------------------------------------------
+    def render(self, force=False, trained_ms=0.0):
+        """Repaint what changed; returns the time each part took (ms)."""
+        s = self.session
+        t0 = performance.now()
+        timing = {"train": trained_ms, "boundary": 0.0, "network": 0.0, "charts": 0.0}
+        options = (bool(_el("discretize").checked), bool(_el("show-test").checked))
+        key = (s.version, self.focus, options, id(s.net))
+        if self.visible and (force or key != self._drawn) and s.data.extent is not None:
+            if self._grid_version != (s.version, id(s.net)):
+                self._grid = s.grid(GRID)
+                self._grid_version = (s.version, id(s.net))
+            self.output.draw(s, self._grid, discretize=options[0], show_test=options[1], focus=self.focus)
+            t1 = performance.now()
+            self.network.draw(s, self._grid)
+            t2 = performance.now()
+            timing["boundary"], timing["network"] = t1 - t0, t2 - t1
+            self._drawn = key
+        t3 = performance.now()
+        if force or not self.running or t3 - self._last_chart >= CHART_INTERVAL_MS:
+            if self.charts.update(s):
+                self._last_chart = t3
+        timing["charts"] = performance.now() - t3
+        self._show_metrics()
+        timing["total"] = timing["train"] + performance.now() - t0
+        return timing
+
+    def _show_metrics(self):
+        m = self.session.metrics()
+        _el("epoch").textContent = f"{m['epoch']:,}"
+        _el("train-loss").textContent = f"{m['train_loss']:.4f}"
+        _el("test-loss").textContent = f"{m['test_loss']:.4f}"
+        if self.session.kind == "classification":
+            names, values = ("Train accuracy", "Test accuracy"), (m["train_accuracy"], m["test_accuracy"])
+            texts = [f"{v:.1%}" for v in values]
+        else:
+            names, values = ("Train RMSE", "Test RMSE"), (m["train_rmse"], m["test_rmse"])
+            texts = [f"{v:.4f}" for v in values]
+        _el("train-metric-label").textContent, _el("test-metric-label").textContent = names
+        _el("train-metric").textContent, _el("test-metric").textContent = texts
+        caption = _el("focus-caption")
+        if self.focus is None:
+            caption.hidden = True
+        else:
+            l, i = self.focus
+            last = len(self.session.net.sizes) - 1
+            what = "input" if l == 0 else ("output" if l == last else f"hidden layer {l}")
+            caption.textContent = f"Showing {what}, neuron {i + 1}, over the input plane"
+            caption.hidden = False
+
+    def _show_running(self):
+        button = _el("play")
+        button.textContent = "❚❚" if self.running else "▶"
+        button.setAttribute("aria-label", "Pause" if self.running else "Play")
+        document.body.classList.toggle("running", self.running)
+
+    # -- messages -----------------------------------------------------------------------------------------
+    def show_message(self, text, hint="", kind="info"):
+        box = _el("message")
+        box.className = f"message {kind}"
+        _el("message-text").textContent = text
+        _el("message-hint").textContent = hint
+        box.hidden = False
+
+    def hide_message(self):
+        _el("message").hidden = True
+        self._message_for = None
+
+    # -- the page around us -------------------------------------------------------------------------------
+    def _key(self, event):
+        tag = event.target.tagName if event.target else ""
+        if tag in ("INPUT", "SELECT", "TEXTAREA", "BUTTON") or event.ctrlKey or event.metaKey or event.altKey:
+            return
+        if event.key == " ":
+            event.preventDefault()
+            self.toggle()
+        elif event.key == "s":
+            self.step_once()
+        elif event.key == "r":
+            self.reset()
+
+    def _visibility(self, event):
+        self.visible = document.visibilityState == "visible"
+        if self.visible and self.running:
+            self._request_frame()
+
+    def _resize(self, event):
+        self.charts.resize()
+        self.render(force=True)
+
+    # -- the read-only hook for tests and benchmarks ------------------------------------------------------
+    def state(self):
+        s, m, h = self.session, self.session.metrics(), self.session.history_table()
+        stop = None if s.stop is None else {"kind": s.stop.kind, "reason": s.stop.reason, "epoch": s.stop.epoch,
+                                            "message": s.stop.message, "hint": s.stop.hint}
+        # through JSON: a plain, detached object whose empty values are null (to_js gives undefined)
+        return JSON.parse(json.dumps({
+            "epoch": s.epoch, "steps": s.steps, "running": self.running, "version": s.version,
+            "trainLoss": m["train_loss"], "testLoss": m["test_loss"],
+            "trainAccuracy": m.get("train_accuracy"), "testAccuracy": m.get("test_accuracy"),
+            "trainRmse": m.get("train_rmse"), "testRmse": m.get("test_rmse"),
+            "sizes": s.net.sizes, "config": s.config, "stop": stop, "proxies": len(self.proxies),
+            "history": {k: h[k] for k in ("epoch", "train_loss", "test_loss")},
+        }))
+
+    def frame_timings(self):
+        return JSON.parse(json.dumps(list(self.frames)))
+
+    def _publish(self):
+        hook = _js({"ready": True})
+        hook.state = self.proxies.hold(self.state)
+        hook.frames = self.proxies.hold(self.frame_timings)
+        window.playground = Object.freeze(hook)

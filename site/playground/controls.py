@@ -1,0 +1,232 @@
+"""The controls: every input on the page, bound to one `apply(changes)` and kept in sync with
+the session's config. What each control offers comes from tables here and in nn.config."""
+from js import document
+
+from nn import datasets, features
+
+LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 5000]
+PENALTY_RATES = [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+DROPOUTS = [0.0, 0.1, 0.2, 0.3, 0.5]
+ACTIVATIONS = ["tanh", "relu", "leaky_relu", "sigmoid", "linear", "elu", "softplus", "silu", "gelu", "sine"]
+DATASET_LABELS = {
+    "xor": "XOR", "and": "AND", "or": "OR", "circle": "Circle", "moons": "Moons", "spiral": "Spiral",
+    "linear": "Linearly separable", "clusters": "Gaussian clusters", "quadrants": "Quadrants (4 classes)",
+    "checkerboard": "Checkerboard", "sine": "Regression: sine", "plane": "Regression: plane",
+    "gaussians": "Regression: bumps", "digits": "Handwritten digits (8x8)",
+}
+OUTPUTS = {
+    "sigmoid/bce": "sigmoid · binary cross-entropy", "sigmoid/mse": "sigmoid · mean squared error",
+    "softmax/cross_entropy": "softmax · cross-entropy", "softmax/mse": "softmax · mean squared error",
+    "linear/mse": "linear · mean squared error",
+}
+MAX_LAYERS = 6
+MAX_WIDTH = 8
+MAX_WIDTH_DIGITS = 64
+
+
+def _el(id_):
+    return document.getElementById(id_)
+
+
+def _options(select, items, selected):
+    """Fill a <select> with (value, label) items; the selected value is added if missing."""
+    values = [str(v) for v, _ in items]
+    if str(selected) not in values:
+        items = sorted([*items, (selected, _fmt(selected))], key=lambda it: _sort_key(it[0]))
+    select.replaceChildren()
+    for value, label in items:
+        opt = document.createElement("option")
+        opt.value, opt.textContent = str(value), label
+        select.append(opt)
+    select.value = str(selected)
+
+
+def _sort_key(v):
+    try:
+        return (0, float(v))
+    except (TypeError, ValueError):
+        return (1, str(v))
+
+
+def _fmt(v):
+    return f"{v:g}" if isinstance(v, (int, float)) else str(v)
+
+
+class Controls:
+    def __init__(self, proxies, apply, on_reset, on_play, on_step, on_speed):
+        self.apply = apply
+        self.config = None
+        self.width_limit = MAX_WIDTH
+        listen = proxies.listen
+        listen(_el("play"), "click", lambda e: on_play())
+        listen(_el("step"), "click", lambda e: on_step())
+        listen(_el("reset"), "click", lambda e: on_reset())
+        listen(_el("speed"), "change", lambda e: on_speed(int(e.target.value)))
+        _options(_el("dataset"), [(n, DATASET_LABELS[n]) for n in datasets.NAMES], "spiral")
+        for key, cast in (("dataset", str), ("lr", float), ("optimizer", str), ("batch_size", int),
+                          ("dropout", float)):
+            listen(_el(key), "change", self._setter(key, cast))
+        listen(_el("penalty"), "change", lambda e: self._penalty())
+        listen(_el("penalty_rate"), "change", lambda e: self._penalty())
+        listen(_el("output"), "change", self._output)
+        for key, label_id, cast, fmt in (("noise", "noise-value", float, "{:.2f}"),
+                                         ("n", "n-value", int, "{}"),
+                                         ("train_fraction", "train-value", float, "{:.0%}")):
+            listen(_el(key), "input", self._live_label(label_id, cast, fmt))
+            listen(_el(key), "change", self._setter(key, cast))
+        listen(_el("seed"), "change", self._seed)
+        listen(_el("regenerate"), "click", lambda e: self.apply({"seed": (self.config["seed"] + 1) % 2**32}))
+        listen(_el("add-layer"), "click", lambda e: self._layers(+1))
+        listen(_el("remove-layer"), "click", lambda e: self._layers(-1))
+        self._layer_box = _el("layer-controls")
+        self._feature_box = _el("features")
+        listen(self._layer_box, "click", self._layer_click)
+        listen(self._layer_box, "change", self._layer_change)
+        listen(self._feature_box, "change", self._feature_change)
+
+    # -- from the page to the session --------------------------------------------------------------
+    def _setter(self, key, cast):
+        return lambda event: self.apply({key: cast(event.target.value)})
+
+    def _live_label(self, label_id, cast, fmt):
+        def show(event):
+            _el(label_id).textContent = fmt.format(cast(event.target.value))
+        return show
+
+    def _seed(self, event):
+        try:
+            seed = int(event.target.value)
+        except ValueError:
+            seed = -1
+        self.apply({"seed": seed})
+
+    def _penalty(self):
+        kind, rate = _el("penalty").value, float(_el("penalty_rate").value)
+        self.apply({"l1": rate if kind == "l1" else 0.0, "l2": rate if kind == "l2" else 0.0})
+
+    def _output(self, event):
+        output, loss = event.target.value.split("/")
+        self.apply({"output": output, "loss": loss})
+
+    def _layers(self, delta):
+        hidden = list(self.config["hidden"])
+        if delta > 0 and len(hidden) < MAX_LAYERS:
+            hidden.append(hidden[-1] if hidden else 4)
+        elif delta < 0 and hidden:
+            hidden.pop()
+        else:
+            return
+        acts = self.config["activation"]
+        change = {"hidden": hidden}
+        if isinstance(acts, list):
+            change["activation"] = (acts + [acts[-1] if acts else "tanh"])[:len(hidden)]
+        self.apply(change)
+
+    def _layer_click(self, event):
+        button = event.target.closest("button")
+        if button is None:
+            return
+        l, delta = int(button.dataset.layer), int(button.dataset.delta)
+        hidden = list(self.config["hidden"])
+        width = hidden[l] + delta
+        if 1 <= width <= self.width_limit:
+            hidden[l] = width
+            self.apply({"hidden": hidden})
+
+    def _layer_change(self, event):
+        if event.target.tagName != "SELECT":
+            return
+        l = int(event.target.dataset.layer)
+        acts = self.config["activation"]
+        acts = list(acts) if isinstance(acts, list) else [acts] * len(self.config["hidden"])
+        acts[l] = event.target.value
+        self.apply({"activation": acts[0] if len(set(acts)) == 1 else acts})
+
+    def _feature_change(self, event):
+        chosen = [box.value for box in self._feature_box.querySelectorAll("input:checked")]
+        self.apply({"features": chosen})
+
+    # -- from the session to the page ----------------------------------------------------------------
+    def sync(self, session):
+        """Show the session's config in every control (after any change, or a refused one)."""
+        c = session.config
+        self.config = c
+        self.width_limit = MAX_WIDTH_DIGITS if c["dataset"] == "digits" else MAX_WIDTH
+        _el("dataset").value = c["dataset"]
+        _options(_el("lr"), [(v, _fmt(v)) for v in LEARNING_RATES], c["lr"])
+        _el("optimizer").value = c["optimizer"]
+        _options(_el("batch_size"), [(v, "all" if v == 5000 else str(v)) for v in BATCH_SIZES], c["batch_size"])
+        _options(_el("dropout"), [(v, "none" if v == 0 else f"{v:.0%}") for v in DROPOUTS], c["dropout"])
+        kind = "l1" if c["l1"] else ("l2" if c["l2"] else "none")
+        _el("penalty").value = kind
+        rate = c["l1"] or c["l2"] or 0.001
+        _options(_el("penalty_rate"), [(v, _fmt(v)) for v in PENALTY_RATES], rate)
+        _el("penalty_rate").disabled = kind == "none"
+        self._sync_output(session)
+        data = session.data.params
+        for key, label_id, fmt, value in (("noise", "noise-value", "{:.2f}", data["noise"]),
+                                          ("n", "n-value", "{}", data["n"]),
+                                          ("train_fraction", "train-value", "{:.0%}", data["train_fraction"])):
+            _el(key).value = str(value)
+            _el(label_id).textContent = fmt.format(value)
+        digits = c["dataset"] == "digits"
+        _el("n").max = "1797" if digits else "1000"
+        _el("seed").value = str(c["seed"])
+        _el("data-count").textContent = (f"{len(session.y_train)} training and {len(session.y_test)} test "
+                                        f"points, {session.X_train.shape[1]} inputs")
+        self._sync_features(session)
+        self._sync_layers(session)
+
+    def _sync_output(self, session):
+        if session.kind == "regression":
+            keys = ["linear/mse"]
+        elif session.n_classes == 2:
+            keys = ["sigmoid/bce", "sigmoid/mse", "softmax/cross_entropy", "softmax/mse"]
+        else:
+            keys = ["softmax/cross_entropy", "softmax/mse"]
+        _options(_el("output"), [(k, OUTPUTS[k]) for k in keys], f"{session.net.output}/{session.loss}")
+
+    def _sync_features(self, session):
+        box = self._feature_box
+        box.replaceChildren()
+        if session.features is None:
+            box.textContent = "The 64 pixels of each 8x8 image."
+            return
+        for name in features.available(session.X_train_raw.shape[1]):
+            label = document.createElement("label")
+            label.className = "chip"
+            box_ = document.createElement("input")
+            box_.type, box_.value = "checkbox", name
+            box_.checked = name in session.features
+            box_.setAttribute("aria-label", f"Feature {name}")
+            label.append(box_, document.createTextNode(" " + features.LABELS[name]))
+            box.append(label)
+
+    def _sync_layers(self, session):
+        hidden = session.config["hidden"]
+        _el("layer-count").textContent = f"{len(hidden)} hidden layer{'s' if len(hidden) != 1 else ''}"
+        _el("add-layer").disabled = len(hidden) >= MAX_LAYERS
+        _el("remove-layer").disabled = not hidden
+        box = self._layer_box
+        box.replaceChildren()
+        for l, width in enumerate(hidden):
+            col = document.createElement("div")
+            col.className = "layer-col"
+            for delta, text, name in ((-1, "−", "Remove a neuron"), (+1, "+", "Add a neuron")):
+                b = document.createElement("button")
+                b.type, b.textContent = "button", text
+                b.dataset.layer, b.dataset.delta = str(l), str(delta)
+                b.setAttribute("aria-label", f"{name} in layer {l + 1}")
+                b.disabled = not 1 <= width + delta <= self.width_limit
+                col.append(b)
+            count = document.createElement("span")
+            count.className = "width"
+            count.textContent = str(width)
+            col.insertBefore(count, col.lastChild)
+            sel = document.createElement("select")
+            sel.dataset.layer = str(l)
+            sel.setAttribute("aria-label", f"Activation of layer {l + 1}")
+            _options(sel, [(a, a) for a in ACTIVATIONS], session.net.activation[l])
+            col.append(sel)
+            box.append(col)

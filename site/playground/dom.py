@@ -1,0 +1,94 @@
+"""The thin layer that touches the browser: owned JS callbacks, and crisp canvases.
+
+Only view modules import this; everything else in the playground is plain Python + numpy.
+"""
+import numpy as np
+from js import Float64Array, Uint8Array, document, window  # noqa: F401  (window re-exported for views)
+from pyodide.ffi import create_proxy, to_js
+
+draw = window.WILDraw  # batch drawing helpers from draw.js
+
+
+def bytes_(a):
+    """A numpy array's bytes as a JS Uint8Array: one copy across the bridge (bytes → Uint8Array)."""
+    return to_js(np.ascontiguousarray(a, dtype=np.uint8).tobytes())
+
+
+def floats(a):
+    """A numpy array as a JS Float64Array: one copy, then a view of that copy's buffer."""
+    return Float64Array.new(to_js(np.ascontiguousarray(a, dtype=np.float64).tobytes()).buffer)
+
+
+class Proxies:
+    """Owns every long-lived JS callback: listeners are added and removed as pairs, and each
+    proxy is destroyed when it is removed, so a page that runs for hours does not grow."""
+
+    def __init__(self):
+        self._listeners = []  # (element, event, proxy)
+        self._held = []       # proxies handed to JS APIs that keep them (rAF, observers)
+
+    def listen(self, element, event, fn, options=None):
+        proxy = create_proxy(fn)
+        if options is None:
+            element.addEventListener(event, proxy)
+        else:
+            element.addEventListener(event, proxy, to_js(options, dict_converter=window.Object.fromEntries))
+        self._listeners.append((element, event, proxy))
+        return proxy
+
+    def hold(self, fn):
+        """A proxy made once and kept (e.g. the animation-frame callback)."""
+        proxy = create_proxy(fn)
+        self._held.append(proxy)
+        return proxy
+
+    def __len__(self):
+        return len(self._listeners) + len(self._held)
+
+    def close(self):
+        for element, event, proxy in self._listeners:
+            element.removeEventListener(event, proxy)
+            proxy.destroy()
+        for proxy in self._held:
+            proxy.destroy()
+        self._listeners, self._held = [], []
+
+
+class Canvas:
+    """A canvas sized to its CSS box times devicePixelRatio; draw in CSS pixels via `ctx`."""
+
+    def __init__(self, element):
+        self.el = element
+        self.ctx = element.getContext("2d")
+        self.width = self.height = 0
+        self.dpr = 1.0
+        self.fit()
+
+    def fit(self):
+        """Match the backing store to the element's size on screen; True if it changed."""
+        dpr = float(window.devicePixelRatio or 1.0)
+        rect = self.el.getBoundingClientRect()
+        w, h = max(1, round(rect.width)), max(1, round(rect.height))
+        if (w, h, dpr) == (self.width, self.height, self.dpr):
+            return False
+        self.width, self.height, self.dpr = w, h, dpr
+        self.el.width, self.el.height = round(w * dpr), round(h * dpr)
+        self.ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
+        return True
+
+
+class Bitmap:
+    """An offscreen canvas of fixed pixel size, filled from a numpy RGBA uint8 array in one
+    crossing: one to_js copy, one ImageData, one putImageData."""
+
+    def __init__(self, width, height):
+        self.width, self.height = width, height
+        self.el = document.createElement("canvas")
+        self.el.width, self.el.height = width, height
+        self.ctx = self.el.getContext("2d")
+        self.image = self.ctx.createImageData(width, height)
+
+    def put(self, rgba):
+        """rgba: (height, width, 4) uint8, C-contiguous."""
+        self.image.data.set(bytes_(rgba))
+        self.ctx.putImageData(self.image, 0, 0)

@@ -1,0 +1,101 @@
+"""The output view: what the network predicts over the plane, with the data on top.
+
+The picture is the real forward pass on an 80x80 grid (Session.grid), turned into RGBA by
+numpy in a buffer reused every frame, handed to the browser once, and drawn scaled.
+"""
+import numpy as np
+
+from . import colors
+from .dom import Bitmap, Canvas, draw, floats, bytes_
+
+POINT_RADIUS = 3.6
+AXIS = "#8a94a3"
+
+
+class OutputView:
+    def __init__(self, element, res):
+        self.canvas = Canvas(element)
+        self.res = res
+        self.bitmap = Bitmap(res, res)
+        self.rgba = np.zeros((res, res, 4), np.uint8)
+
+    def draw(self, session, grid, *, discretize=False, show_test=True, focus=None):
+        """Paint the prediction (or the `focus` neuron's activation) and the points."""
+        self.canvas.fit()
+        ctx, w, h = self.canvas.ctx, self.canvas.width, self.canvas.height
+        ctx.clearRect(0, 0, w, h)
+        if grid.output.ndim == 2:  # one input: a curve, not a map
+            return self._draw_curve(session, grid, focus)
+        if focus is not None:
+            values, activation = focus_values(session, grid, focus)
+            colors.diverging(values, *colors.neuron_range(activation, values), out=self.rgba)
+        elif session.kind == "regression":
+            colors.diverging(grid.output[..., 0], -1.0, 1.0, out=self.rgba)
+        else:
+            colors.probabilities_rgba(grid.output, discretize, out=self.rgba)
+        self.bitmap.put(self.rgba)
+        ctx.imageSmoothingEnabled = True
+        ctx.drawImage(self.bitmap.el, 0, 0, w, h)
+        self._draw_points(session, show_test)
+
+    def _to_canvas(self, session, X):
+        (x0, x1), (y0, y1) = session.data.extent
+        w, h = self.canvas.width, self.canvas.height
+        return (X[:, 0] - x0) / (x1 - x0) * w, (y1 - X[:, 1]) / (y1 - y0) * h
+
+    def _draw_points(self, session, show_test):
+        ctx = self.canvas.ctx
+        sets = [(session.X_train_raw, session.y_train, False)]
+        if show_test:
+            sets.append((session.X_test_raw, session.y_test, True))
+        for X, y, is_test in sets:
+            px, py = self._to_canvas(session, X)
+            xy = np.column_stack([px, py])
+            # test points: a dark ring, so they stand apart from the (white-ringed) training points
+            draw.dots(ctx, floats(xy), bytes_(_point_rgba(session, y)), POINT_RADIUS,
+                      "#1d2733" if is_test else "#ffffff", 1.6 if is_test else 1.0)
+
+    def _draw_curve(self, session, grid, focus):
+        """1-D regression: the data as dots and the network's function as a line."""
+        ctx, w, h = self.canvas.ctx, self.canvas.width, self.canvas.height
+        (x0, x1), (y0, y1) = session.data.extent
+        pad = 0.15 * (y1 - y0)
+        y0, y1 = y0 - pad, y1 + pad
+        sx = lambda x: (np.asarray(x) - x0) / (x1 - x0) * w  # noqa: E731
+        sy = lambda y: (y1 - np.asarray(y)) / (y1 - y0) * h  # noqa: E731
+        ctx.fillStyle = "#f7f8fa"
+        ctx.fillRect(0, 0, w, h)
+        ctx.strokeStyle = "#d5dae1"
+        ctx.lineWidth = 1
+        ctx.beginPath()
+        ctx.moveTo(0, float(sy(0.0)))
+        ctx.lineTo(w, float(sy(0.0)))
+        ctx.stroke()
+        for X, y, colour in ((session.X_train_raw, session.y_train, colors.PALETTE[1]),
+                             (session.X_test_raw, session.y_test, colors.PALETTE[0])):
+            rgba = np.tile(np.append(colour, 255).astype(np.uint8), (len(y), 1))
+            draw.dots(ctx, floats(np.column_stack([sx(X[:, 0]), sy(y)])), bytes_(rgba), 2.6, "#ffffff", 0.8)
+        if focus is not None:
+            values, _ = focus_values(session, grid, focus)
+            curve, colour = values, "#7a5cc2"
+        else:
+            curve, colour = grid.output[:, 0], "#1d2733"
+        xy = np.column_stack([sx(grid.x1), sy(np.clip(curve, y0 - 10, y1 + 10))])
+        draw.polyline(ctx, floats(xy), colour, 2.2)
+
+
+def focus_values(session, grid, focus):
+    """The grid of one neuron: layer 0 = the input features, then the hidden layers."""
+    layer, i = focus
+    if layer == 0:
+        return grid.inputs[i], "linear"
+    if layer <= len(grid.hidden):
+        return grid.hidden[layer - 1][i], session.net.activation[layer - 1]
+    return grid.output[..., i], session.net.output
+
+
+def _point_rgba(session, y):
+    """RGBA per point: its class colour, or for regression its value on the diverging map."""
+    if session.kind == "classification":
+        return colors.class_rgba(y)
+    return colors.diverging(y)

@@ -1,0 +1,160 @@
+"""The playground in a real browser: it trains, it redraws, its controls and keys do what they
+say, and its numbers are the engine's own (compared with the same run in CPython)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nn import Session, datasets
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app(new_page, server, wait_ready):
+    page = new_page()
+    page.goto(server)
+    wait_ready(page)
+    yield page
+    page.context.close()
+
+
+def state(page):
+    return page.evaluate("() => window.playground.state()")
+
+
+def wait_state(page, predicate_js, timeout=60_000):
+    page.wait_for_function(f"() => {{ const s = window.playground.state(); return {predicate_js}; }}",
+                           timeout=timeout, polling=50)
+    return state(page)
+
+
+def canvas_pixels(page, element_id):
+    """The canvas's pixels as an array (read back from the browser)."""
+    data = page.evaluate("""(id) => {
+        const c = document.getElementById(id);
+        return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+    }""", element_id)
+    return np.array(data, dtype=np.uint8)
+
+
+def pause(page):
+    if state(page)["running"]:
+        page.get_by_role("button", name="Pause").click()
+    wait_state(page, "!s.running")
+
+
+def select(page, name, value):
+    page.get_by_role("combobox", name=name).select_option(str(value))
+
+
+def fresh_spiral(page):
+    pause(page)
+    select(page, "Dataset", "xor")
+    select(page, "Dataset", "spiral")
+    select(page, "Speed (epochs per frame)", "1")
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")  # keys go to the page
+    return wait_state(page, "s.epoch === 0 && s.config.dataset === 'spiral'")
+
+
+def test_opens_ready_on_the_spiral_with_named_controls(app, server):
+    s = state(app)
+    assert s["config"]["dataset"] == "spiral" and s["sizes"] == [2, 8, 8, 8, 8, 1] and s["epoch"] == 0
+    assert app.get_by_role("button", name="Play").is_visible()
+    options = app.get_by_role("combobox", name="Dataset").evaluate("el => Array.from(el.options, o => o.value)")
+    assert options == list(datasets.NAMES)
+    assert all(url.startswith(server) or url.startswith("data:") for url in app.watch.requests), \
+        [u for u in app.watch.requests if not u.startswith(server)]
+    assert app.watch.csp_violations() == []
+
+
+def test_plays_the_spiral_to_99_percent_with_the_engines_own_numbers(app):
+    fresh_spiral(app)
+    select(app, "Speed (epochs per frame)", "10")
+    app.get_by_role("button", name="Play").click()
+    assert app.get_by_role("button", name="Pause").is_visible()
+    s = wait_state(app, "s.trainAccuracy >= 0.99 || s.stop !== null", timeout=120_000)
+    assert s["trainAccuracy"] >= 0.99, (s["epoch"], s["stop"])
+    pause(app)
+    s = state(app)
+    # the same config and seed in CPython: the browser is not a different engine
+    h = s["history"]
+    assert h["epoch"][:101] == list(range(101))
+    ref = Session(s["config"])
+    ref.step(100, until_stop=False)
+    ours = np.array(h["train_loss"][:101])
+    theirs = np.array(ref.history_table()["train_loss"][:101])
+    rel = np.abs(ours - theirs) / np.abs(theirs)
+    assert rel.max() <= 1e-9, f"page vs CPython, worst at epoch {rel.argmax()}: {ours[rel.argmax()]} vs {theirs[rel.argmax()]}"
+
+
+def test_the_boundary_changes_as_it_trains(app):
+    fresh_spiral(app)
+    before = canvas_pixels(app, "boundary")
+    for _ in range(5):
+        app.keyboard.press("s")
+    wait_state(app, "s.epoch === 5")
+    app.wait_for_timeout(100)
+    after = canvas_pixels(app, "boundary")
+    changed = np.mean(np.any((before != after).reshape(-1, 4), axis=1))
+    assert changed > 0.05, f"only {changed:.1%} of the boundary's pixels changed in 5 epochs"
+
+
+def test_adding_a_layer_redraws_and_resets(app):
+    fresh_spiral(app)
+    for _ in range(3):
+        app.keyboard.press("s")
+    wait_state(app, "s.epoch === 3")
+    before = canvas_pixels(app, "network")
+    app.get_by_role("button", name="Remove a hidden layer").click()
+    s = wait_state(app, "s.sizes.length === 5")
+    assert s["epoch"] == 0 and s["sizes"] == [2, 8, 8, 8, 1]
+    app.wait_for_timeout(100)
+    assert np.mean(before != canvas_pixels(app, "network")) > 0.01
+    app.get_by_role("button", name="Add a hidden layer").click()
+    s = wait_state(app, "s.sizes.length === 6")
+    assert s["epoch"] == 0
+
+
+def test_changing_the_learning_rate_keeps_training(app):
+    fresh_spiral(app)
+    select(app, "Speed (epochs per frame)", "3")
+    app.get_by_role("button", name="Play").click()
+    wait_state(app, "s.epoch >= 20")
+    pause(app)
+    epoch = state(app)["epoch"]
+    select(app, "Learning rate", "0.03")
+    s = state(app)
+    assert s["epoch"] == epoch and s["config"]["lr"] == 0.03
+    app.get_by_role("button", name="Play").click()
+    wait_state(app, f"s.epoch > {epoch}")
+    pause(app)
+
+
+def test_keyboard_shortcuts(app):
+    fresh_spiral(app)
+    app.keyboard.press("s")
+    app.keyboard.press("s")
+    assert wait_state(app, "s.epoch === 2")["running"] is False
+    app.keyboard.press(" ")
+    wait_state(app, "s.running && s.epoch > 2")
+    app.keyboard.press(" ")
+    wait_state(app, "!s.running")
+    app.keyboard.press("r")
+    assert wait_state(app, "s.epoch === 0")["epoch"] == 0
+
+
+def test_a_too_high_learning_rate_says_it_diverged(app):
+    pause(app)
+    select(app, "Dataset", "sine")
+    select(app, "Optimizer", "sgd")
+    select(app, "Learning rate", "10")
+    app.get_by_role("button", name="Play").click()
+    s = wait_state(app, "s.stop !== null")
+    assert s["stop"]["kind"] == "diverged"
+    message = app.locator("#message")
+    assert message.is_visible()
+    text = message.inner_text()
+    assert "diverged" in text and "too high" in text and "try 1" in text
+    assert app.get_by_role("button", name="Play").is_visible()
+    assert np.isfinite(s["trainLoss"])  # the last finite weights are back

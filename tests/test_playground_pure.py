@@ -1,0 +1,69 @@
+"""The page's pure logic (colours, layout of the network drawing), tested without a browser."""
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "site"))
+from playground import colors, layout as layout_mod  # noqa: E402
+
+
+def test_diverging_ends_and_middle():
+    rgba = colors.diverging(np.array([-1.0, 0.0, 1.0, -5.0, 5.0]))
+    np.testing.assert_array_equal(rgba[0, :3], colors.PALETTE[0])   # −1: orange
+    np.testing.assert_array_equal(rgba[2, :3], colors.PALETTE[1])   # +1: blue
+    assert np.abs(rgba[1, :3].astype(int) - colors.NEUTRAL).max() <= 3  # 0: the neutral grey
+    np.testing.assert_array_equal(rgba[3], rgba[0])                # clipped beyond the range
+    assert np.all(rgba[:, 3] == 255)
+
+
+def test_binary_probabilities_shade_by_confidence():
+    P = np.array([[0.0], [0.5], [1.0], [0.75]])
+    rgba = colors.probabilities_rgba(P)
+    np.testing.assert_array_equal(rgba[0, :3], colors.PALETTE[0])
+    np.testing.assert_array_equal(rgba[2, :3], colors.PALETTE[1])
+    unsure, half_sure = rgba[1, :3].astype(int), rgba[3, :3].astype(int)
+    assert np.abs(unsure - colors.NEUTRAL).max() <= 3
+    # 75% blue sits halfway between grey and blue
+    np.testing.assert_allclose(half_sure, (colors.NEUTRAL + colors.PALETTE[1]) / 2, atol=3)
+    crisp = colors.probabilities_rgba(np.array([[0.51], [0.49]]), discretize=True)
+    assert crisp[0, 2] > crisp[0, 0] and crisp[1, 0] > crisp[1, 2]  # blue side, orange side
+
+
+def test_multiclass_mix_and_discretize():
+    P = np.array([[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3], [0.0, 0.0, 1.0]])
+    rgba = colors.probabilities_rgba(P)
+    np.testing.assert_array_equal(rgba[0, :3], colors.PALETTE[0])
+    np.testing.assert_array_equal(rgba[2, :3], colors.PALETTE[2])
+    np.testing.assert_array_equal(rgba[1, :3], colors.NEUTRAL)  # chance level: no colour at all
+    out = np.zeros((3, 4), np.uint8)
+    assert colors.probabilities_rgba(P, discretize=True, out=out) is out
+
+
+def test_neuron_ranges():
+    assert colors.neuron_range("tanh", np.array([5.0])) == (-1.0, 1.0)
+    assert colors.neuron_range("relu", np.array([0.0, 4.0])) == (-4.0, 4.0)
+    assert colors.neuron_range("relu", np.zeros(3)) == (-1.0, 1.0)
+
+
+def test_layout_columns_and_hits():
+    lay = layout_mod.layout([2, 8, 8, 1], width=600, height=500)
+    assert len(lay.nodes) == 4 and [len(c) for c in lay.nodes] == [2, 8, 8, 1]
+    xs = [c[0][0] for c in lay.nodes]
+    assert xs == sorted(xs) and xs[0] > 0 and xs[-1] < 600
+    for column in lay.nodes:
+        ys = [y for _, y in column]
+        assert all(b - a >= lay.node for a, b in zip(ys, ys[1:]))  # squares never overlap
+        assert min(ys) - lay.node / 2 >= 0 and max(ys) + lay.node / 2 <= 500
+    x, y = lay.nodes[1][3]
+    assert lay.node_at(x, y) == (1, 3)
+    assert lay.node_at(5, 5) is None
+    x0, y0, x1, y1 = lay.edge(1, 2, 5)
+    # near its source (further along, edges of a fully connected layer cross each other)
+    assert lay.edge_at(x0 + (x1 - x0) / 10, y0 + (y1 - y0) / 10) == (1, 2, 5)
+
+
+def test_layout_refuses_empty_layers():
+    with pytest.raises(ValueError):
+        layout_mod.layout([2], 100, 100)
