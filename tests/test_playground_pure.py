@@ -41,6 +41,29 @@ def test_multiclass_mix_and_discretize():
     assert colors.probabilities_rgba(P, discretize=True, out=out) is out
 
 
+def test_one_class_map():
+    rgba = colors.one_class_rgba(np.array([0.0, 1.0]), 2)
+    np.testing.assert_array_equal(rgba[0, :3], colors.NEUTRAL)
+    np.testing.assert_array_equal(rgba[1, :3], colors.PALETTE[2])
+
+
+def test_network_tiles_for_every_kind_of_output():
+    """The atlas has one 20x20 tile per neuron, for sigmoid, softmax, regression and 1-D data."""
+    from nn import Session
+    from playground.tiles import TILE, tile_images
+    for config in ({"dataset": "xor"}, {"dataset": "quadrants"}, {"dataset": "plane"}, {"dataset": "sine"}):
+        s = Session(config)
+        atlas = tile_images(s, s.grid(80))
+        assert atlas.shape == (TILE, TILE * sum(s.net.sizes), 4) and atlas.dtype == np.uint8, config
+
+
+def test_edge_style_grows_with_the_weight():
+    from playground.tiles import edge_style
+    width, alpha = edge_style(np.array([0.0, 0.5, -0.5, 3.0, 50.0]))
+    assert width[0] < width[1] == width[2] < width[3] == width[4]  # by |w|, saturating at 3
+    assert 0 < alpha[0] < alpha[1] < alpha[3] == alpha[4] == pytest.approx(1.0)
+
+
 def test_neuron_ranges():
     assert colors.neuron_range("tanh", np.array([5.0])) == (-1.0, 1.0)
     assert colors.neuron_range("relu", np.array([0.0, 4.0])) == (-4.0, 4.0)

@@ -30,6 +30,11 @@ def _js(value):
     return to_js(value, dict_converter=Object.fromEntries)
 
 
+def _number(v):
+    """Four significant digits, so a loss of 0.00001234 reads as that, not as 0.0000."""
+    return f"{v:.4g}"
+
+
 class App:
     def __init__(self, config=None):
         self.proxies = Proxies()
@@ -141,6 +146,16 @@ class App:
         self._frame_pending = False
         if not self.running or not self.visible:
             return
+        try:
+            self._train_and_paint()
+        except Exception as e:
+            self.running = False  # stop the loop cleanly, say so on the page, and re-raise for the console
+            self._show_running()
+            self.show_message(f"Something went wrong while training: {type(e).__name__}: {e}",
+                              "Training is paused. Reset, or change a setting, and try again.", "error")
+            raise
+
+    def _train_and_paint(self):
         t0 = performance.now()
         ran = self.session.step(self.speed, until_stop=True)
         t1 = performance.now()
@@ -192,14 +207,14 @@ class App:
     def _show_metrics(self):
         m = self.session.metrics()
         _el("epoch").textContent = f"{m['epoch']:,}"
-        _el("train-loss").textContent = f"{m['train_loss']:.4f}"
-        _el("test-loss").textContent = f"{m['test_loss']:.4f}"
+        _el("train-loss").textContent = _number(m["train_loss"])
+        _el("test-loss").textContent = _number(m["test_loss"])
         if self.session.kind == "classification":
             names, values = ("Train accuracy", "Test accuracy"), (m["train_accuracy"], m["test_accuracy"])
             texts = [f"{v:.1%}" for v in values]
         else:
             names, values = ("Train RMSE", "Test RMSE"), (m["train_rmse"], m["test_rmse"])
-            texts = [f"{v:.4f}" for v in values]
+            texts = [_number(v) for v in values]
         _el("train-metric-label").textContent, _el("test-metric-label").textContent = names
         _el("train-metric").textContent, _el("test-metric").textContent = texts
         caption = _el("focus-caption")

@@ -32,7 +32,7 @@ class Chart:
             ],
             "axes": [
                 {"stroke": "#6b7280", "grid": {"stroke": "#eef0f3"}, "size": 30},
-                {"stroke": "#6b7280", "grid": {"stroke": "#eef0f3"}, "size": 46,
+                {"stroke": "#6b7280", "grid": {"stroke": "#eef0f3"}, "size": 58,
                  "values": _tick_formatter(fmt)},
             ],
         }

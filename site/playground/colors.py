@@ -47,6 +47,14 @@ def class_rgba(labels):
     return np.column_stack([rgb, np.full(len(rgb), 255.0)]).astype(np.uint8)
 
 
+def one_class_rgba(p, k, out=None):
+    """The probability p (...) of class k alone: grey at 0, class k's full colour at 1."""
+    out = np.empty(np.shape(p) + (4,), np.uint8) if out is None else out
+    out[..., :3] = (NEUTRAL + (PALETTE[k % len(PALETTE)] - NEUTRAL) * np.asarray(p)[..., None]).round()
+    out[..., 3] = 255
+    return out
+
+
 def diverging(values, lo=-1.0, hi=1.0, out=None):
     """Values mapped onto orange–grey–blue with lo → orange, hi → blue.  (...) -> (..., 4) uint8"""
     t = (np.asarray(values, dtype=np.float64) - lo) * ((LUT_SIZE - 1) / (hi - lo))

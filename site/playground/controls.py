@@ -173,8 +173,9 @@ class Controls:
         digits = c["dataset"] == "digits"
         _el("n").max = "1797" if digits else "1000"
         _el("seed").value = str(c["seed"])
+        inputs = session.X_train.shape[1]
         _el("data-count").textContent = (f"{len(session.y_train)} training and {len(session.y_test)} test "
-                                        f"points, {session.X_train.shape[1]} inputs")
+                                        f"points, {inputs} input{'s' if inputs != 1 else ''} to the network")
         self._sync_features(session)
         self._sync_layers(session)
 
