@@ -11,6 +11,7 @@ from pyodide.ffi import to_js
 
 from nn import Session
 
+from . import panels as panel_modules
 from .charts import Charts
 from .controls import Controls
 from .dom import Proxies
@@ -50,6 +51,7 @@ class App:
         self._last_chart = -1e9
         self._frame_pending = False
         self._message_for = None
+        self.selected = None        # ("train" | "test", index): the data point picked for a closer look
 
         self.output = OutputView(_el("boundary"), GRID)
         self.network = NetworkView(_el("network"), _el("tip"), _el("weight-editor"), _el("weight-input"),
@@ -63,6 +65,8 @@ class App:
         listen(document, "keydown", self._key)
         listen(document, "visibilitychange", self._visibility)
         listen(window, "resize", self._resize)
+        listen(_el("boundary"), "click", self._pick_point)
+        self.panels = panel_modules.start(self, _el("panels"))
         self._on_frame = self.proxies.hold(self._frame)
         _el("py-version").textContent = sys.version.split()[0]
         _el("np-version").textContent = np.__version__
@@ -80,16 +84,49 @@ class App:
             self.controls.sync(self.session)
             return
         if scope in ("model", "data"):
-            self.charts.reset(self.session)
-            self.hide_message()
+            self._rebuilt()
         self.controls.sync(self.session)
         self.render(force=True)
 
     def reset(self):
         """New initial weights from the same seed: epoch 0, the same start as before."""
         self.session.reset()
+        self._rebuilt()
+        self.render(force=True)
+
+    def _rebuilt(self):
+        """The network (and maybe the data) is new: charts, messages and panels start over."""
         self.charts.reset(self.session)
         self.hide_message()
+        if self.selected is not None and self.selected[1] >= len(self._points(self.selected[0])[1]):
+            self.selected = None
+        for panel in self.panels:
+            panel.reset(self.session)
+
+    def _points(self, split):
+        s = self.session
+        return (s.X_train_raw, s.y_train) if split == "train" else (s.X_test_raw, s.y_test)
+
+    def _pick_point(self, event):
+        """Select the data point nearest to the click (within 10 px), for the panels to explain."""
+        s = self.session
+        if s.data.extent is None or s.X_train_raw.shape[1] != 2:
+            return
+        rect = event.target.getBoundingClientRect()
+        (x0, x1), (y0, y1) = s.data.extent
+        px = x0 + (event.clientX - rect.left) / rect.width * (x1 - x0)
+        py = y1 - (event.clientY - rect.top) / rect.height * (y1 - y0)
+        best, best_d = None, 10.0 / rect.width * (x1 - x0)
+        for split in ("train", "test"):
+            X, _ = self._points(split)
+            d = np.hypot(X[:, 0] - px, X[:, 1] - py)
+            i = int(np.argmin(d))
+            if d[i] <= best_d:
+                best, best_d = (split, i), d[i]
+        self.selected = best
+        for panel in self.panels:
+            if hasattr(panel, "select"):
+                panel.select(best)
         self.render(force=True)
 
     def edit_weight(self, l, i, j, value):
@@ -182,19 +219,23 @@ class App:
         """Repaint what changed; returns the time each part took (ms)."""
         s = self.session
         t0 = performance.now()
-        timing = {"train": trained_ms, "boundary": 0.0, "network": 0.0, "charts": 0.0}
+        timing = {"train": trained_ms, "boundary": 0.0, "network": 0.0, "charts": 0.0, "panels": 0.0}
         options = (bool(_el("discretize").checked), bool(_el("show-test").checked))
         key = (s.version, self.focus, options, id(s.net))
         if self.visible and (force or key != self._drawn) and s.data.extent is not None:
             if self._grid_version != (s.version, id(s.net)):
                 self._grid = s.grid(GRID)
                 self._grid_version = (s.version, id(s.net))
-            self.output.draw(s, self._grid, discretize=options[0], show_test=options[1], focus=self.focus)
+            self.output.draw(s, self._grid, discretize=options[0], show_test=options[1], focus=self.focus,
+                             selected=None if self.selected is None else self._points(self.selected[0])[0][self.selected[1]])
             t1 = performance.now()
             self.network.draw(s, self._grid)
             t2 = performance.now()
             timing["boundary"], timing["network"] = t1 - t0, t2 - t1
             self._drawn = key
+            for panel in self.panels:
+                panel.render(s, self._grid)
+            timing["panels"] = performance.now() - t2
         t3 = performance.now()
         if force or not self.running or t3 - self._last_chart >= CHART_INTERVAL_MS:
             if self.charts.update(s):
@@ -279,6 +320,7 @@ class App:
             "trainAccuracy": m.get("train_accuracy"), "testAccuracy": m.get("test_accuracy"),
             "trainRmse": m.get("train_rmse"), "testRmse": m.get("test_rmse"),
             "sizes": s.net.sizes, "config": s.config, "stop": stop, "proxies": len(self.proxies),
+            "selected": self.selected,
             "history": {k: h[k] for k in ("epoch", "train_loss", "test_loss")},
         }))
 

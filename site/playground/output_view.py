@@ -19,8 +19,9 @@ class OutputView:
         self.bitmap = Bitmap(res, res)
         self.rgba = np.zeros((res, res, 4), np.uint8)
 
-    def draw(self, session, grid, *, discretize=False, show_test=True, focus=None):
-        """Paint the prediction (or the `focus` neuron's activation) and the points."""
+    def draw(self, session, grid, *, discretize=False, show_test=True, focus=None, selected=None):
+        """Paint the prediction (or the `focus` neuron's activation), the points, and a ring
+        around the `selected` point (its raw inputs), if any."""
         self.canvas.fit()
         ctx, w, h = self.canvas.ctx, self.canvas.width, self.canvas.height
         ctx.clearRect(0, 0, w, h)
@@ -37,6 +38,13 @@ class OutputView:
         ctx.imageSmoothingEnabled = True
         ctx.drawImage(self.bitmap.el, 0, 0, w, h)
         self._draw_points(session, show_test)
+        if selected is not None:
+            px, py = self._to_canvas(session, np.asarray(selected)[None, :])
+            ctx.beginPath()
+            ctx.arc(float(px[0]), float(py[0]), POINT_RADIUS + 4, 0, 6.283185307179586)
+            ctx.lineWidth = 2.5
+            ctx.strokeStyle = "#111827"
+            ctx.stroke()
 
     def _to_canvas(self, session, X):
         (x0, x1), (y0, y1) = session.data.extent

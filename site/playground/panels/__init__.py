@@ -1,0 +1,31 @@
+"""Teaching panels below the playground. Each module here that defines `Panel` is found and
+started in name order (prefix modules with numbers to order them); none is listed by hand.
+
+A panel is a class bound to one <section> it fills itself:
+
+    class Panel:
+        def __init__(self, app, section): ...   # app.session, app.proxies, app.running, app.selected
+        def render(self, session, grid): ...    # after a repaint whose weights changed (grid may be None for digits)
+        def reset(self, session): ...           # the network or data was rebuilt
+        def select(self, point): ...            # optional: a data point was clicked: ("train"|"test", index) or None
+"""
+import importlib
+import pkgutil
+
+from js import document
+
+
+def start(app, container):
+    """Create every panel, each in a new <section class="panel teach"> inside `container`."""
+    panels = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        cls = getattr(module, "Panel", None)
+        if cls is None:
+            continue
+        section = document.createElement("section")
+        section.className = "panel teach"
+        section.id = f"panel-{info.name.lstrip('0123456789_')}"
+        container.append(section)
+        panels.append(cls(app, section))
+    return panels
