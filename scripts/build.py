@@ -48,6 +48,8 @@ PYODIDE_PACKAGES = ["numpy"]
 # Browser libraries: npm package -> files (classic scripts and stylesheets) loaded before Python.
 JS_LIBS = {
     "uplot": ["dist/uPlot.iife.min.js", "dist/uPlot.min.css"],
+    # syntax highlighting for the source viewer: the common build (includes Python) + a theme
+    "@highlightjs/cdn-assets": ["highlight.min.js", "styles/github.min.css"],
 }
 # The Python that runs in the page: (folder in the checkout, folder inside app.zip).
 APP_TREES = [(ROOT / "nn", "nn"), (SITE / "playground", "playground"), (SITE / "data", "data")]
