@@ -107,6 +107,8 @@ class Session:
         self._build_optimizer()
         self.epoch = 0
         self.steps = 0
+        self.added = 0              # samples added by hand (the drawing pad) since the data was made
+        self.seen_last_epoch = 0    # training samples the last epoch went through
         self.version = 0          # goes up whenever the weights change: redraw when it does
         self.stop = None
         self._confident_epochs = 0
@@ -146,6 +148,26 @@ class Session:
     def reset(self):
         """Back to epoch 0 with the initial weights (the same seed gives the same start)."""
         self._build_model()
+
+    def add_training_sample(self, x, label):
+        """Add one example (raw inputs x, a class label) to the training split; it is used from
+        the next epoch on. For digits, x is the 64 pixel intensities in [0, 1] (count / 16)."""
+        x = np.asarray(x, dtype=np.float64).reshape(-1)
+        if x.shape != (self._raw_inputs,) or not np.all(np.isfinite(x)):
+            raise ValueError(f"a sample has {self._raw_inputs} finite inputs; got shape {x.shape}")
+        if self.kind != "classification":
+            raise ValueError("samples with a class label can be added to classification data only")
+        if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < self.n_classes:
+            raise ValueError(f"label {label!r} is not allowed; allowed: a class from 0 to {self.n_classes - 1}")
+        self.X_train_raw = np.vstack([self.X_train_raw, x[None, :]])
+        self.y_train = np.append(self.y_train, np.int64(label))
+        self.X_train = self._inputs(self.X_train_raw)
+        self.Y_train = self._targets(self.y_train)
+        self.added += 1
+
+    def predict(self, X_raw):
+        """The network's output (probabilities, or values) for raw inputs.  (n, d) -> (n, outputs)"""
+        return self.net.forward(self._inputs(np.atleast_2d(np.asarray(X_raw, dtype=np.float64))))
 
     # -- changing settings ------------------------------------------------------------------------
     def update(self, changes):
@@ -221,6 +243,7 @@ class Session:
         bs = min(c["batch_size"], n)
         saved = [p.copy() for p in net.params]
         order = self._shuffle.permutation(n) if bs < n else None
+        seen = 0
         for start in range(0, n, bs):
             if order is None:
                 X, Y = self.X_train, self.Y_train
@@ -232,6 +255,8 @@ class Session:
                 return self._diverged(saved)
             opt.step(grads)
             self.steps += 1
+            seen += len(X)
+        self.seen_last_epoch = seen
         self.schedule.step()
         self.epoch += 1
         self.version += 1

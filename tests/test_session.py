@@ -235,3 +235,26 @@ def test_config_table_defaults_are_valid():
     for name, preset in config.PRESETS.items():
         assert name in datasets.NAMES and set(preset) <= set(config.BY_NAME)
     assert set(config.BY_NAME["features"].choices) == set(features.NAMES)
+
+
+def test_an_added_sample_is_trained_on_from_the_next_epoch():
+    s = Session({"dataset": "digits", "n": 200})
+    s.step(1)
+    n = len(s.y_train)
+    assert s.seen_last_epoch == n
+    x = s.X_test_raw[0]
+    s.add_training_sample(x, int(s.y_test[0]))
+    assert len(s.y_train) == n + 1 and s.added == 1
+    np.testing.assert_array_equal(s.X_train[-1], x)
+    s.step(1)
+    assert s.seen_last_epoch == n + 1
+    with pytest.raises(ValueError, match="label 10"):
+        s.add_training_sample(x, 10)
+    with pytest.raises(ValueError, match="64 finite inputs"):
+        s.add_training_sample(x[:10], 1)
+
+
+def test_predict_is_the_forward_pass_on_features():
+    s = Session({"dataset": "circle", "features": ["x1", "x2", "x1^2"]})
+    X = s.X_test_raw[:5]
+    np.testing.assert_array_equal(s.predict(X), s.net.forward(s.X_test[:5]))

@@ -14,6 +14,7 @@ from nn import Session
 from . import panels as panel_modules
 from .charts import Charts
 from .controls import Controls
+from .digits_view import DigitsView
 from .dom import Proxies
 from .network_view import NetworkView
 from .output_view import OutputView
@@ -66,6 +67,7 @@ class App:
         listen(document, "visibilitychange", self._visibility)
         listen(window, "resize", self._resize)
         listen(_el("boundary"), "click", self._pick_point)
+        self.digits = DigitsView(self)
         self.panels = panel_modules.start(self, _el("panels"))
         self._on_frame = self.proxies.hold(self._frame)
         _el("py-version").textContent = sys.version.split()[0]
@@ -97,6 +99,7 @@ class App:
     def _rebuilt(self):
         """The network (and maybe the data) is new: charts, messages and panels start over."""
         self.charts.reset(self.session)
+        self.digits.prediction = None if self.digits.x is None else self.session.predict(self.digits.x)[0]
         self.hide_message()
         if self.selected is not None and self.selected[1] >= len(self._points(self.selected[0])[1]):
             self.selected = None
@@ -222,7 +225,23 @@ class App:
         timing = {"train": trained_ms, "boundary": 0.0, "network": 0.0, "charts": 0.0, "panels": 0.0}
         options = (bool(_el("discretize").checked), bool(_el("show-test").checked))
         key = (s.version, self.focus, options, id(s.net))
-        if self.visible and (force or key != self._drawn) and s.data.extent is not None:
+        digits_mode = s.data.name == "digits"
+        document.body.classList.toggle("digits-mode", digits_mode)
+        _el("digits-mode").hidden = not digits_mode
+        if self.visible and (force or key != self._drawn) and digits_mode:
+            x = self.digits.x if self.digits.x is not None else s.X_test_raw[0]
+            if force or not self.running or t0 - self._last_chart >= CHART_INTERVAL_MS:
+                self.digits.draw(s)   # test-set confusion matrix and mistakes: throttled while training
+                self.digits.draw_weights(s)
+            t1 = performance.now()
+            self.network.draw_digits(s, x)
+            t2 = performance.now()
+            timing["boundary"], timing["network"] = t1 - t0, t2 - t1
+            self._drawn = key
+            for panel in self.panels:
+                panel.render(s, None)
+            timing["panels"] = performance.now() - t2
+        elif self.visible and (force or key != self._drawn) and s.data.extent is not None:
             if self._grid_version != (s.version, id(s.net)):
                 self._grid = s.grid(GRID)
                 self._grid_version = (s.version, id(s.net))
@@ -321,6 +340,10 @@ class App:
             "trainRmse": m.get("train_rmse"), "testRmse": m.get("test_rmse"),
             "sizes": s.net.sizes, "config": s.config, "stop": stop, "proxies": len(self.proxies),
             "selected": self.selected,
+            "trainCount": int(len(s.y_train)), "added": s.added, "seenLastEpoch": s.seen_last_epoch,
+            "drawnPrediction": None if self.digits.prediction is None else {
+                "class": int(np.argmax(self.digits.prediction)),
+                "probabilities": [float(p) for p in self.digits.prediction]},
             "history": {k: h[k] for k in ("epoch", "train_loss", "test_loss")},
         }))
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from nn import activations, features as feature_names
 
-from . import colors
+from . import colors, digit_logic as dl
 from .dom import Bitmap, Canvas, draw, floats, bytes_
 from .layout import layout
 from .tiles import TILE, edge_style, tile_images
@@ -27,7 +27,9 @@ class NetworkView:
         self.session = None
         self.layout = None
         self._atlas = None
+        self._digit_atlas = None
         self._editing = None
+        self.digits_mode = False
         proxies.listen(element, "mousemove", self._hover)
         proxies.listen(element, "mouseleave", self._leave)
         proxies.listen(element, "click", self._click)
@@ -35,12 +37,14 @@ class NetworkView:
         proxies.listen(editor_input, "keydown", self._editor_key)
 
     # -- drawing --------------------------------------------------------------------------------
-    def draw(self, session, grid):
-        self.session = session
+    def _fit_layout(self, sizes):
         resized = self.canvas.fit()
-        sizes = session.net.sizes
         if resized or self.layout is None or self._sizes != sizes:
             self.layout, self._sizes = layout(sizes, self.canvas.width, self.canvas.height), list(sizes)
+
+    def draw(self, session, grid):
+        self.session, self.digits_mode = session, False
+        self._fit_layout(session.net.sizes)
         lay, ctx = self.layout, self.canvas.ctx
         ctx.clearRect(0, 0, self.canvas.width, self.canvas.height)
         self._draw_edges(ctx, session, lay)
@@ -52,6 +56,68 @@ class NetworkView:
         dst = np.array([(x - h, y - h, lay.node) for column in lay.nodes for x, y in column])
         draw.tiles(ctx, self._atlas.el, TILE, floats(dst), "#9aa5b4")
         self._draw_labels(ctx, session, lay)
+
+    def draw_digits(self, session, x):
+        """Digits: the input as one 8x8 image (x, 64 values in [0, 1]), each first-layer neuron
+        as its 64 weights (what it looks for), deeper neurons as their value for this input."""
+        self.session, self.digits_mode = session, True
+        net = session.net
+        self._fit_layout([1, *net.sizes[1:]])
+        lay, ctx = self.layout, self.canvas.ctx
+        ctx.clearRect(0, 0, self.canvas.width, self.canvas.height)
+        big = self._input_side()
+        (xi, yi) = lay.nodes[0][0]
+        # edges: one per first-layer neuron from the image (width by the RMS of its 64 weights),
+        # then every weight of the later layers
+        W1 = net.W[0]
+        rms = np.sqrt((W1 * W1).mean(axis=0))
+        h = lay.node / 2
+        seg = [(xi + big / 2, yi, lay.nodes[1][j][0] - h, lay.nodes[1][j][1]) for j in range(W1.shape[1])]
+        widths = list(0.4 + 6.0 * np.minimum(rms / (rms.max() or 1.0), 1.0))
+        rgba = [(120, 130, 145, 150)] * len(seg)
+        for l in range(1, len(net.W)):
+            W = net.W[l]
+            for i in range(W.shape[0]):
+                for j in range(W.shape[1]):
+                    seg.append(lay.edge(l, i, j))
+            w = W.reshape(-1)
+            wid, alpha = edge_style(w)
+            widths += list(wid)
+            rgb = np.where((w >= 0)[:, None], POSITIVE, NEGATIVE)
+            rgba += [tuple(r) for r in np.column_stack([rgb, alpha * 255]).round().astype(int)]
+        draw.segments(ctx, floats(seg), floats(widths), bytes_(np.array(rgba)))
+        # tiles: input image, first-layer weight images, deeper activations, output probabilities
+        _, A, _ = net.layers(np.asarray(x, dtype=np.float64)[None, :])
+        tiles = [dl.grey_rgba(x)[None]]
+        if len(net.sizes) > 2:
+            tiles.append(dl.weight_images(W1))
+            for l in range(2, len(net.sizes) - 1):
+                a = A[l][0]
+                tiles.append(dl.value_tiles(a, *colors.neuron_range(net.activation[l - 1], a)))
+        tiles.append(dl.class_tiles(A[-1][0]))
+        atlas = dl.atlas(np.concatenate(tiles))
+        if self._digit_atlas is None or self._digit_atlas.width != atlas.shape[1]:
+            self._digit_atlas = Bitmap(atlas.shape[1], dl.TILE)
+        self._digit_atlas.put(atlas)
+        dst = [(xi - big / 2, yi - big / 2, big)] + [(x_ - h, y_ - h, lay.node)
+                                                     for column in lay.nodes[1:] for x_, y_ in column]
+        ctx.imageSmoothingEnabled = False
+        draw.tiles(ctx, self._digit_atlas.el, dl.TILE, floats(np.array(dst)), "#9aa5b4")
+        ctx.fillStyle = "#4a5568"
+        ctx.font = "11px system-ui, sans-serif"
+        ctx.textAlign = "left"
+        ctx.fillText("8x8 input", xi - big / 2, yi + big / 2 + 14)
+        n_hidden = len(net.sizes) - 2
+        for l, xc in enumerate(lay.columns[1:], start=1):
+            last = l == len(lay.columns) - 1
+            ctx.textAlign = "right" if last else "center"
+            text = f"{net.sizes[l]} {net.activation[l - 1]}" if l <= n_hidden else net.output
+            ctx.fillText(text, xc + (lay.node / 2 if last else 0), 13)
+
+    def _input_side(self):
+        lay = self.layout
+        gap = lay.columns[1] - lay.columns[0] if len(lay.columns) > 1 else lay.node * 3
+        return min(lay.node * 3.2, gap * 0.55, 110)
 
     def _draw_edges(self, ctx, session, lay):
         seg, w_all = [], []
@@ -74,7 +140,6 @@ class NetworkView:
         names = session.features or []
         for (x, y), name in zip(lay.nodes[0], names):
             ctx.fillText(feature_names.LABELS.get(name, name), x - lay.node / 2 - 6, y)
-        ctx.textAlign = "center"
         ctx.textBaseline = "alphabetic"
         ctx.font = "11px system-ui, sans-serif"
         n_hidden = len(lay.nodes) - 2
@@ -85,12 +150,19 @@ class NetworkView:
                 text = f"{len(lay.nodes[l])} {session.net.activation[l - 1]}"
             else:
                 text = session.net.output
-            ctx.fillText(text, x, 13)
+            last = l == len(lay.columns) - 1
+            ctx.textAlign = "right" if last else "center"
+            ctx.fillText(text, x + (lay.node / 2 if last else 0), 13)
 
     # -- explaining -------------------------------------------------------------------------------
     def describe_node(self, l, i):
         s = self.session
         n_hidden = len(s.net.sizes) - 2
+        if self.digits_mode and l == 0:
+            return "Input: the 8x8 image, 64 pixel intensities in [0, 1]\n(your drawing, or a test digit)"
+        if self.digits_mode and l == 1 and n_hidden:
+            return (f"Hidden layer 1, neuron {i + 1} · {s.net.activation[0]}\nits 64 weights as an 8x8 image: "
+                    f"blue pixels excite it, orange inhibit\nb = {s.net.b[0][i]:.4g}")
         if l == 0:
             name = (s.features or [f"input {i + 1}"])[i]
             return f"Input {feature_names.LABELS.get(name, name)}\nthe value fed to the network"
@@ -106,6 +178,9 @@ class NetworkView:
 
     def describe_edge(self, l, i, j):
         s = self.session
+        if self.digits_mode and l == 0:
+            w = s.net.W[0][:, j]
+            return f"the 64 weights into neuron {j + 1}\nRMS {np.sqrt((w * w).mean()):.3g}, largest |w| {np.abs(w).max():.3g}"
         w = s.net.W[l][i, j]
         src = "input " + feature_names.LABELS.get((s.features or [""] * 99)[i], str(i + 1)) if l == 0 \
             else f"neuron {i + 1} of hidden layer {l}"
@@ -147,7 +222,7 @@ class NetworkView:
             return
         x, y = self._pos(event)
         edge = self.layout.edge_at(x, y)
-        if edge is None:
+        if edge is None or (self.digits_mode and edge[0] == 0):
             return
         self._editing = edge
         l, i, j = edge

@@ -1,0 +1,67 @@
+"""Digits mode, as numpy: the confusion matrix, the gallery of mistakes, what the first layer
+looks for, and the drawing pad's pixels turned into ink. No browser here."""
+import numpy as np
+
+from . import colors
+
+SIDE = 8
+TILE = 24  # an 8x8 image drawn as 24x24 pixels (each pixel a 3x3 block: crisp, not blurred)
+
+
+def confusion_matrix(y_true, y_pred, k=10):
+    """M[i, j] = how many samples of class i were predicted as j.  -> (k, k) int"""
+    m = np.zeros((k, k), dtype=np.int64)
+    np.add.at(m, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    return m
+
+
+def mistakes(P, y, limit=12):
+    """The misclassified samples, most confident first: [(index, guess, confidence)]."""
+    guess = np.argmax(P, axis=1)
+    wrong = np.flatnonzero(guess != y)
+    conf = P[wrong, guess[wrong]]
+    order = np.argsort(-conf, kind="stable")[:limit]
+    return [(int(wrong[i]), int(guess[wrong[i]]), float(conf[i])) for i in order]
+
+
+def ink(alpha):
+    """The pad's alpha channel (H, W) uint8 as ink in [0, 1]."""
+    return np.asarray(alpha, dtype=np.float64) / 255.0
+
+
+def _blocks(img8):
+    """(..., 8, 8) -> (..., TILE, TILE): each pixel becomes a block, nearest neighbour."""
+    r = TILE // SIDE
+    return np.repeat(np.repeat(img8, r, axis=-2), r, axis=-1)
+
+
+def grey_rgba(x):
+    """An input image (64,) in [0, 1] as dark ink on white, (TILE, TILE, 4) uint8."""
+    v = 255.0 - 225.0 * np.clip(np.asarray(x, dtype=np.float64).reshape(SIDE, SIDE), 0, 1)
+    tile = _blocks(v)
+    return np.dstack([tile, tile, tile, np.full_like(tile, 255.0)]).round().astype(np.uint8)
+
+
+def weight_images(W1):
+    """Each first-layer neuron's 64 incoming weights as an 8x8 picture on the diverging map
+    (blue: this pixel's ink excites the neuron, orange: inhibits), one shared scale so the
+    neurons can be compared.  (64, h) -> (h, TILE, TILE, 4)"""
+    scale = float(np.abs(W1).max()) or 1.0
+    imgs = _blocks(W1.T.reshape(-1, SIDE, SIDE))
+    return colors.diverging(imgs, -scale, scale)
+
+
+def value_tiles(values, lo, hi):
+    """Flat tiles for neurons whose picture is one number (their activation for this input)."""
+    v = np.broadcast_to(np.asarray(values, dtype=np.float64)[:, None, None], (len(values), TILE, TILE))
+    return colors.diverging(v, lo, hi)
+
+
+def class_tiles(p):
+    """Output tiles: each class's probability in that class's colour."""
+    return np.stack([colors.one_class_rgba(np.full((TILE, TILE), pk), k) for k, pk in enumerate(p)])
+
+
+def atlas(tiles):
+    """(n, TILE, TILE, 4) tiles side by side: (TILE, n * TILE, 4), one image to hand over."""
+    return np.ascontiguousarray(np.concatenate(list(tiles), axis=1))

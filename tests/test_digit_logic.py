@@ -1,0 +1,48 @@
+"""Digits mode's pure logic against independent truths (scikit-learn, values by hand)."""
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "site"))
+from playground import colors, digit_logic as dl  # noqa: E402
+
+
+def test_confusion_matrix_matches_sklearn():
+    metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(0)
+    y, p = rng.integers(0, 10, 500), rng.integers(0, 10, 500)
+    np.testing.assert_array_equal(dl.confusion_matrix(y, p), metrics.confusion_matrix(y, p, labels=range(10)))
+
+
+def test_mistakes_most_confident_first():
+    P = np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.3, 0.7]])
+    y = np.array([0, 0, 1, 0])
+    assert dl.mistakes(P, y) == [(1, 1, 0.8), (3, 1, 0.7)]
+    assert dl.mistakes(P, y, limit=1) == [(1, 1, 0.8)]
+
+
+def test_images_are_crisp_blocks():
+    x = np.zeros(64)
+    x[0], x[63] = 1.0, 0.5
+    img = dl.grey_rgba(x)
+    assert img.shape == (24, 24, 4)
+    assert np.all(img[:3, :3, 0] == 30) and np.all(img[3:6, :3, 0] == 255)  # full ink, blank
+    assert np.all(img[21:, 21:, 0] == round(255 - 112.5))
+
+
+def test_weight_images_show_sign_on_one_scale():
+    W1 = np.zeros((64, 2))
+    W1[0, 0], W1[1, 1] = 2.0, -1.0
+    imgs = dl.weight_images(W1)
+    assert imgs.shape == (2, 24, 24, 4)
+    np.testing.assert_array_equal(imgs[0, 0, 0, :3], colors.PALETTE[1])          # +max: blue
+    assert imgs[1, 0, 3, 0] > imgs[1, 0, 3, 2]                                     # negative: orange side
+    assert abs(int(imgs[1, 0, 3, 0]) - colors.NEUTRAL[0]) < abs(int(colors.PALETTE[0][0]) - colors.NEUTRAL[0]) + 1
+
+
+def test_atlas_and_tiles():
+    tiles = dl.class_tiles(np.full(10, 0.1))
+    assert dl.atlas(tiles).shape == (24, 240, 4)
+    assert dl.value_tiles(np.array([0.0, 1.0]), -1, 1).shape == (2, 24, 24, 4)
