@@ -116,17 +116,21 @@ class Session:
         self.snapshots = Thinning(c["max_snapshots"], c["snapshot_every"])
         self._evaluate()
 
-    def _build_optimizer(self):
+    def _optimizer_settings(self):
+        """The optimizer's name and the hyperparameters it takes, from the config."""
         c = self.config
-        name = c["optimizer"]
         hyper = {"lr": c["lr"]}
-        accepted = optim._lookup(name).HYPERPARAMETERS
+        accepted = optim._lookup(c["optimizer"]).HYPERPARAMETERS
         for key in ("momentum", "dampening", "nesterov", "alpha", "centered", "amsgrad", "lr_decay",
                     "eps", "weight_decay"):
             if key in accepted and c[key] is not None:
                 hyper[key] = c[key]
         if "betas" in accepted:
             hyper["betas"] = (c["beta1"], c["beta2"])
+        return c["optimizer"], hyper
+
+    def _build_optimizer(self):
+        name, hyper = self._optimizer_settings()
         self.optimizer = optim.make(name, self.net.params, **hyper)
         self.schedule = self._make_schedule(self.optimizer)
 
@@ -200,21 +204,22 @@ class Session:
 
     def _apply_training_settings(self, old):
         c = self.config
+        name, hyper = self._optimizer_settings()
+        # check the new settings on a throwaway optimizer and schedule first (torch's rules, e.g.
+        # nesterov needs momentum), so a refused change leaves the live ones untouched
+        probe = optim.make(name, [np.zeros(1)], **hyper)
+        self._make_schedule(probe)
         self.net.dropout = c["dropout"]
-        if c["optimizer"] != old["optimizer"]:
+        if name != old["optimizer"]:
             self._build_optimizer()  # a new optimizer starts with fresh state; weights stay
             return
         opt = self.optimizer
-        for key in ("lr", "momentum", "dampening", "nesterov", "alpha", "centered", "amsgrad",
-                    "lr_decay", "eps", "weight_decay"):
-            if key in opt.HYPERPARAMETERS and c[key] is not None:
-                setattr(opt, key, c[key])
-        if "betas" in opt.HYPERPARAMETERS:
-            opt.betas = (c["beta1"], c["beta2"])
+        for key, value in hyper.items():
+            if key != "lr" or c["lr"] != old["lr"]:  # else a schedule's decayed rate would be undone
+                setattr(opt, key, value)
         sched_keys = ("schedule", "step_size", "gamma", "T_max", "eta_min", "start_factor",
                       "end_factor", "total_iters")
         if any(c[k] != old[k] for k in sched_keys) or c["lr"] != old["lr"]:
-            opt.lr = c["lr"]
             self.schedule = self._make_schedule(opt)
         self.stop = None if self.stop and self.stop.kind == "converged" else self.stop
 

@@ -75,6 +75,25 @@ def test_changing_the_model_or_data_rebuilds():
     assert s.config["noise"] == 0.2 and s.config["lr"] == 0.02  # ... and the learner's other settings
 
 
+def test_a_change_torch_would_refuse_is_refused_before_anything_changes():
+    s = Session({"dataset": "xor", "optimizer": "sgd", "momentum": 0.9, "nesterov": True})
+    s.step(2)
+    with pytest.raises(ValueError, match="[Nn]esterov"):
+        s.update({"momentum": 0.0})
+    assert s.config["momentum"] == 0.9 and s.optimizer.momentum == 0.9
+    s.step(1)  # and training goes on
+
+
+def test_a_schedule_keeps_its_decay_when_another_setting_changes():
+    s = Session({"dataset": "xor", "schedule": "step", "step_size": 2, "gamma": 0.5, "lr": 0.1})
+    s.step(4)
+    assert s.optimizer.lr == pytest.approx(0.025)
+    s.update({"beta1": 0.8})
+    assert s.optimizer.lr == pytest.approx(0.025)
+    s.update({"lr": 0.2})  # a new rate restarts the schedule from it
+    assert s.optimizer.lr == 0.2
+
+
 def test_a_bad_change_loses_nothing():
     s = Session({"dataset": "spiral"})
     s.step(3)

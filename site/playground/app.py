@@ -52,6 +52,7 @@ class App:
         self._last_chart = -1e9
         self._frame_pending = False
         self._message_for = None
+        self._message_kind = None
         self.selected = None        # ("train" | "test", index): the data point picked for a closer look
 
         self.output = OutputView(_el("boundary"), GRID)
@@ -87,6 +88,8 @@ class App:
             return
         if scope in ("model", "data"):
             self._rebuilt()
+        elif self._message_kind == "error":
+            self.hide_message()  # the refused change is history once a good one went through
         self.controls.sync(self.session)
         self.render(force=True)
 
@@ -297,6 +300,7 @@ class App:
     def show_message(self, text, hint="", kind="info"):
         box = _el("message")
         box.className = f"message {kind}"
+        self._message_kind = kind
         _el("message-text").textContent = text
         _el("message-hint").textContent = hint
         box.hidden = False
@@ -304,6 +308,7 @@ class App:
     def hide_message(self):
         _el("message").hidden = True
         self._message_for = None
+        self._message_kind = None
 
     # -- the page around us -------------------------------------------------------------------------------
     def _key(self, event):

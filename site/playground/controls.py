@@ -20,6 +20,19 @@ OUTPUTS = {
     "softmax/cross_entropy": "softmax · cross-entropy", "softmax/mse": "softmax · mean squared error",
     "linear/mse": "linear · mean squared error",
 }
+# each optimizer's own settings, with the values offered (None: the optimizer's default)
+OPTIMIZER_SETTINGS = {
+    "sgd": [("momentum", "Momentum", [0.0, 0.5, 0.9, 0.99]), ("nesterov", "Nesterov", bool),
+            ("weight_decay", "Weight decay", [None, 0.0001, 0.001, 0.01])],
+    "rmsprop": [("alpha", "Alpha", [0.9, 0.99, 0.999]), ("momentum", "Momentum", [0.0, 0.5, 0.9]),
+                ("centered", "Centered", bool), ("weight_decay", "Weight decay", [None, 0.0001, 0.001, 0.01])],
+    "adam": [("beta1", "β₁", [0.0, 0.5, 0.8, 0.9, 0.95, 0.99]), ("beta2", "β₂", [0.9, 0.99, 0.999, 0.9999]),
+             ("amsgrad", "AMSGrad", bool), ("weight_decay", "Weight decay", [None, 0.0001, 0.001, 0.01])],
+    "adamw": [("beta1", "β₁", [0.0, 0.5, 0.8, 0.9, 0.95, 0.99]), ("beta2", "β₂", [0.9, 0.99, 0.999, 0.9999]),
+              ("amsgrad", "AMSGrad", bool), ("weight_decay", "Weight decay", [None, 0.001, 0.01, 0.1])],
+    "adagrad": [("lr_decay", "LR decay", [0.0, 0.0001, 0.001, 0.01]),
+                ("weight_decay", "Weight decay", [None, 0.0001, 0.001, 0.01])],
+}
 MAX_LAYERS = 6
 MAX_WIDTH = 8
 MAX_WIDTH_DIGITS = 64
@@ -65,7 +78,7 @@ class Controls:
         listen(_el("speed"), "change", lambda e: on_speed(int(e.target.value)))
         _options(_el("dataset"), [(n, DATASET_LABELS[n]) for n in datasets.NAMES], "spiral")
         for key, cast in (("dataset", str), ("lr", float), ("optimizer", str), ("batch_size", int),
-                          ("dropout", float)):
+                          ("dropout", float), ("schedule", str)):
             listen(_el(key), "change", self._setter(key, cast))
         listen(_el("penalty"), "change", lambda e: self._penalty())
         listen(_el("penalty_rate"), "change", lambda e: self._penalty())
@@ -84,6 +97,8 @@ class Controls:
         listen(self._layer_box, "click", self._layer_click)
         listen(self._layer_box, "change", self._layer_change)
         listen(self._feature_box, "change", self._feature_change)
+        self._optimizer_box = _el("optimizer-options")
+        listen(self._optimizer_box, "change", self._optimizer_setting)
 
     # -- from the page to the session --------------------------------------------------------------
     def _setter(self, key, cast):
@@ -143,6 +158,14 @@ class Controls:
         acts[l] = event.target.value
         self.apply({"activation": acts[0] if len(set(acts)) == 1 else acts})
 
+    def _optimizer_setting(self, event):
+        target = event.target
+        key = target.dataset.key
+        if target.type == "checkbox":
+            self.apply({key: bool(target.checked)})
+        else:
+            self.apply({key: None if target.value == "" else float(target.value)})
+
     def _feature_change(self, event):
         chosen = [box.value for box in self._feature_box.querySelectorAll("input:checked")]
         self.apply({"features": chosen})
@@ -156,6 +179,8 @@ class Controls:
         _el("dataset").value = c["dataset"]
         _options(_el("lr"), [(v, _fmt(v)) for v in LEARNING_RATES], c["lr"])
         _el("optimizer").value = c["optimizer"]
+        _el("schedule").value = c["schedule"]
+        self._sync_optimizer_settings(c)
         _options(_el("batch_size"), [(v, "all" if v == 5000 else str(v)) for v in BATCH_SIZES], c["batch_size"])
         _options(_el("dropout"), [(v, "none" if v == 0 else f"{v:.0%}") for v in DROPOUTS], c["dropout"])
         kind = "l1" if c["l1"] else ("l2" if c["l2"] else "none")
@@ -178,6 +203,32 @@ class Controls:
                                         f"points, {inputs} input{'s' if inputs != 1 else ''} to the network")
         self._sync_features(session)
         self._sync_layers(session)
+
+    def _sync_optimizer_settings(self, c):
+        box = self._optimizer_box
+        box.replaceChildren()
+        for key, label, offered in OPTIMIZER_SETTINGS[c["optimizer"]]:
+            if offered is bool:
+                wrap = document.createElement("label")
+                wrap.className = "check"
+                box_ = document.createElement("input")
+                box_.type = "checkbox"
+                box_.dataset.key = key
+                box_.checked = bool(c[key])
+                box_.setAttribute("aria-label", label)
+                wrap.append(box_, document.createTextNode(" " + label))
+                box.append(wrap)
+                continue
+            wrap = document.createElement("label")
+            wrap.className = "field"
+            wrap.append(document.createTextNode(label))
+            sel = document.createElement("select")
+            sel.dataset.key = key
+            sel.setAttribute("aria-label", label)
+            items = [("" if v is None else v, "default" if v is None else _fmt(v)) for v in offered]
+            _options(sel, items, "" if c[key] is None else c[key])
+            wrap.append(sel)
+            box.append(wrap)
 
     def _sync_output(self, session):
         if session.kind == "regression":
