@@ -6,7 +6,7 @@ import sys
 from collections import deque
 
 import numpy as np
-from js import JSON, Object, document, performance, window
+from js import JSON, IntersectionObserver, Object, document, performance, window
 from pyodide.ffi import to_js
 
 from nn import Session
@@ -44,7 +44,8 @@ class App:
         self.running = False
         self.speed = 1
         self.focus = None           # (layer, neuron) hovered in the network drawing
-        self.visible = True         # tab shown and output canvas on screen
+        self.visible = True         # the tab is shown
+        self.on_screen = {}         # canvas id -> whether it is (partly) on screen
         self.frames = deque(maxlen=FRAMES_KEPT)
         self._drawn = None          # (version, focus, options) last painted
         self._grid = None
@@ -70,6 +71,10 @@ class App:
         listen(_el("boundary"), "click", self._pick_point)
         self.digits = DigitsView(self)
         self.panels = panel_modules.start(self, _el("panels"))
+        # pictures scrolled out of view are not painted (training goes on); one observer, made once
+        self._observer = IntersectionObserver.new(self.proxies.hold(self._seen))
+        for id_ in ("boundary", "network"):
+            self._observer.observe(_el(id_))
         self._on_frame = self.proxies.hold(self._frame)
         _el("py-version").textContent = sys.version.split()[0]
         _el("np-version").textContent = np.__version__
@@ -231,7 +236,8 @@ class App:
         digits_mode = s.data.name == "digits"
         document.body.classList.toggle("digits-mode", digits_mode)
         _el("digits-mode").hidden = not digits_mode
-        if self.visible and (force or key != self._drawn) and digits_mode:
+        paint = self.visible and self.pictures_on_screen() and (force or key != self._drawn)
+        if paint and digits_mode:
             x = self.digits.x if self.digits.x is not None else s.X_test_raw[0]
             if force or not self.running or t0 - self._last_chart >= CHART_INTERVAL_MS:
                 self.digits.draw(s)   # test-set confusion matrix and mistakes: throttled while training
@@ -244,7 +250,7 @@ class App:
             for panel in self.panels:
                 panel.render(s, None)
             timing["panels"] = performance.now() - t2
-        elif self.visible and (force or key != self._drawn) and s.data.extent is not None:
+        elif paint and s.data.extent is not None:
             if self._grid_version != (s.version, id(s.net)):
                 self._grid = s.grid(GRID)
                 self._grid_version = (s.version, id(s.net))
@@ -327,6 +333,15 @@ class App:
         self.visible = document.visibilityState == "visible"
         if self.visible and self.running:
             self._request_frame()
+
+    def _seen(self, entries, observer=None):
+        for entry in entries:
+            self.on_screen[entry.target.id] = bool(entry.isIntersecting)
+        if self.pictures_on_screen():
+            self.render(force=True)
+
+    def pictures_on_screen(self):
+        return not self.on_screen or any(self.on_screen.values())
 
     def _resize(self, event):
         self.charts.resize()
