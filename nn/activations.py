@@ -24,17 +24,18 @@ class Activation(NamedTuple):
     formula: str  # f and f' in one line, as the page shows them
 
 
+# Exponents are clamped where exp would overflow, rather than silenced with np.errstate:
+# errstate costs ~30 µs per use in the browser, four times a small sigmoid. Past the clamp the
+# value is already exact in float64 (tanh(−350) = −1) or below 1e-300 (σ(−700) ≈ 1e-304).
 def sigmoid(z):
-    """σ(z) = 1 / (1 + e^−z); exp overflowing to inf for very negative z gives the right 0."""
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+    """σ(z) = 1 / (1 + e^−z)."""
+    return 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0)))
 
 
 def tanh(z):
     """tanh z = 2σ(2z) − 1. Same values as np.tanh to ~1e-16, and twice as fast: numpy's exp is
     vectorised (SIMD) where its tanh is not, and tanh is the hottest call in training."""
-    with np.errstate(over="ignore"):
-        return 2.0 / (1.0 + np.exp(-2.0 * z)) - 1.0
+    return 2.0 / (1.0 + np.exp(-2.0 * np.maximum(z, -350.0))) - 1.0
 
 
 def _gelu_tanh(z):
@@ -50,8 +51,7 @@ def _gelu_tanh_prime(z, a):
 
 def _softplus(z):
     # log(1 + e^z), and z itself past the threshold, exactly as torch does
-    with np.errstate(over="ignore"):
-        return np.where(z > SOFTPLUS_THRESHOLD, z, np.log1p(np.exp(z)))
+    return np.where(z > SOFTPLUS_THRESHOLD, z, np.log1p(np.exp(np.minimum(z, SOFTPLUS_THRESHOLD))))
 
 
 def _softplus_prime(z, a):

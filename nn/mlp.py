@@ -85,12 +85,19 @@ class MLP:
         self.seed = int(seed)
         self.rng = np.random.default_rng(self.seed)  # weights first, then dropout masks
 
-        self.params = []
+        arrays = []
         for l, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
             f_name = self.activation[l] if l < n_hidden else output
             g = inits.gain(f_name, self.negative_slope)
-            self.params.append(inits.weights(self.init, fan_in, fan_out, g, self.rng))
-            self.params.append(np.full(fan_out, self.bias_init))
+            arrays.append(inits.weights(self.init, fan_in, fan_out, g, self.rng))
+            arrays.append(np.full(fan_out, self.bias_init))
+        # All parameters live in one vector `flat`; params are views of it, [W1, b1, W2, ...].
+        # Optimizers then update the vector in one call, and a snapshot is one copy.
+        self.flat = np.concatenate([a.reshape(-1) for a in arrays])
+        self.params, offset = [], 0
+        for a in arrays:
+            self.params.append(self.flat[offset:offset + a.size].reshape(a.shape))
+            offset += a.size
         self.trace = Trace()
 
     @staticmethod

@@ -9,7 +9,6 @@
 An epoch is one pass over the training split in shuffled mini-batches. The session notices when
 training has converged (and why) or diverged (and then restores the last finite weights).
 """
-import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -246,7 +245,7 @@ class Session:
         c, net, opt = self.config, self.net, self.optimizer
         n = self.X_train.shape[0]
         bs = min(c["batch_size"], n)
-        saved = [p.copy() for p in net.params]
+        saved = net.flat.copy()
         order = self._shuffle.permutation(n) if bs < n else None
         seen = 0
         for start in range(0, n, bs):
@@ -256,7 +255,7 @@ class Session:
                 idx = order[start:start + bs]
                 X, Y = self.X_train[idx], self.Y_train[idx]
             loss, grads = net.backprop(X, Y, self.loss, c["l1"], c["l2"], train=True)
-            if not (np.isfinite(loss) and all(np.all(np.isfinite(g)) for g in grads)):
+            if not np.isfinite(loss):  # (weights gone non-finite show in the next loss, or below)
                 return self._diverged(saved)
             opt.step(grads)
             self.steps += 1
@@ -270,8 +269,7 @@ class Session:
         self._check_convergence()
 
     def _diverged(self, saved):
-        for p, s in zip(self.net.params, saved):
-            p[...] = s
+        self.net.flat[...] = saved
         self._build_optimizer()  # its state holds the runaway values; start it afresh
         self.version += 1
         lr = self.config["lr"]
@@ -298,11 +296,11 @@ class Session:
                     m["r2"] = float(1.0 - np.sum(err * err) / spread) if spread > 0 else 0.0
             if split == "train":
                 self._train_out = out
-        if not np.isfinite(m["train_loss"]):
+        if not (np.isfinite(m["train_loss"]) and np.all(np.isfinite(self.net.flat))):
             return False
         self._metrics = m
         self.history.add(self.epoch, m)
-        self.snapshots.add(self.epoch, [p.copy() for p in self.net.params])
+        self.snapshots.add(self.epoch, self.net.flat.copy())
         return True
 
     def _out_and_loss(self, X, Y):
@@ -349,10 +347,9 @@ class Session:
 
     def network_at(self, epoch):
         """A copy of the network with the weights kept nearest before `epoch` (for scrubbing)."""
-        at, params = self.snapshots.at(epoch)
-        net = copy.deepcopy(self.net)
-        for p, s in zip(net.params, params):
-            p[...] = s
+        at, flat = self.snapshots.at(epoch)
+        net = MLP.from_dict(self.net.to_dict())
+        net.flat[...] = flat
         return at, net
 
     def grid(self, res=80, net=None):

@@ -33,7 +33,7 @@ def in_page(browser, url, speed):
     page.get_by_role("combobox", name="Dataset").select_option("digits")
     page.get_by_role("combobox", name="Speed (epochs per frame)").select_option(speed)
     t0 = time.perf_counter()
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(f"() => window.playground.state().testAccuracy >= {TARGET}", timeout=120_000, polling="raf")
     seconds = time.perf_counter() - t0
     s = page.evaluate("() => window.playground.state()")

@@ -28,10 +28,10 @@ def ready(page, url):
 
 def play_until(page, predicate, speed="10"):
     page.get_by_role("combobox", name="Speed (epochs per frame)").select_option(speed)
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function(f"() => {{ const s = window.playground.state(); return {predicate}; }}", timeout=120_000)
-    if page.get_by_role("button", name="Pause").is_visible():
-        page.get_by_role("button", name="Pause").click()
+    if page.get_by_role("button", name="Pause", exact=True).is_visible():
+        page.get_by_role("button", name="Pause", exact=True).click()
 
 
 def main():

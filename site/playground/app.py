@@ -15,7 +15,7 @@ from . import panels as panel_modules
 from .charts import Charts
 from .controls import Controls
 from .digits_view import DigitsView
-from .dom import Proxies
+from .dom import Canvas, Proxies
 from .network_view import NetworkView
 from .output_view import OutputView
 
@@ -234,8 +234,10 @@ class App:
         options = (bool(_el("discretize").checked), bool(_el("show-test").checked))
         key = (s.version, self.focus, options, id(s.net))
         digits_mode = s.data.name == "digits"
-        document.body.classList.toggle("digits-mode", digits_mode)
-        _el("digits-mode").hidden = not digits_mode
+        if digits_mode != document.body.classList.contains("digits-mode"):
+            document.body.classList.toggle("digits-mode", digits_mode)
+            _el("digits-mode").hidden = not digits_mode
+            Canvas.changed()  # the layout changed: canvases are measured again
         paint = self.visible and self.pictures_on_screen() and (force or key != self._drawn)
         if paint and digits_mode:
             x = self.digits.x if self.digits.x is not None else s.X_test_raw[0]
@@ -344,6 +346,7 @@ class App:
         return not self.on_screen or any(self.on_screen.values())
 
     def _resize(self, event):
+        Canvas.changed()
         self.charts.resize()
         self.render(force=True)
 

@@ -55,17 +55,30 @@ class Proxies:
 
 
 class Canvas:
-    """A canvas sized to its CSS box times devicePixelRatio; draw in CSS pixels via `ctx`."""
+    """A canvas sized to its CSS box times devicePixelRatio; draw in CSS pixels via `ctx`.
+
+    Reading an element's size forces layout, so it is read again only after `Canvas.changed()`
+    (the window resized, or the page's layout changed), not on every frame."""
+
+    generation = 0
+
+    @classmethod
+    def changed(cls):
+        cls.generation += 1
 
     def __init__(self, element):
         self.el = element
         self.ctx = element.getContext("2d")
         self.width = self.height = 0
         self.dpr = 1.0
+        self._measured = -1
         self.fit()
 
     def fit(self):
         """Match the backing store to the element's size on screen; True if it changed."""
+        if self._measured == Canvas.generation and self.width > 1:
+            return False
+        self._measured = Canvas.generation
         dpr = float(window.devicePixelRatio or 1.0)
         rect = self.el.getBoundingClientRect()
         w, h = max(1, round(rect.width)), max(1, round(rect.height))

@@ -98,7 +98,11 @@ def weight_name(l, i, j, sizes, feats=None):
     """Where weight W[l][i, j] goes, in words."""
     src = input_names(l, sizes, feats)[i]
     src = f"input {src}" if l == 0 else f"{src} of hidden layer {l}"
-    return f"w from {src} to neuron {j + 1} of {layer_name(l, len(sizes) - 1)}"
+    return f"the weight from {src} to neuron {j + 1} of {layer_name(l, len(sizes) - 1)}"
+
+
+def cap(text):
+    return text[:1].upper() + text[1:]
 
 
 # -- activations and heads ----------------------------------------------------------------------------
@@ -146,10 +150,10 @@ def a_line(l, z, a, act_name, n_layers, slope=0.01, output="sigmoid", mask=None,
         if output == "sigmoid":
             return f"ŷ = σ(z) = 1 / (1 + e^−z) = σ({num(z)}) = {num(a)}"
         return f"ŷ = z = {num(a)}"
-    line = f"a = f(z) = {act_formula(act_name, slope)} = {act_applied(act_name, z, slope)}"
     if mask is not None:
-        return f"{line}, then ·m = ·{num(mask)} (dropout) = {num(a)}"
-    return f"{line} = {num(a)}"
+        return (f"a = f(z)·m = ({act_formula(act_name, slope)})·m = {act_applied(act_name, z, slope)}·{num(mask)} = "
+                f"{num(a)}   (m: dropout's mask, 0 or 1/(1 − p))")
+    return f"a = f(z) = {act_formula(act_name, slope)} = {act_applied(act_name, z, slope)} = {num(a)}"
 
 
 def delta_line(l, j, params, s, act_name, slope=0.01):
@@ -192,11 +196,14 @@ def loss_lines(s, loss, output):
     k = len(y)
     if k == 1:
         sq = f"ℓ = (ŷ − y)² = ({num(yhat[0])} − {factor(y[0])})² = {num(s.loss)}"
-    else:
-        sq = f"ℓ = (1/{k})·Σₖ (ŷₖ − yₖ)² = (1/{k})·[" + " + ".join(
-            f"({num(p)} − {factor(t)})²" for p, t in zip(yhat, y)) + f"] = {num(s.loss)}"
-    head = {"linear": "", "sigmoid": "·ŷ(1 − ŷ)", "softmax": " through the softmax"}[output]
-    return [sq, f"δ = ∂ℓ/∂z = 2(ŷ − y)/{k}{head} = {_vector(d) if k > 1 else num(d[0])}"]
+        diff = f"2·({num(yhat[0])} − {factor(y[0])})"
+        if output == "sigmoid":
+            return [sq, f"δ = ∂ℓ/∂z = 2(ŷ − y)·ŷ(1 − ŷ) = {diff}·{num(yhat[0])}·(1 − {num(yhat[0])}) = {num(d[0])}"]
+        return [sq, f"δ = ∂ℓ/∂z = 2(ŷ − y) = {diff} = {num(d[0])}"]
+    sq = f"ℓ = (1/{k})·Σₖ (ŷₖ − yₖ)² = (1/{k})·[" + " + ".join(
+        f"({num(p)} − {factor(t)})²" for p, t in zip(yhat, y)) + f"] = {num(s.loss)}"
+    head = {"linear": "", "sigmoid": "·ŷ(1 − ŷ)", "softmax": ", then back through the softmax"}[output]
+    return [sq, f"δ = ∂ℓ/∂z = 2(ŷ − y)/{k}{head} = {_vector(d)}"]
 
 
 # -- the four stages of an explained step ----------------------------------------------------------
@@ -255,7 +262,7 @@ def backward_blocks(rec, s, focus, weight, feats=None):
         out.append(Block("eq", delta_line(l, j, rec.params_before, s, rec.activation[l], rec.negative_slope)))
     pl, (i, jj) = weight
     g = rec.grads[pl][i, jj]
-    out.append(Block("h", weight_name(pl // 2, i, jj, sizes, feats).capitalize()))
+    out.append(Block("h", cap(weight_name(pl // 2, i, jj, sizes, feats))))
     out.append(Block("eq", f"∂ℓ/∂w for this point = a·δ = {factor(s.a[pl // 2][i])}·{factor(s.delta[pl // 2][jj])} = "
                            f"{num(s.a[pl // 2][i] * s.delta[pl // 2][jj])}"))
     extra = " + penalty's ∂/∂w" if rec.trace.penalty else ""
@@ -274,9 +281,11 @@ def update_blocks(rec, weight, q, feats=None):
     before, after = _state_text(rec.state_before[pl], (i, j)), _state_text(rec.state_after[pl], (i, j))
     out.append(Block("p", f"Its optimizer state: before {before}; after {after}."))
     changes = [np.abs(a - b).max() for a, b in zip(rec.params_after, rec.params_before)]
+    dropout = any(m is not None for m in rec.trace.masks)
     out.append(Block("p", f"Every one of the {sum(p.size for p in rec.params_before)} parameters took such a step "
-                          f"(the largest |Δ| was {num(max(changes))}). The training loss went from "
-                          f"{num(rec.loss_before_eval)} to {num(rec.loss_after)}."))
+                          f"(the largest change was {num(max(changes))}). The training loss went from "
+                          f"{num(rec.loss_before_eval)} to {num(rec.loss_after)}"
+                          f"{' (both without dropout)' if dropout else ''}."))
     return out
 
 
@@ -372,7 +381,7 @@ def live_check_lines(c, sizes, feats=None):
     """The two-point estimate beside backprop's value (c: nn.explain.live_check)."""
     l, (i, j) = c["param"] // 2, c["index"]
     return [
-        f"{weight_name(l, i, j, sizes, feats).capitalize()}: w = {num(c['w'], 8)}, ε = {num(c['eps'])}",
+        f"{cap(weight_name(l, i, j, sizes, feats))}: w = {num(c['w'], 8)}, ε = {num(c['eps'])}",
         f"L(w + ε) = {num(c['loss_plus'], 12)}",
         f"L(w − ε) = {num(c['loss_minus'], 12)}",
         f"[L(w + ε) − L(w − ε)] / 2ε = ({num(c['loss_plus'], 12)} − {num(c['loss_minus'], 12)}) / "
@@ -394,7 +403,7 @@ _NOTES = {
     "softplus": "A smooth relu: its slope is σ(z), never exactly 0 but tiny far below 0.",
     "silu": "Like relu above 0, but it dips below 0 (to about −0.28) before fading out.",
     "gelu": "Close to silu: a soft relu that weights z by how likely it is to be positive.",
-    "sine": "Its slope, cos z, keeps changing sign: it does not saturate, but it is periodic.",
+    "sine": "Its slope, cos z, keeps changing sign: it is periodic rather than flat.",
 }
 
 
@@ -413,5 +422,41 @@ def saturation(name, slope=0.01, lo=-10.0, hi=10.0):
     elif right is not None:
         where = f"It saturates for z > {r(right)}: there |f′(z)| < {SATURATION_SLOPE:g}."
     else:
-        where = f"It does not saturate: |f′(z)| ≥ {SATURATION_SLOPE:g} somewhere beyond any z."
+        where = f"It never saturates: however far z goes, |f′(z)| does not stay below {SATURATION_SLOPE:g}."
     return f"{where} {_NOTES.get(name, '')}".strip()
+
+
+# -- the audit of one point ------------------------------------------------------------------------------
+def audit_intro(s, kind, n_classes, feats=None):
+    where = "Training" if s.split == "train" else "Test"
+    x = np.ravel(s.x)
+    xs = f"({', '.join(input_names(0, [len(x)], feats))}) = {_vector(x)}" if len(x) <= 8 else f"{len(x)} pixel values"
+    return (f"{where} point #{s.index + 1}: {xs}, {target_text(s, kind, n_classes)}. Through the current weights, "
+            f"dropout off, the network says ŷ = {_vector(s.a[-1]) if np.size(s.a[-1]) > 1 else num(np.ravel(s.a[-1])[0])}.")
+
+
+def audit_layers(params, s, sizes, activation, output, slope=0.01, feats=None):
+    """Per layer (title, [(summary, [equation lines])]): every neuron's z, a, δ and gradients."""
+    n_layers = len(sizes) - 1
+    out = []
+    for l in range(n_layers):
+        last = l == n_layers - 1
+        names = input_names(l, sizes, feats)
+        neurons = []
+        for j in range(sizes[l + 1]):
+            z, a, d = s.z[l][j], s.a[l + 1][j], s.delta[l][j]
+            lines = [z_line(l, j, params, s.a[l], z, sizes, feats),
+                     a_line(l, z, a, None if last else activation[l], n_layers, slope, output, j=j)]
+            lines.append(f"δ = ∂ℓ/∂z = {num(d)}   (from the loss, below)" if last
+                         else delta_line(l, j, params, s, activation[l], slope))
+            lines.append(f"∂ℓ/∂b = δ = {num(d)}")
+            terms = sorted(range(len(names)), key=lambda i: -abs(s.a[l][i] * d))
+            shown = sorted(terms[:MAX_TERMS])
+            grads = "; ".join(f"w{sub(i + 1)} ({names[i]}): {factor(s.a[l][i])}·{factor(d)} = {num(s.a[l][i] * d)}"
+                              for i in shown)
+            more = f"; and {len(names) - len(shown)} smaller" if len(names) > len(shown) else ""
+            lines.append(f"∂ℓ/∂wᵢ = aᵢ·δ: {grads}{more}")
+            summary = f"{'ŷ' if last else 'neuron'} {j + 1}: z = {num(z)}, a = {num(a)}, δ = {num(d)}"
+            neurons.append((summary, lines))
+        out.append((f"{cap(layer_name(l, n_layers))} · {output if last else activation[l]}", neurons))
+    return out

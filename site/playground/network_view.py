@@ -26,6 +26,7 @@ class NetworkView:
         self.on_focus, self.on_edit = on_focus, on_edit
         self.session = None
         self.layout = None
+        self._segments = None
         self._atlas = None
         self._digit_atlas = None
         self._editing = None
@@ -41,6 +42,7 @@ class NetworkView:
         resized = self.canvas.fit()
         if resized or self.layout is None or self._sizes != sizes:
             self.layout, self._sizes = layout(sizes, self.canvas.width, self.canvas.height), list(sizes)
+            self._segments = None  # edge geometry follows the layout; weights only restyle it
 
     def draw(self, session, grid):
         self.session, self.digits_mode = session, False
@@ -120,17 +122,14 @@ class NetworkView:
         return min(lay.node * 3.2, gap * 0.55, 110)
 
     def _draw_edges(self, ctx, session, lay):
-        seg, w_all = [], []
-        for l, W in enumerate(session.net.W):
-            for i in range(W.shape[0]):
-                for j in range(W.shape[1]):
-                    seg.append(lay.edge(l, i, j))
-            w_all.append(W.reshape(-1))
-        w = np.concatenate(w_all)
+        if self._segments is None:  # in the order of the weights: layer by layer, W[l] row-major
+            self._segments = floats([lay.edge(l, i, j) for l, W in enumerate(session.net.W)
+                                     for i in range(W.shape[0]) for j in range(W.shape[1])])
+        w = np.concatenate([W.reshape(-1) for W in session.net.W])
         widths, alpha = edge_style(w)
         rgb = np.where((w >= 0)[:, None], POSITIVE, NEGATIVE)
         rgba = np.column_stack([rgb, alpha * 255]).round().astype(np.uint8)
-        draw.segments(ctx, floats(seg), floats(widths), bytes_(rgba))
+        draw.segments(ctx, self._segments, floats(widths), bytes_(rgba))
 
     def _draw_labels(self, ctx, session, lay):
         ctx.fillStyle = "#4a5568"

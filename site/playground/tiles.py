@@ -19,27 +19,27 @@ def edge_style(w):
 
 def tile_images(session, grid):
     """(TILE, TILE * neurons, 4) uint8: every neuron's image, inputs first, outputs last."""
-    tiles = []
 
     def sample(v):
+        """(k, res, res) -> (k, TILE, TILE); 1-D data (k, res) becomes strips along x1."""
         v = np.asarray(v)
-        if v.ndim == 1:  # one input: a strip, the value along x1
-            idx = np.linspace(0, v.size - 1, TILE).round().astype(int)
-            return np.broadcast_to(v[idx], (TILE, TILE))
-        return v[STEP // 2::STEP, STEP // 2::STEP][:TILE, :TILE]
+        if v.ndim == 2:
+            idx = np.linspace(0, v.shape[1] - 1, TILE).round().astype(int)
+            return np.broadcast_to(v[:, None, idx], (v.shape[0], TILE, TILE))
+        return v[:, STEP // 2::STEP, STEP // 2::STEP][:, :TILE, :TILE]
 
-    for v in grid.inputs:
-        tiles.append(colors.diverging(sample(v), *colors.neuron_range("linear", v)))
+    # inputs and hidden neurons: one diverging map, each neuron on its own range, one call
+    values = [sample(grid.inputs)] + [sample(layer) for layer in grid.hidden]
+    ranges = [colors.neuron_range("linear", v) for v in grid.inputs]
     for act, layer in zip(session.net.activation, grid.hidden):
-        for v in layer:
-            tiles.append(colors.diverging(sample(v), *colors.neuron_range(act, v)))
-    out = grid.output
-    for k in range(out.shape[-1]):
-        v = sample(out[..., k])
-        if session.kind == "regression":
-            tiles.append(colors.diverging(v))
-        elif out.shape[-1] == 1:
-            tiles.append(colors.probabilities_rgba(v[..., None]))
-        else:
-            tiles.append(colors.one_class_rgba(v, k))
-    return np.ascontiguousarray(np.concatenate(tiles, axis=1))
+        ranges += [colors.neuron_range(act, v) for v in layer]
+    lo, hi = np.array(ranges).T
+    tiles = [colors.diverging(np.concatenate(values), lo[:, None, None], hi[:, None, None])]
+    out = sample(np.moveaxis(grid.output, -1, 0))
+    if session.kind == "regression":
+        tiles.append(colors.diverging(out))
+    elif out.shape[0] == 1:
+        tiles.append(colors.probabilities_rgba(out[..., None]))
+    else:
+        tiles.append(np.stack([colors.one_class_rgba(v, k) for k, v in enumerate(out)]))
+    return np.ascontiguousarray(np.concatenate(np.concatenate(tiles), axis=1))

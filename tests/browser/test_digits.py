@@ -24,11 +24,11 @@ def trained(new_page, server, wait_ready):
     wait_ready(page)
     page.get_by_role("combobox", name="Dataset").select_option("digits")
     page.get_by_role("combobox", name="Speed (epochs per frame)").select_option("3")
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     page.wait_for_function("() => { const s = window.playground.state(); return s.epoch >= 40 || s.stop !== null; }",
                            timeout=120_000, polling=100)
-    if page.get_by_role("button", name="Pause").is_visible():
-        page.get_by_role("button", name="Pause").click()
+    if page.get_by_role("button", name="Pause", exact=True).is_visible():
+        page.get_by_role("button", name="Pause", exact=True).click()
     yield page
     page.context.close()
 

@@ -40,7 +40,7 @@ def canvas_pixels(page, element_id):
 
 def pause(page):
     if state(page)["running"]:
-        page.get_by_role("button", name="Pause").click()
+        page.get_by_role("button", name="Pause", exact=True).click()
     wait_state(page, "!s.running")
 
 
@@ -60,7 +60,7 @@ def fresh_spiral(page):
 def test_opens_ready_on_the_spiral_with_named_controls(app, server):
     s = state(app)
     assert s["config"]["dataset"] == "spiral" and s["sizes"] == [2, 8, 8, 8, 8, 1] and s["epoch"] == 0
-    assert app.get_by_role("button", name="Play").is_visible()
+    assert app.get_by_role("button", name="Play", exact=True).is_visible()
     options = app.get_by_role("combobox", name="Dataset").evaluate("el => Array.from(el.options, o => o.value)")
     assert options == list(datasets.NAMES)
     assert all(url.startswith(server) or url.startswith("data:") for url in app.watch.requests), \
@@ -71,8 +71,8 @@ def test_opens_ready_on_the_spiral_with_named_controls(app, server):
 def test_plays_the_spiral_to_99_percent_with_the_engines_own_numbers(app):
     fresh_spiral(app)
     select(app, "Speed (epochs per frame)", "10")
-    app.get_by_role("button", name="Play").click()
-    assert app.get_by_role("button", name="Pause").is_visible()
+    app.get_by_role("button", name="Play", exact=True).click()
+    assert app.get_by_role("button", name="Pause", exact=True).is_visible()
     s = wait_state(app, "s.trainAccuracy >= 0.99 || s.stop !== null", timeout=120_000)
     assert s["trainAccuracy"] >= 0.99, (s["epoch"], s["stop"])
     pause(app)
@@ -119,14 +119,14 @@ def test_adding_a_layer_redraws_and_resets(app):
 def test_changing_the_learning_rate_keeps_training(app):
     fresh_spiral(app)
     select(app, "Speed (epochs per frame)", "3")
-    app.get_by_role("button", name="Play").click()
+    app.get_by_role("button", name="Play", exact=True).click()
     wait_state(app, "s.epoch >= 20")
     pause(app)
     epoch = state(app)["epoch"]
     select(app, "Learning rate", "0.03")
     s = state(app)
     assert s["epoch"] == epoch and s["config"]["lr"] == 0.03
-    app.get_by_role("button", name="Play").click()
+    app.get_by_role("button", name="Play", exact=True).click()
     wait_state(app, f"s.epoch > {epoch}")
     pause(app)
 
@@ -149,12 +149,12 @@ def test_a_too_high_learning_rate_says_it_diverged(app):
     select(app, "Dataset", "sine")
     select(app, "Optimizer", "sgd")
     select(app, "Learning rate", "10")
-    app.get_by_role("button", name="Play").click()
+    app.get_by_role("button", name="Play", exact=True).click()
     s = wait_state(app, "s.stop !== null")
     assert s["stop"]["kind"] == "diverged"
     message = app.locator("#message")
     assert message.is_visible()
     text = message.inner_text()
     assert "diverged" in text and "too high" in text and "try 1" in text
-    assert app.get_by_role("button", name="Play").is_visible()
+    assert app.get_by_role("button", name="Play", exact=True).is_visible()
     assert np.isfinite(s["trainLoss"])  # the last finite weights are back
