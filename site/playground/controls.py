@@ -110,10 +110,11 @@ class Controls:
         return show
 
     def _seed(self, event):
+        text = event.target.value
         try:
-            seed = int(event.target.value)
+            seed = int(text)
         except ValueError:
-            seed = -1
+            seed = text  # refused by the config check, which names what was typed and what is allowed
         self.apply({"seed": seed})
 
     def _penalty(self):
