@@ -1,0 +1,391 @@
+"""One training step, explained: every number of a real step kept, for a page to show and check.
+
+    rec = explain_step(session)              # one real optimizer step on the whole training split
+    rec.trace.Z, rec.trace.dZ, rec.grads     # the batch: forward and backward, layer by layer
+    s = sample_trace(rec, ("train", 7))      # one point: its z, a, δ = ∂ℓ/∂z and its loss term ℓ
+    update_detail(rec, 0, (1, 2))            # how the optimizer moved W[0][1, 2], quantity by quantity
+
+The explained step's batch is the whole training split (one full-batch step), so its loss is the
+training loss and every training point is in it. Training by epochs takes the same kind of step on
+shuffled mini-batches; the explained step does not draw from that shuffle.
+
+The loss is a mean over points, L = (1/n) Σᵢ ℓᵢ (+ penalty), so a point's own delta is
+δ = ∂ℓᵢ/∂z = n · dZ[row], and the batch gradient averages aᵢ·δⱼ over the points.
+
+For the other teaching panels: `audit` (one point through the current weights), `live_check` (the
+two-point estimate for the weight with the largest gradient), `full_check` (nn.gradcheck's
+four-point check of every parameter) and `loss_surface` (the loss over a plane of weights).
+"""
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import losses, optim
+from .gradcheck import gradcheck, two_point
+from .mlp import Trace
+
+LIVE_EPS = 1e-5          # two-point ε: truncation ε²·L‴/6 and rounding 1e-16·L/ε both ≈ 1e-10
+CHECK_WORK = 100_000     # the full check uses at most this many (parameter × point) pairs ...
+CHECK_POINTS = (20, 400)  # ... and this many training points: from 20 up to 400
+
+
+@dataclass
+class StepRecord:
+    """Everything about one explained step (params, grads, state: lists aligned with net.params)."""
+
+    n: int                  # points in the batch (the whole training split)
+    params_before: list
+    params_after: list
+    grads: list             # ∂L/∂θ, penalties included: what the optimizer was given
+    trace: Trace            # the batch's forward and backward pass, at params_before
+    loss: float             # L at params_before, as differentiated (dropout on, if set)
+    loss_after: float       # L at params_after, dropout off
+    loss_before_eval: float  # L at params_before, dropout off (compare with loss_after)
+    optimizer: str
+    hyper: dict             # the optimizer's hyperparameters at the step
+    state_before: list      # opt.state copies: {"step": t, "exp_avg": ..., ...} per parameter
+    state_after: list
+    loss_name: str
+    output: str
+    activation: list
+    sizes: list
+    negative_slope: float   # leaky_relu's slope
+    steps: int              # session.steps after the step
+    version: int            # session.version after the step: stale once the session moves on
+    _session: object = None
+
+
+@dataclass
+class SampleTrace:
+    """One point through the network: lists per layer l (a[0] = x, a[-1] = ŷ)."""
+
+    split: str
+    index: int
+    x: np.ndarray           # its input features (n_in,)
+    target: object          # its row of Y as the loss reads it: (k,) floats, or a class label
+    z: list                 # z[l] (fan_out,)
+    a: list                 # a[l + 1] = f(z[l]) (after dropout, in a step that drops)
+    masks: list             # dropout masks per hidden layer, or None
+    delta: list             # δ[l] = ∂ℓ/∂z[l] (fan_out,)
+    loss: float             # ℓ, this point's term of the mean
+    in_batch: bool          # True if the point was part of the step's batch
+
+
+def _clone(net, params=None):
+    """A shallow copy of net with its own copy of the parameters (of `params` if given), laid out
+    as the net lays them out (views of one vector, when it keeps one), and its own trace."""
+    twin = copy.copy(net)
+    source = net.params if params is None else params
+    flat = np.concatenate([p.reshape(-1) for p in source])
+    twin.params, k = [], 0
+    for p in source:
+        twin.params.append(flat[k:k + p.size].reshape(p.shape))
+        k += p.size
+    if hasattr(net, "flat"):
+        twin.flat = flat
+    twin.trace = Trace()
+    return twin
+
+
+def _split_data(session, split):
+    if split == "train":
+        return session.X_train, session.Y_train
+    if split == "test":
+        return session.X_test, session.Y_test
+    raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+
+
+def _check_sample(session, sample):
+    split, index = ("train", 0) if sample is None else sample
+    X, _ = _split_data(session, split)
+    if not isinstance(index, (int, np.integer)) or not 0 <= index < X.shape[0]:
+        raise ValueError(f"{split} index must be 0 to {X.shape[0] - 1}, got {index!r}")
+    return split, int(index)
+
+
+def _state_copy(state):
+    return [{k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()} for s in state]
+
+
+def _finite(arrays):
+    return all(np.all(np.isfinite(a)) for a in arrays)
+
+
+# -- the explained step ---------------------------------------------------------------------------
+def explain_step(session):
+    """Take one real optimizer step on the whole training split and record all of it.
+
+    Changes the session's weights and optimizer state as any step does, and bumps session.steps
+    and session.version (not the epoch). ValueError, with weights and optimizer unchanged, if
+    the step diverges.
+    """
+    net, opt, c = session.net, session.optimizer, session.config
+    before = [p.copy() for p in net.params]
+    state_before = _state_copy(opt.state)
+    hyper = opt.hyperparameters()
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss, grads = net.backprop(session.X_train, session.Y_train, session.loss, c["l1"], c["l2"],
+                                   train=True)
+        trace = net.trace
+        grads = [g.copy() for g in grads]
+        ok = np.isfinite(loss) and _finite(grads)
+        if ok:  # try the step on a copy first, so that a diverging one changes nothing
+            trial = optim.from_dict(opt.to_dict(), [p.copy() for p in net.params])
+            trial.step(grads)
+            ok = _finite(trial.params)
+    if not ok:
+        raise ValueError(f"this step diverges (the loss or a weight becomes infinite) at learning rate "
+                         f"{opt.lr:g}: lower the learning rate")
+    opt.step(grads)
+    session.steps += 1
+    session.version += 1
+
+    def loss_of(params):
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _clone(net, params).loss(session.X_train, session.Y_train, session.loss, l1=c["l1"], l2=c["l2"])
+    return StepRecord(
+        n=session.X_train.shape[0], params_before=before, params_after=[p.copy() for p in net.params],
+        grads=grads, trace=trace, loss=float(loss), loss_after=float(loss_of(net.params)),
+        loss_before_eval=float(loss_of(before)), optimizer=opt.name, hyper=hyper,
+        state_before=state_before, state_after=_state_copy(opt.state), loss_name=session.loss,
+        output=net.output, activation=list(net.activation), sizes=list(net.sizes),
+        negative_slope=net.negative_slope, steps=session.steps, version=session.version, _session=session)
+
+
+def sample_trace(rec, sample=None):
+    """One point's part in the step `rec`: rows of the batch trace for a training point; a test
+    point (not in the batch) goes through the same weights by itself, dropout off."""
+    session = rec._session
+    split, i = _check_sample(session, sample)
+    if split == "test":
+        return _single(_clone(session.net, rec.params_before), session, split, i, in_batch=False)
+    t, n = rec.trace, rec.n
+    _, Y = _split_data(session, split)
+    z_out = t.Z[-1][i:i + 1]
+    loss, _ = losses.loss_and_dz(rec.loss_name, rec.output, z_out, t.A[-1][i:i + 1], Y[i:i + 1])
+    return SampleTrace(split, i, t.X[i].copy(), Y[i], [z[i].copy() for z in t.Z], [a[i].copy() for a in t.A],
+                       [None if m is None else m[i].copy() for m in t.masks],
+                       [n * dz[i] for dz in t.dZ], float(loss), True)
+
+
+def audit(session, sample=None):
+    """One point through the current weights, by itself, dropout off: z, a, δ and its loss ℓ."""
+    split, i = _check_sample(session, sample)
+    return _single(_clone(session.net, list(session.net.params)), session, split, i, in_batch=None)
+
+
+def _single(net, session, split, i, in_batch):
+    X, Y = _split_data(session, split)
+    loss, _ = net.backprop(X[i:i + 1], Y[i:i + 1], session.loss, 0.0, 0.0, train=False)
+    t = net.trace
+    return SampleTrace(split, i, X[i].copy(), Y[i], [z[0] for z in t.Z], [a[0] for a in t.A],
+                       [None] * len(t.masks), [dz[0] for dz in t.dZ], float(loss), in_batch)
+
+
+def sample_grads(s):
+    """This point's own gradient: ∂ℓ/∂W[l] = outer(a[l], δ[l]) and ∂ℓ/∂b[l] = δ[l], per layer."""
+    return [np.outer(s.a[l], s.delta[l]) for l in range(len(s.z))], [d.copy() for d in s.delta]
+
+
+# -- one weight's update, as the optimizer computed it ------------------------------------------
+def update_detail(rec, i, idx):
+    """The update of entry `idx` of parameter i, quantity by quantity, in the optimizer's own order
+    of operations: {"g": ..., "m": ..., "w_new": ...}; "w_after" is what the step really left."""
+    h, name = rec.hyper, rec.optimizer
+    sb = {k: v[idx] if isinstance(v, np.ndarray) else v for k, v in rec.state_before[i].items()}
+    w, g = float(rec.params_before[i][idx]), float(rec.grads[i][idx])
+    t = rec.state_after[i]["step"]
+    q = {"optimizer": name, "w": w, "grad": g, "t": t, "lr": h["lr"]}
+    if h.get("maximize"):
+        g = -g
+    wd = h.get("weight_decay", 0.0)
+    if wd and name != "AdamW":
+        g = g + wd * w
+    q["g"] = g
+    if name == "SGD":
+        mu, tau = h["momentum"], h["dampening"]
+        direction = g
+        if mu != 0:
+            if "momentum_buffer" not in sb:
+                q["buf_old"], buf = None, g
+            else:
+                q["buf_old"] = sb["momentum_buffer"]
+                buf = sb["momentum_buffer"] * mu + (1 - tau) * g
+            q["buf"] = buf
+            direction = (g + mu * buf) if h["nesterov"] else buf
+        q["direction"] = direction
+        q["w_new"] = w - h["lr"] * direction
+    elif name == "RMSprop":
+        alpha, eps = h["alpha"], h["eps"]
+        v_old = sb.get("square_avg", 0.0)
+        v = v_old * alpha + (1 - alpha) * g * g
+        q.update(v_old=v_old, v=v)
+        if h["centered"]:
+            m_old = sb.get("grad_avg", 0.0)
+            m = m_old + (1 - alpha) * (g - m_old)
+            q.update(m_old=m_old, m=m)
+            avg = np.sqrt(v - m * m) + eps
+        else:
+            avg = np.sqrt(v) + eps
+        q["avg"] = float(avg)
+        if h["momentum"] > 0:
+            q["buf_old"] = sb.get("momentum_buffer", 0.0)
+            q["buf"] = q["buf_old"] * h["momentum"] + g / avg
+            q["w_new"] = w - h["lr"] * q["buf"]
+        else:
+            q["w_new"] = w - h["lr"] * (g / avg)
+    elif name in ("Adam", "AdamW"):
+        lr, (b1, b2), eps = h["lr"], h["betas"], h["eps"]
+        if wd and name == "AdamW":
+            q["w_decayed"] = w = w * (1 - lr * wd)
+        m_old, v_old = sb.get("exp_avg", 0.0), sb.get("exp_avg_sq", 0.0)
+        m = m_old * b1 + (1 - b1) * g
+        v = v_old * b2 + (1 - b2) * g * g
+        q.update(m_old=m_old, m=m, v_old=v_old, v=v)
+        if h["amsgrad"]:
+            q["vmax_old"] = sb.get("max_exp_avg_sq", 0.0)
+            q["vmax"] = v = max(q["vmax_old"], v)
+        bc1, bc2 = 1 - b1**t, 1 - b2**t
+        q.update(bc1=bc1, bc2=bc2, m_hat=m / bc1, v_hat=v / bc2)
+        denom = np.sqrt(v) / np.sqrt(bc2) + eps
+        q["denom"] = float(denom)
+        q["w_new"] = w - (lr / bc1) * (m / denom)
+    elif name == "Adagrad":
+        clr = h["lr"] / (1 + (t - 1) * h["lr_decay"])
+        s_old = sb["sum"]
+        s = s_old + g * g
+        q.update(clr=clr, s_old=s_old, s=s, w_new=w - clr * (g / (np.sqrt(s) + h["eps"])))
+    else:
+        raise ValueError(f"no explanation written for optimizer {name!r}")
+    q = {k: (float(v) if isinstance(v, (np.floating, np.ndarray)) else v) for k, v in q.items()}
+    q["w_after"] = float(rec.params_after[i][idx])
+    return q
+
+
+# -- gradient checks --------------------------------------------------------------------------------
+def largest_weight_gradient(grads):
+    """(parameter index, index inside it) of the weight (not bias) with the largest |∂L/∂w|."""
+    best, where = -1.0, None
+    for i in range(0, len(grads), 2):
+        k = int(np.argmax(np.abs(grads[i])))
+        v = float(np.abs(grads[i]).reshape(-1)[k])
+        if v > best:
+            best, where = v, (i, tuple(int(j) for j in np.unravel_index(k, grads[i].shape)))
+    return where
+
+
+def live_check(session, eps=LIVE_EPS, where=None):
+    """Backprop against the two-point central difference [L(w+ε) − L(w−ε)] / 2ε (nn.gradcheck's
+    two_point) for one weight: `where`, or the one with the largest |∂L/∂w|. Dropout off; the loss
+    on the whole training split, penalties included."""
+    c = session.config
+    net = _clone(session.net)
+    X, Y = session.X_train, session.Y_train
+    _, grads = net.backprop(X, Y, session.loss, c["l1"], c["l2"], train=False)
+    i, idx = where or largest_weight_gradient(grads)
+    flat, j = net.params[i].reshape(-1), int(np.ravel_multi_index(idx, net.params[i].shape))
+    w, seen = float(flat[j]), {}
+
+    def loss_at(value):
+        flat[j] = value
+        seen[value] = net.loss(X, Y, session.loss, l1=c["l1"], l2=c["l2"])
+        return seen[value]
+    numeric = float(two_point(loss_at, w, eps))
+    flat[j] = w
+    analytic = float(grads[i][idx])
+    denom = abs(analytic) + abs(numeric)
+    return {"param": i, "index": idx, "w": w, "eps": eps, "loss_plus": float(seen[w + eps]),
+            "loss_minus": float(seen[w - eps]), "numeric": numeric, "analytic": analytic,
+            "relative_error": abs(analytic - numeric) / denom if denom > 0 else 0.0}
+
+
+def check_points(session):
+    """How many training points the full check uses: fewer for more parameters (it costs
+    4 forward passes per parameter), so that it takes about a second in the page."""
+    lo, hi = CHECK_POINTS
+    return min(session.X_train.shape[0], max(lo, min(hi, CHECK_WORK // session.net.n_params)))
+
+
+def full_check(session, points=None):
+    """nn.gradcheck (four-point central differences) over every parameter, on the first `points`
+    training points (default: check_points); its verdict and where the two differ most."""
+    c = session.config
+    m = check_points(session) if points is None else points
+    net = _clone(session.net)
+    r = gradcheck(net, session.X_train[:m], session.Y_train[:m], session.loss,
+                            l1=c["l1"], l2=c["l2"])
+    return {"relative_error": float(r), "param": r.worst[0], "index": r.worst[1], "analytic": r.analytic,
+            "numeric": r.numeric, "max_abs_error": r.max_abs_error, "points": m,
+            "n_params": int(net.n_params)}
+
+
+# -- the loss over a plane through the weights ------------------------------------------------------
+def weight_direction(net, i, idx):
+    """The unit direction along one entry of parameter i (a list shaped like net.params)."""
+    d = [np.zeros_like(p) for p in net.params]
+    d[i][idx] = 1.0
+    return d
+
+
+def random_directions(net, rng):
+    """Two random directions, each parameter array scaled to that array's norm (so a step of 1
+    is as large as the weights themselves; zero arrays, such as fresh biases, stay put), the
+    second made orthogonal to the first."""
+    def one():
+        d = [rng.standard_normal(p.shape) for p in net.params]
+        return [di * (np.linalg.norm(p) / max(np.linalg.norm(di), 1e-300)) for di, p in zip(d, net.params)]
+    d1, d2 = one(), one()
+    f1, f2 = _flat(d1), _flat(d2)
+    f2 = f2 - (f2 @ f1) / (f1 @ f1) * f1
+    f2 *= np.linalg.norm(f1) / np.linalg.norm(f2)
+    return d1, _unflat(f2, net.params)
+
+
+def _flat(arrays):
+    return np.concatenate([a.reshape(-1) for a in arrays])
+
+
+def _unflat(v, like):
+    out, k = [], 0
+    for p in like:
+        out.append(v[k:k + p.size].reshape(p.shape))
+        k += p.size
+    return out
+
+
+def project(points, center, d1, d2):
+    """Coordinates (α, β) of flattened parameter vectors `points` (m, P) on the plane
+    center + α·d₁ + β·d₂ (least squares).  -> (m, 2)"""
+    D = np.stack([_flat(d1), _flat(d2)], axis=1)
+    coef, *_ = np.linalg.lstsq(D, (np.asarray(points) - _flat(center)).T, rcond=None)
+    return coef.T
+
+
+def loss_surface(net, X, Y, loss, d1, d2, span, res=41, *, l1=0.0, l2=0.0):
+    """L(θ + α·d₁ + β·d₂) for α, β each on `res` points over [−span, span], dropout off.
+
+    One batched forward pass per row of the grid: the row's `res` weight sets are stacked, so
+    each layer is one matmul (res, n, fan_in) @ (res, fan_in, fan_out).
+    Returns (ts, L) with ts the res values of α (and β) and L[β index, α index].
+    """
+    loss = losses.check_pair(net.output, loss)
+    X = np.asarray(X, dtype=np.float64)
+    Y = losses.targets(loss, Y, X.shape[0], net.sizes[-1])
+    ts = np.linspace(-span, span, res)
+    L = np.empty((res, res))
+    n_layers = len(net.sizes) - 1
+    with np.errstate(over="ignore", invalid="ignore"):
+        for jb, beta in enumerate(ts):
+            P = [p + beta * e2 + ts.reshape(-1, *[1] * p.ndim) * e1 for p, e1, e2 in zip(net.params, d1, d2)]
+            A = X
+            for l in range(n_layers):
+                Z = A @ P[2 * l] + P[2 * l + 1][:, None, :]
+                if l < n_layers - 1:
+                    A = net.acts[l].f(Z)
+            for ia in range(res):
+                L[jb, ia], _ = losses.loss_and_dz(loss, net.output, Z[ia], losses.head(net.output, Z[ia]), Y)
+            if l1 or l2:
+                W = P[0::2]
+                L[jb] += sum(l1 * np.abs(w).sum(axis=(1, 2)) + 0.5 * l2 * (w * w).sum(axis=(1, 2)) for w in W)
+    return ts, L

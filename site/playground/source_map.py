@@ -1,0 +1,49 @@
+"""Where things are in the engine's source, for the source viewer: found with ast, not by hand.
+
+    locate(text, "MLP.backprop")  -> (first line, last line), 1-based, decorators included
+    code_for_stage("update", "AdamW") -> ("optim.py", "Adam._update")
+"""
+import ast
+
+STAGE_CODE = {
+    "forward": ("mlp.py", "MLP.layers"),
+    "loss": ("losses.py", "loss_and_dz"),
+    "backward": ("mlp.py", "MLP.backprop"),
+}
+OWN_UPDATE = {"SGD", "RMSprop", "Adam", "Adagrad"}   # AdamW inherits Adam's rule
+
+
+def code_for_stage(stage, optimizer="Adam"):
+    """(file in nn/, qualified name) of the function that computes a stage of a step."""
+    if stage == "update":
+        return "optim.py", f"{optimizer if optimizer in OWN_UPDATE else 'Adam'}._update"
+    if stage not in STAGE_CODE:
+        raise ValueError(f"unknown stage {stage!r}; allowed: forward, loss, backward, update")
+    return STAGE_CODE[stage]
+
+
+def outline(text):
+    """[(qualified name, first line, last line)] of every class, function and top-level constant."""
+    found = []
+
+    def walk(nodes, prefix):
+        for node in nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                found.append((prefix + node.name, first, node.end_lineno))
+                if isinstance(node, ast.ClassDef):
+                    walk(node.body, prefix + node.name + ".")
+            elif not prefix and isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        found.append((target.id, node.lineno, node.end_lineno))
+    walk(ast.parse(text).body, "")
+    return found
+
+
+def locate(text, qualname):
+    """(first, last) line of `qualname` in the source `text`; ValueError if it is not there."""
+    for name, first, last in outline(text):
+        if name == qualname:
+            return first, last
+    raise ValueError(f"{qualname!r} is not defined in this file")

@@ -1,0 +1,207 @@
+"""The teaching panels' words, formulas and pictures, in CPython: the numbers written out in each
+formula are the engine's, and they add up (to the digits shown) to the result the line states."""
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nn import Session, explain
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "site"))
+
+from playground import explain_text as et, source_map, teach_draw as td  # noqa: E402
+
+NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?")
+_SUP = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
+
+def value(text):
+    """A number as num() writes it, back to a float."""
+    text = text.replace("−", "-")
+    if "×10" in text:
+        mantissa, exp = text.split("×10")
+        return float(mantissa) * 10.0 ** int(exp.translate(_SUP))
+    return float(text)
+
+
+def close(shown, exact, digits=4):
+    """True if `shown` is `exact` to the digits displayed (half a unit in the last place)."""
+    return abs(value(shown) - exact) <= 0.51 * 10 ** (np.floor(np.log10(abs(exact))) - digits + 1) if exact else value(shown) == 0
+
+
+def step(config=None, sample=("train", 3)):
+    s = Session({"dataset": "xor", **(config or {})})
+    s.step(3)
+    rec = explain.explain_step(s)
+    return s, rec, explain.sample_trace(rec, sample)
+
+
+@pytest.mark.parametrize("v, text", [(0.0001234, "0.0001234"), (-1.5e-7, "−1.5×10⁻⁷"), (0, "0"), (12345.6, "1.235×10⁴"),
+                                     (0.5, "0.5"), (float("nan"), "NaN"), (float("-inf"), "−∞"), (None, "–")])
+def test_num_writes_four_significant_digits(v, text):
+    assert et.num(v) == text
+
+
+def test_factor_brackets_negatives():
+    assert et.factor(-0.25) == "(−0.25)" and et.factor(0.25) == "0.25"
+
+
+def test_the_forward_line_adds_up_to_the_engines_z():
+    s, rec, t = step({"dataset": "moons"})
+    for l in range(len(rec.sizes) - 1):
+        for j in range(rec.sizes[l + 1]):
+            line = et.z_line(l, j, rec.params_before, t.a[l], t.z[l][j], rec.sizes, s.features)
+            numeric = line.split(" = ")[-2]   # "w·a + w·a + ... + b"
+            terms = [[value(x) for x in NUMBER.findall(term)] for term in numeric.split(" + ")]
+            total = sum(np.prod(t_) for t_ in terms)
+            assert abs(total - t.z[l][j]) <= 2e-3 * (1 + abs(t.z[l][j])), line
+            assert line.endswith(" = " + et.num(t.z[l][j]))
+
+
+def test_long_sums_show_the_largest_terms_and_the_rest():
+    terms = [(0.1 * k, 1.0) for k in range(20)]
+    text = et._sum_terms(terms)
+    assert "[14 smaller terms: " in text and "1.9·1" in text and text.count("·") == 6
+
+
+def test_stage_blocks_show_the_records_numbers():
+    s, rec, t = step()
+    w = explain.largest_weight_gradient(rec.grads)
+    q = explain.update_detail(rec, *w)
+    lines = {stage: [line for b in et.stage_blocks(stage, rec, t, (0, 1), w, q, kind=s.kind, n_classes=s.n_classes,
+                                                   feats=s.features) for line in b.lines()]
+             for stage in et.STAGES}
+    fwd = "\n".join(lines["forward"])
+    assert f"2: z {et.num(t.z[0][1])} → a {et.num(t.a[1][1])}" in fwd
+    assert f"training point #4 (one of the n = {rec.n} in this batch)" in fwd
+    loss = "\n".join(lines["loss"])
+    assert f"= {et.num(t.loss)}" in loss and f"= {et.num(rec.trace.data_loss)}" in loss
+    back = "\n".join(lines["backward"])
+    assert f"∂L/∂w = (1/n)·Σᵢ aᵢ·δᵢ over the batch = {et.num(rec.grads[w[0]][w[1]])}" in back
+    for j, d in enumerate(t.delta[0]):
+        assert f"{j + 1}: {et.num(d)}" in back
+    upd = "\n".join(lines["update"])
+    assert f"= {et.num(rec.params_after[w[0]][w[1]])}" in upd
+    assert f"from {et.num(rec.loss_before_eval)} to {et.num(rec.loss_after)}" in upd
+
+
+@pytest.mark.parametrize("config", [{"optimizer": "sgd"}, {"optimizer": "sgd", "momentum": 0.9, "nesterov": True},
+                                    {"optimizer": "rmsprop", "centered": True, "momentum": 0.3},
+                                    {"optimizer": "adam", "amsgrad": True}, {"optimizer": "adamw"},
+                                    {"optimizer": "adagrad", "lr_decay": 0.01}])
+def test_optimizer_lines_end_at_the_new_weight(config):
+    s, rec, t = step(config)
+    for i in range(0, len(rec.params_after), 2):
+        q = explain.update_detail(rec, i, (0, 0))
+        lines = et.optimizer_lines(q, rec.hyper)
+        assert lines[0] == f"g = ∂L/∂w = {et.num(q['grad'])}"
+        assert lines[-1].startswith("w ← ") and lines[-1].endswith(f"= {et.num(rec.params_after[i][0, 0])}")
+
+
+def test_the_delta_line_is_the_chain_rule_to_the_digits_shown():
+    s, rec, t = step({"dataset": "quadrants"})
+    line = et.delta_line(0, 2, rec.params_before, t, "tanh")
+    fprime = 1 - t.a[1][2] ** 2
+    assert f"→ {et.num(fprime)}·[" in line and line.endswith(f"= {et.num(t.delta[0][2])}")
+    inner = line.split("·[")[1].split("]")[0]
+    products = [np.prod([value(x) for x in NUMBER.findall(term)]) for term in inner.split(" + ")]
+    # each factor is shown to 4 digits (relative error ≤ 5e-4), so each product to within 1e-3
+    bound = 1.5e-3 * fprime * sum(abs(p) for p in products)
+    assert abs(fprime * sum(products) - t.delta[0][2]) <= bound
+
+
+@pytest.mark.parametrize("config", [{}, {"dataset": "quadrants"}, {"dataset": "sine"},
+                                    {"output": "sigmoid", "loss": "mse"}, {"dataset": "quadrants", "loss": "mse"}])
+def test_loss_lines_for_every_loss(config):
+    s, rec, t = step(config)
+    lines = et.loss_lines(t, rec.loss_name, rec.output)
+    assert lines[0].startswith("ℓ = ") or lines[0].startswith("ŷ = softmax")
+    assert any(line.endswith(f"= {et.num(t.loss)}") for line in lines)
+    d = np.ravel(t.delta[-1])
+    assert lines[-1].startswith("δ = ∂ℓ/∂z") and (et.num(d[0]) in lines[-1])
+
+
+def test_a_dropped_neuron_says_so():
+    s, rec, t = step({"dropout": 0.5})
+    line = et.a_line(0, t.z[0][0], t.a[1][0], "tanh", 2, mask=t.masks[0][0])
+    assert "·m" in line and line.split("   ")[0].endswith(et.num(t.a[1][0]))
+
+
+def test_audit_layers_cover_every_neuron():
+    s = Session({"dataset": "quadrants"})
+    a = explain.audit(s, ("test", 2))
+    layers = et.audit_layers(list(s.net.params), a, s.net.sizes, s.net.activation, s.net.output, feats=s.features)
+    assert [len(neurons) for _, neurons in layers] == s.net.sizes[1:]
+    summary, lines = layers[0][1][0]
+    assert summary == f"neuron 1: z = {et.num(a.z[0][0])}, a = {et.num(a.a[1][0])}, δ = {et.num(a.delta[0][0])}"
+    assert lines[0].startswith("z = ") and lines[1].startswith("a = f(z)") and lines[2].startswith("δ = f′(z)")
+    assert "Test point #3" in et.audit_intro(a, s.kind, s.n_classes, s.features)
+
+
+def test_live_check_lines_show_the_two_point_formula():
+    s = Session({"dataset": "xor"})
+    c = explain.live_check(s)
+    lines = et.live_check_lines(c, s.net.sizes, s.features)
+    assert lines[3].startswith("[L(w + ε) − L(w − ε)] / 2ε = (") and lines[3].endswith(et.num(c["numeric"], 10))
+    assert lines[4] == f"backprop: ∂L/∂w = {et.num(c['analytic'], 10)}"
+
+
+@pytest.mark.parametrize("name, words", [("sigmoid", "z < −4.6 and z > 4.6"), ("tanh", "z < −3 and z > 3"),
+                                         ("relu", "saturates for z < 0"), ("leaky_relu", "never saturates"),
+                                         ("linear", "never saturates"), ("sine", "never saturates")])
+def test_saturation_sentences_come_from_the_derivative(name, words):
+    assert words in et.saturation(name)
+
+
+def test_source_map_finds_each_stage_in_the_engine():
+    for stage in et.STAGES:
+        for opt in ("SGD", "RMSprop", "Adam", "AdamW", "Adagrad"):
+            file, name = source_map.code_for_stage(stage, opt)
+            text = (ROOT / "nn" / file).read_text(encoding="utf-8")
+            first, last = source_map.locate(text, name)
+            line = text.splitlines()[first - 1].strip()
+            assert line.startswith(("def ", "@")) and name.split(".")[-1] in line and last > first
+    text = (ROOT / "nn" / "activations.py").read_text(encoding="utf-8")
+    assert source_map.locate(text, "ACTIVATIONS")[0] > 1
+    with pytest.raises(ValueError):
+        source_map.locate(text, "MLP.nothing")
+
+
+def test_step_layout_fits_the_canvas():
+    for sizes in ([2, 4, 1], [2, 8, 8, 8, 8, 1], [64, 32, 10]):
+        h = td.step_height(sizes)
+        lay = td.step_layout(sizes, 900, h)
+        ys = [y for col in lay.nodes for _, y in col]
+        assert min(ys) - lay.node / 2 >= 0 and max(ys) + lay.node / 2 <= h
+        assert len(td.edge_segments(lay)) == sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def test_the_pulse_travels_and_reaches_columns():
+    lay = td.step_layout([2, 3, 1], 600, 240)
+    seg, layers = td.edge_segments(lay), td.edge_layers(lay)
+    dots, reached = td.pulse(lay, seg, layers, 0.25)
+    assert list(reached) == [True, False, False] and len(dots) == 6
+    dots, reached = td.pulse(lay, seg, layers, 0.25, backward=True)
+    assert list(reached) == [False, False, True] and len(dots) == 3
+
+
+def test_landscape_image_has_contours_and_the_low_end_is_pale():
+    a = np.linspace(-1, 1, 41)
+    L = 0.1 + a[None, :] ** 2 + 2 * a[:, None] ** 2
+    img, (lo, hi) = td.landscape_rgba(L)
+    assert img.shape == (201, 201, 4) and lo == pytest.approx(0.1) and hi == pytest.approx(3.1)
+    centre, corner = img[100, 100, :3].astype(int), img[0, 0, :3].astype(int)
+    assert centre.sum() > corner.sum()          # low loss pale, high loss dark
+    assert len(np.unique(img.reshape(-1, 4), axis=0)) > 50
+    np.testing.assert_allclose(td.plane_to_canvas([[0, 0], [-1, 1]], 1.0, 200), [[100, 100], [0, 0]])
+
+
+def test_loss_curve_is_lowest_at_the_target():
+    x, y, at, _ = td.loss_curve("bce", "sigmoid", np.array([1.0]), np.array([0.3]))
+    assert y[-1] < y[0] and at == 0.3
+    x, y, at, _ = td.loss_curve("mse", "linear", np.array([0.5]), np.array([0.1]))
+    assert x[np.argmin(y)] == pytest.approx(0.5, abs=0.02)
+    assert td.loss_curve("mse", "softmax", np.eye(3)[1], np.ones(3) / 3) is None
