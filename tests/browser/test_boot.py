@@ -10,7 +10,6 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,7 +17,6 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
@@ -65,22 +63,23 @@ json.dumps({"numpy": np.__version__, "dot": np.dot(a, b).tolist(),
     assert got["nn_doc"] == nn.__doc__
 
 
-def test_placeholder_shows_real_values(booted):
-    if not booted.evaluate("window.playground.placeholder === true"):
-        pytest.skip("the real UI replaced the placeholder playground")
-    sys.path.insert(0, str(ROOT / "site"))
-    try:
-        import playground
-    finally:
-        sys.path.pop(0)
-    want = playground.facts()
-    got = booted.evaluate("({numpy: playground.numpy, nn: playground.nn, dot: playground.dot, "
-                          "normal: playground.normal})")
-    assert got["numpy"] == "2.0.2" and got["nn"] == want["nn"]
-    np.testing.assert_allclose(got["dot"], want["dot"], rtol=1e-12)
-    np.testing.assert_allclose(got["normal"], want["normal"], rtol=1e-12)
-    text = booted.locator("#app").inner_text()
-    assert "2.0.2" in text and want["nn"] in text
+def test_the_playground_shows_the_engines_numbers(booted):
+    """The real UI (it replaced the boot placeholder): the versions it runs on, and the untrained
+    spiral's loss and accuracy, which equal CPython's for the same config (same seed, same engine)."""
+    from nn import Session
+
+    s = booted.evaluate("() => window.playground.state()")
+    assert booted.evaluate("() => window.playground.ready") is True
+    assert s["epoch"] == 0 and s["config"]["dataset"] == "spiral"
+    ref = Session(s["config"]).metrics()
+    np.testing.assert_allclose([s["trainLoss"], s["testLoss"]],
+                               [ref["train_loss"], ref["test_loss"]], rtol=1e-12)
+    assert s["trainAccuracy"] == ref["train_accuracy"]
+    assert s["testAccuracy"] == ref["test_accuracy"]
+    shown = float(booted.locator("#train-loss").inner_text())
+    assert shown == pytest.approx(ref["train_loss"], rel=1e-3), "the page shows another loss"
+    assert booted.locator("#np-version").inner_text() == "2.0.2"
+    assert booted.locator("#py-version").inner_text().startswith("3.12.")
 
 
 def test_no_request_leaves_the_origin(booted, server):

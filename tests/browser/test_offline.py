@@ -59,3 +59,27 @@ def test_incomplete_copy_shows_a_readable_error(dist, tmp_path, new_page, wait_e
         assert "Copy the whole folder again" in err["box"]
     finally:
         page.context.close()
+
+
+def test_trains_the_spiral_from_file_with_the_network_blocked(dist, new_page, wait_ready):
+    """The USB case end to end: the page learns the spiral with no network at all."""
+    page = _offline_page(new_page)
+    try:
+        page.goto((dist / "index.html").as_uri())
+        wait_ready(page)
+        assert page.evaluate("window.boot.mode") == "file"
+        page.get_by_role("combobox", name="Speed (epochs per frame)").select_option("10")
+        page.get_by_role("button", name="Play", exact=True).click()
+        page.wait_for_function(
+            "() => { const s = window.playground.state(); return s.trainAccuracy >= 0.99 || s.stop; }",
+            timeout=120_000, polling=250)
+        s = page.evaluate("() => window.playground.state()")
+        assert s["trainAccuracy"] >= 0.99, f"stopped at epoch {s['epoch']}: {s['stop']}"
+        assert s["stop"] is None or s["stop"]["kind"] == "converged", s["stop"]
+        assert s["config"]["dataset"] == "spiral" and s["sizes"] == [2, 8, 8, 8, 8, 1]
+        assert page.blocked == [], f"the page tried the network: {page.blocked}"
+        assert all(u.startswith(("file:", "data:", "blob:")) for u in page.watch.requests), \
+            page.watch.requests
+        assert page.watch.errors == []
+    finally:
+        page.context.close()

@@ -1,0 +1,422 @@
+"""Benchmark the built page in headless Chromium: cold load, per-frame work, epochs per second.
+
+    python scripts/bench_page.py [--loads 3] [--frames 320] [--seconds 5]
+
+Builds nothing: it serves the dist/ that `python scripts/build.py` made (with vercel.json's
+headers, on 127.0.0.1, in a thread) and opens it over http and as a file:// page. Prints one JSON
+object. Every time is measured inside the page (performance.now(), the page's frames() timings)
+except the CPython peer, which runs here with time.perf_counter on the same config.
+
+(a) cold_load: fresh browser context per load (empty cache), alternating http and file://.
+    ready_s = navigation start -> window.playground.ready (boot.js's timings.total);
+    first_trained_frame_s = navigation start -> the first frame with epochs >= 1 is seen in
+    frames() (checked on every animation frame, so up to one frame late), after pressing Play
+    as soon as the page is ready.
+(b) frames: the default spiral at 1 epoch/frame, after a warm-up: median and p95 of each part of
+    the frame (train, boundary, network, charts, total) over >= --frames frames.
+(c) epochs_per_second: speed 100 for --seconds, Σepochs / Σtrain_ms over those frames (training
+    only, painting excluded), for the default spiral and for 2-8-8-1 on 200 points (set with the
+    page's own controls); the CPython peer trains nn.Session with the page's state().config.
+
+When training stops (the spiral converges after some hundred epochs) the script presses Reset
+and Play and goes on: the output says how often ("restarts").
+"""
+from __future__ import annotations
+
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"  # the CPython peer: one thread, as numpy in the browser has
+
+import argparse
+import json
+import platform
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
+
+from serve import serve_in_thread  # noqa: E402
+
+# DESIGN.md §7; Playwright gives every launch a fresh temporary profile.
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1280, "height": 800}
+BOOT_TIMEOUT_MS = 90_000
+PARTS = ("train", "boundary", "network", "charts", "total")  # and any other part frames() has
+TARGETS = {"first_frame_s": 4.0, "median_frame_ms": 8.0, "p95_frame_ms": 16.0,
+           "epochs_per_s_2-8-8-1_200": 1000.0}
+
+# Installed before the page's scripts: the time Play was pressed (ms after navigation start).
+INIT_SCRIPT = """
+document.addEventListener("click", (e) => {
+  const b = e.target && e.target.closest && e.target.closest("#play");
+  if (b && window.__playPressedAt === undefined) window.__playPressedAt = performance.now();
+}, true);
+"""
+READY = "() => (window.playground && window.playground.ready) || (window.boot && window.boot.error)"
+# A compact sample of the page's state (state() also carries the history and the config).
+STATE = """() => { const s = window.playground.state();
+  return {epoch: s.epoch, running: s.running, stop: s.stop, proxies: s.proxies, sizes: s.sizes}; }"""
+
+
+def dumps(value, level=0):
+    """JSON with one item per line, except lists of plain values, which stay on one line."""
+    pad, inner = " " * level, " " * (level + 1)
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(k)}: {dumps(v, level + 1)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        return "[\n" + ",\n".join(inner + dumps(v, level + 1) for v in value) + "\n" + pad + "]"
+    return json.dumps(value)
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def find_browser() -> str:
+    env = os.environ.get("CHROMIUM")
+    if env:
+        return env
+    for name in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(name).exists():
+            return name
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return ""  # Playwright's own download, if any (python -m playwright install chromium)
+
+
+def launch(pw, extra_args=()):
+    path = find_browser()
+    return pw.chromium.launch(executable_path=path or None, headless=True,
+                              args=[*LAUNCH_ARGS, *extra_args])
+
+
+def check_dist():
+    if not (DIST / "build-info.js").exists():
+        sys.exit("dist/ is not built: run `python scripts/build.py` first (this script builds nothing)")
+
+
+def open_page(browser):
+    """A page in a fresh context (its own empty cache); page errors are collected."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(INIT_SCRIPT)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(f"uncaught: {e}"))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(f"console.error: {m.text}"))
+    return page
+
+
+def wait_ready(page):
+    """Wait for the playground; returns ms from navigation start to ready (boot.js)."""
+    page.wait_for_function(READY, timeout=BOOT_TIMEOUT_MS, polling=50)
+    error = page.evaluate("() => window.boot && window.boot.error")
+    if error:
+        raise RuntimeError(f"the page failed to boot: {error['title']}: {error['message']}")
+    return page.evaluate("() => window.boot.timings.total")
+
+
+def state(page):
+    return page.evaluate(STATE)
+
+
+def button(page, name):
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def set_speed(page, epochs_per_frame):
+    page.get_by_label("Speed (epochs per frame)").select_option(str(epochs_per_frame))
+
+
+def set_range(page, label, value):
+    """Set a range input as a user would: its value, then the input and change events."""
+    page.get_by_label(label, exact=True).evaluate(
+        """(el, v) => { el.value = v; el.dispatchEvent(new Event("input", {bubbles: true}));
+                        el.dispatchEvent(new Event("change", {bubbles: true})); }""", str(value))
+
+
+def frames(page):
+    return page.evaluate("() => window.playground.frames()")
+
+
+class Trainer:
+    """Keeps the page training: Play, and on a stop (converged) Reset + Play. Counts the epochs
+    trained since start() from state().epoch, so the matching frames can be told apart."""
+
+    def __init__(self, page):
+        self.page = page
+        self.epochs = 0
+        self.restarts = 0
+        self._last = 0
+
+    def start(self):
+        s = state(self.page)
+        self._last = s["epoch"]
+        if not s["running"]:
+            button(self.page, "Play").click()
+
+    def poll(self):
+        s = state(self.page)
+        self.epochs += s["epoch"] - self._last
+        self._last = s["epoch"]
+        if s["stop"] is not None or not s["running"]:
+            if s["stop"] is None or s["stop"]["kind"] != "converged":
+                message = self.page.evaluate(
+                    "() => { const m = document.getElementById('message'); return m && !m.hidden ? m.innerText : ''; }")
+                raise RuntimeError(f"training stopped at epoch {s['epoch']} without converging "
+                                   f"(stop: {s['stop']}); the page says: {message!r}")
+            button(self.page, "Reset").click()
+            self._last = state(self.page)["epoch"]  # 0
+            self.restarts += 1
+            button(self.page, "Play").click()
+        return s
+
+    def stop(self):
+        if state(self.page)["running"]:
+            try:
+                button(self.page, "Pause").click(timeout=5_000)
+            except Exception:  # noqa: BLE001 - it stopped on its own (converged) meanwhile
+                if state(self.page)["running"]:
+                    raise
+        self.poll_final()
+
+    def poll_final(self):
+        s = state(self.page)
+        self.epochs += s["epoch"] - self._last
+        self._last = s["epoch"]
+
+
+def frames_since(all_frames, epochs):
+    """The trailing frames whose epochs add up to `epochs` (the frames of one measurement)."""
+    out, total = [], 0
+    for f in reversed(all_frames):
+        if total >= epochs:
+            break
+        out.append(f)
+        total += f["epochs"]
+    if total != epochs:
+        raise RuntimeError(f"frames() does not cover the measurement: {total} of {epochs} epochs "
+                           f"(frames() keeps the last 600)")
+    return out[::-1]
+
+
+def parts_summary(got):
+    """Median, p95, mean, max of every timed part of these frames (ms)."""
+    keys = [*PARTS, *sorted({k for f in got for k in f} - {*PARTS, "epochs"})]
+    return {k: summary([f.get(k, 0.0) for f in got]) for k in keys}
+
+
+def summary(values):
+    v = np.asarray(values, dtype=float)
+    return {"median": round(float(np.median(v)), 2), "p95": round(float(np.percentile(v, 95)), 2),
+            "mean": round(float(v.mean()), 2), "max": round(float(v.max()), 2)}
+
+
+# -- (a) cold load -----------------------------------------------------------------------------
+def cold_load(browser, url):
+    page = open_page(browser)
+    try:
+        page.goto(url)
+        ready_ms = wait_ready(page)
+        timings = page.evaluate("() => window.boot.timings")
+        mode = page.evaluate("() => window.boot.mode")
+        button(page, "Play").click()
+        seen_ms = page.wait_for_function(
+            """() => window.playground.frames().some((f) => f.epochs >= 1) && performance.now()""",
+            timeout=60_000, polling="raf").json_value()
+        pressed_ms = page.evaluate("() => window.__playPressedAt")
+        first = page.evaluate("() => window.playground.frames().find((f) => f.epochs >= 1)")
+        return {"mode": mode, "ready_s": round(ready_ms / 1000, 3),
+                "play_pressed_s": round(pressed_ms / 1000, 3),
+                "first_trained_frame_s": round(seen_ms / 1000, 3),
+                "play_to_frame_ms": round(seen_ms - pressed_ms, 1),
+                "first_frame_total_ms": round(first["total"], 1),
+                "boot_timings_ms": timings, "page_errors": page.errors}
+    finally:
+        page.context.close()
+
+
+# -- (b) frame parts -----------------------------------------------------------------------------
+def frame_parts(browser, url, n_frames, warmup_s):
+    page = open_page(browser)
+    try:
+        page.goto(url)
+        wait_ready(page)
+        s0 = state(page)
+        set_speed(page, 1)
+        trainer = Trainer(page)
+        trainer.start()
+        t_end = time.monotonic() + warmup_s
+        while time.monotonic() < t_end:
+            trainer.poll()
+            time.sleep(0.25)
+        trainer.poll()
+        trainer.epochs, trainer.restarts = 0, 0  # measure from here
+        t0 = page.evaluate("() => performance.now()")
+        while trainer.epochs < n_frames:
+            trainer.poll()
+            time.sleep(0.25)
+        trainer.stop()
+        t1 = page.evaluate("() => performance.now()")
+        got = frames_since(frames(page), trainer.epochs)
+        assert all(f["epochs"] == 1 for f in got), "a frame at speed 1 trained more than one epoch"
+        config = page.evaluate("() => window.playground.state().config")
+        return {"sizes": s0["sizes"], "train_points": train_points(config), "n": config["n"], "speed": 1,
+                "warmup_s": warmup_s, "frames": len(got),
+                "frames_per_s": round(len(got) / ((t1 - t0) / 1000), 1),
+                "restarts": trainer.restarts,
+                "parts_ms": parts_summary(got),
+                "page_errors": page.errors}
+    finally:
+        page.context.close()
+
+
+# -- (c) epochs per second -------------------------------------------------------------------------
+def epochs_per_second(page, seconds):
+    """Speed 100 for `seconds`: Σepochs / Σtrain_ms over the frames of that time."""
+    set_speed(page, 100)
+    trainer = Trainer(page)
+    trainer.start()
+    t_end = time.monotonic() + seconds
+    while time.monotonic() < t_end:
+        trainer.poll()
+        time.sleep(0.2)
+    trainer.stop()
+    got = frames_since(frames(page), trainer.epochs)
+    full = page.evaluate("() => window.playground.state()")
+    train_ms = sum(f["train"] for f in got)
+    return {"sizes": full["sizes"], "train_points": train_points(full["config"]),
+            "n": full["config"]["n"], "speed": 100, "frames": len(got), "epochs": trainer.epochs,
+            "train_ms": round(train_ms, 1), "restarts": trainer.restarts,
+            "epochs_per_s": round(1000 * trainer.epochs / train_ms, 1),
+            "per_frame_ms": parts_summary(got)}, full["config"]
+
+
+def train_points(config):
+    from nn import Session
+    return int(Session(config).X_train.shape[0])
+
+
+def cpython_epochs_per_second(config, seconds=2.0):
+    """The same config in CPython: epochs per second of Session.step (trains past convergence)."""
+    from nn import Session
+
+    s = Session(config)
+    s.step(5, until_stop=False)
+    epochs, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        s.step(20, until_stop=False)
+        epochs += 20
+    dt = time.perf_counter() - t0
+    return {"sizes": s.net.sizes, "train_points": int(s.X_train.shape[0]), "epochs": epochs,
+            "seconds": round(dt, 3), "epochs_per_s": round(epochs / dt, 1)}
+
+
+def eps_block(browser, url, seconds):
+    page = open_page(browser)
+    try:
+        page.goto(url)
+        wait_ready(page)
+        spiral, spiral_cfg = epochs_per_second(page, seconds)
+        # 2-8-8-1 on 200 points, with the page's controls
+        button(page, "Reset").click()
+        for _ in range(2):
+            page.get_by_role("button", name="Remove a hidden layer", exact=True).click()
+        set_range(page, "Number of points", 200)
+        small, small_cfg = epochs_per_second(page, seconds)
+        errors = page.errors
+    finally:
+        page.context.close()
+    out = {}
+    for name, browser_side, config in (("spiral_default", spiral, spiral_cfg),
+                                       ("small_2-8-8-1_200pts", small, small_cfg)):
+        peer = cpython_epochs_per_second(config)
+        out[name] = {"browser": browser_side, "cpython": peer,
+                     "browser_vs_cpython": round(browser_side["epochs_per_s"] / peer["epochs_per_s"], 3)}
+    out["page_errors"] = errors
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--loads", type=int, default=3, help="cold loads per mode (default 3)")
+    ap.add_argument("--frames", type=int, default=320, help="frames to time at 1 epoch/frame (≥ 300)")
+    ap.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up before timing frames")
+    ap.add_argument("--seconds", type=float, default=5.0, help="seconds at speed 100 per network")
+    args = ap.parse_args(argv)
+    check_dist()
+
+    from playwright.sync_api import sync_playwright
+
+    import nn  # noqa: F401  (fail early if the engine is not importable)
+
+    server, url = serve_in_thread(DIST, port=0)
+    file_url = (DIST / "index.html").as_uri()
+    result = {"what": "bench_page: the built page in headless Chromium (times measured in the page)",
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "numpy_cpython": np.__version__, "viewport": VIEWPORT,
+                          "device_scale_factor": 1,
+                          "load_avg_before": [round(x, 2) for x in os.getloadavg()]}}
+    try:
+        with sync_playwright() as pw:
+            browser = launch(pw)
+            result["machine"]["browser"] = f"{browser.browser_type.name} {browser.version}"
+            try:
+                runs = {"http": [], "file": []}
+                for i in range(args.loads):
+                    for mode, target in (("http", url), ("file", file_url)):
+                        log(f"cold load {i + 1}/{args.loads} over {mode}…")
+                        runs[mode].append(cold_load(browser, target))
+                cold = {}
+                for mode, rs in runs.items():
+                    cold[mode] = {
+                        "median_ready_s": round(statistics.median(r["ready_s"] for r in rs), 3),
+                        "median_first_trained_frame_s":
+                            round(statistics.median(r["first_trained_frame_s"] for r in rs), 3),
+                        "runs": rs}
+                result["cold_load"] = cold
+                log("frame parts at 1 epoch/frame…")
+                result["frames"] = frame_parts(browser, url, args.frames, args.warmup)
+                log("epochs per second at speed 100…")
+                result["epochs_per_second"] = eps_block(browser, url, args.seconds)
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    result["machine"]["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
+    parts = result["frames"]["parts_ms"]["total"]
+    small = result["epochs_per_second"]["small_2-8-8-1_200pts"]
+    checks = [
+        ("first trained frame over http (median, s)", result["cold_load"]["http"]["median_first_trained_frame_s"],
+         "<=", TARGETS["first_frame_s"]),
+        ("first trained frame over file:// (median, s)", result["cold_load"]["file"]["median_first_trained_frame_s"],
+         "<=", TARGETS["first_frame_s"]),
+        ("median frame work at 1 epoch/frame (ms)", parts["median"], "<=", TARGETS["median_frame_ms"]),
+        ("p95 frame work at 1 epoch/frame (ms)", parts["p95"], "<=", TARGETS["p95_frame_ms"]),
+        (f"epochs/s in the page, {'-'.join(map(str, small['browser']['sizes']))} on "
+         f"{small['browser']['n']} points", small["browser"]["epochs_per_s"], ">=",
+         TARGETS["epochs_per_s_2-8-8-1_200"]),
+    ]
+    result["targets"] = [
+        {"what": what, "value": value, "target": f"{op} {limit}",
+         "pass": bool(value <= limit if op == "<=" else value >= limit)}
+        for what, value, op, limit in checks]
+    print(dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
