@@ -333,7 +333,8 @@ class Session:
             self.stop = Stop("converged", "confidence", self.epoch,
                              f"Converged at epoch {self.epoch}: every training point has been classified "
                              f"with more than {conf:.0%} confidence for {c['converge_patience']} epochs.",
-                             "Look at the test accuracy: does it generalise? Try more noise or fewer neurons.")
+                             "Press play again to keep training. Does it generalise? Compare the test "
+                             "accuracy, and try more noise or fewer neurons.")
 
     # -- reading ----------------------------------------------------------------------------------
     def metrics(self):

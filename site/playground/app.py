@@ -55,6 +55,7 @@ class App:
         self._message_for = None
         self._message_kind = None
         self.selected = None        # ("train" | "test", index): the data point picked for a closer look
+        self.past_convergence = False  # the learner chose to train on after it converged
 
         self.output = OutputView(_el("boundary"), GRID)
         self.network = NetworkView(_el("network"), _el("tip"), _el("weight-editor"), _el("weight-input"),
@@ -106,6 +107,7 @@ class App:
 
     def _rebuilt(self):
         """The network (and maybe the data) is new: charts, messages and panels start over."""
+        self.past_convergence = False
         self.charts.reset(self.session)
         self.digits.prediction = None if self.digits.x is None else self.session.predict(self.digits.x)[0]
         self.hide_message()
@@ -164,8 +166,9 @@ class App:
     def play(self):
         s = self.session
         if s.stop is not None:
-            if s.stop.kind == "diverged":
-                s.stop = None  # the learner read the hint; go on from the restored weights
+            if s.stop.kind == "converged":
+                self.past_convergence = True  # "press play again to keep training": it does
+            s.stop = None  # (after divergence: go on from the restored weights, as the hint said)
             self.hide_message()
         self.running = True
         self._show_running()
@@ -205,7 +208,7 @@ class App:
 
     def _train_and_paint(self):
         t0 = performance.now()
-        ran = self.session.step(self.speed, until_stop=True)
+        ran = self.session.step(self.speed, until_stop=not self.past_convergence)
         t1 = performance.now()
         timing = self.render(trained_ms=t1 - t0)
         timing["epochs"] = ran
@@ -216,7 +219,7 @@ class App:
     def _after_training(self):
         """Show a stop, if training stopped; True if it did."""
         stop = self.session.stop
-        if stop is None:
+        if stop is None or (stop.kind == "converged" and self.past_convergence):
             return False
         self.running = False
         self._show_running()
@@ -321,8 +324,11 @@ class App:
     # -- the page around us -------------------------------------------------------------------------------
     def _key(self, event):
         tag = event.target.tagName if event.target else ""
-        if tag in ("INPUT", "SELECT", "TEXTAREA", "BUTTON") or event.ctrlKey or event.metaKey or event.altKey:
-            return
+        if tag in ("INPUT", "SELECT", "TEXTAREA") or event.target.isContentEditable \
+                or event.ctrlKey or event.metaKey or event.altKey:
+            return  # typing goes to the control
+        if tag == "BUTTON" and event.key in (" ", "Enter"):
+            return  # a focused button is pressed by these keys already
         if event.key == " ":
             event.preventDefault()
             self.toggle()

@@ -158,3 +158,25 @@ def test_a_too_high_learning_rate_says_it_diverged(app):
     assert "diverged" in text and "too high" in text and "try 1" in text
     assert app.get_by_role("button", name="Play", exact=True).is_visible()
     assert np.isfinite(s["trainLoss"])  # the last finite weights are back
+
+
+def test_play_after_convergence_keeps_training(app):
+    fresh_spiral(app)
+    select(app, "Dataset", "xor")
+    select(app, "Speed (epochs per frame)", "10")
+    app.get_by_role("button", name="Play", exact=True).click()
+    s = wait_state(app, "s.stop !== null", timeout=60_000)
+    assert s["stop"]["kind"] == "converged" and "Press play again" in s["stop"]["hint"]
+    app.get_by_role("button", name="Play", exact=True).click()
+    wait_state(app, f"s.epoch > {s['epoch'] + 20} && s.running")
+    pause(app)
+
+
+def test_keys_work_after_clicking_a_button(app):
+    fresh_spiral(app)
+    app.get_by_role("button", name="Step one epoch").click()  # the button now has focus
+    assert wait_state(app, "s.epoch === 1")["epoch"] == 1
+    app.keyboard.press("s")
+    wait_state(app, "s.epoch === 2")
+    app.keyboard.press("r")
+    wait_state(app, "s.epoch === 0")
