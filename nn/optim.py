@@ -31,14 +31,22 @@ class Optimizer:
         for key, value in hyperparameters.items():
             setattr(self, key, value)
         self._validate()
+        self.__dict__["_changed"] = False
         self.state = [self._init_state(p) for p in self.params]
         self._flat = _shared_vector(self.params)
         if self._flat is not None:
             self._adopt_flat_state()
 
+    def __setattr__(self, key, value):
+        if key in self.HYPERPARAMETERS:
+            self.__dict__["_changed"] = True  # checked again before the next step
+        object.__setattr__(self, key, value)
+
     def step(self, grads):
         """Apply one update to every parameter, in place. grads: arrays shaped like params."""
-        self._validate()  # hyperparameters may have been reassigned since the last step
+        if self.__dict__.get("_changed", True):  # a hyperparameter was reassigned since the last step
+            self._validate()
+            self.__dict__["_changed"] = False
         grads = _check_grads(grads, self.params, self.name)
         if self._flat is not None:
             return self._flat_step(grads)
@@ -373,6 +381,10 @@ def _check_params(params, who):
 
 
 def _check_grads(grads, params, who):
+    if isinstance(grads, (list, tuple)) and len(grads) == len(params) \
+            and all(type(g) is np.ndarray and g.shape == p.shape and g.dtype == np.float64
+                    for g, p in zip(grads, params)):
+        return grads  # the common case, checked in one pass
     if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
         count = len(grads) if isinstance(grads, (list, tuple)) else type(grads).__name__
         raise ValueError(f"{who}: expected a list of {len(params)} gradients, got {count}")

@@ -287,10 +287,10 @@ class Session:
             out, loss = self._out_and_loss(X, Y)
             m[f"{split}_loss"] = loss
             if self.kind == "classification":
-                m[f"{split}_accuracy"] = float(np.mean(self._predicted_class(out) == y))
+                m[f"{split}_accuracy"] = float(np.count_nonzero(self._predicted_class(out) == y) / len(y))
             else:
                 err = out[:, 0] - y
-                m[f"{split}_rmse"] = float(np.sqrt(np.mean(err * err)))
+                m[f"{split}_rmse"] = float(np.sqrt((err * err).sum() / len(y)))
                 if split == "test":
                     spread = np.sum((y - y.mean()) ** 2)
                     m["r2"] = float(1.0 - np.sum(err * err) / spread) if spread > 0 else 0.0
@@ -300,7 +300,8 @@ class Session:
             return False
         self._metrics = m
         self.history.add(self.epoch, m)
-        self.snapshots.add(self.epoch, self.net.flat.copy())
+        if self.snapshots.keeps(self.epoch):
+            self.snapshots.add(self.epoch, self.net.flat.copy())
         return True
 
     def _out_and_loss(self, X, Y):
@@ -348,8 +349,10 @@ class Session:
 
     def network_at(self, epoch):
         """A copy of the network with the weights kept nearest before `epoch` (for scrubbing)."""
-        at, flat = self.snapshots.at(epoch)
         net = MLP.from_dict(self.net.to_dict())
+        if epoch >= self.epoch:
+            return self.epoch, net  # the live weights
+        at, flat = self.snapshots.at(epoch)
         net.flat[...] = flat
         return at, net
 

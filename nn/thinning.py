@@ -15,6 +15,12 @@ class Thinning:
         self.entries = []   # [(epoch, value)], epochs multiples of stride
         self.latest = None  # the newest (epoch, value), kept even between strides
 
+    def keeps(self, epoch):
+        """Whether an entry for `epoch` would be kept (so a costly value is made only then)."""
+        if epoch % self.stride:
+            return False
+        return len(self.entries) < self.capacity or epoch % (2 * self.stride) == 0
+
     def add(self, epoch, value):
         self.latest = (epoch, value)
         if epoch % self.stride:
