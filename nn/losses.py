@@ -103,14 +103,13 @@ def targets(loss, Y, n, k):
     return Y
 
 
-def loss_and_dz(loss, output, z, out, Y):
-    """The mean loss and dL/dz for logits z (n, k), head output `out` and checked targets Y."""
+def loss_value(loss, z, out, Y):
+    """The mean loss for logits z (n, k), head output `out` and checked targets Y."""
     # means are written sum / count: the same number as np.mean, without its Python wrapper
-    n = z.shape[0]
     if loss == "bce":
-        value = (np.maximum(z, 0.0) - z * Y + np.log1p(np.exp(-np.abs(z)))).sum() / Y.size
-        return float(value), (out - Y) / Y.size
+        return float((np.maximum(z, 0.0) - z * Y + np.log1p(np.exp(-np.abs(z)))).sum() / Y.size)
     if loss == "cross_entropy":
+        n = z.shape[0]
         rows = np.arange(n)
         # −log p[label], read from the softmax already computed; where p underflowed to 0
         # (a logit gap over ~700), the exact logsumexp(z) − z[label] instead
@@ -119,10 +118,18 @@ def loss_and_dz(loss, output, z, out, Y):
         if not np.all(np.isfinite(nll)):
             bad = ~np.isfinite(nll)
             nll[bad] = _logsumexp(z[bad]) - z[rows[bad], Y[bad]]
-        value = nll.sum() / n
-        dz = out.copy()
-        dz[rows, Y] -= 1.0
-        return float(value), dz / n
+        return float(nll.sum() / n)
     diff = out - Y  # mse
-    value = (diff * diff).sum() / diff.size
-    return float(value), _head_backward(output, out, 2.0 * diff / diff.size)
+    return float((diff * diff).sum() / diff.size)
+
+
+def loss_and_dz(loss, output, z, out, Y):
+    """The mean loss and dL/dz for logits z (n, k), head output `out` and checked targets Y."""
+    value = loss_value(loss, z, out, Y)
+    if loss == "bce":
+        return value, (out - Y) / Y.size               # σ(z) − y, per element
+    if loss == "cross_entropy":
+        dz = out.copy()
+        dz[np.arange(z.shape[0]), Y] -= 1.0            # softmax(z) − onehot(y)
+        return value, dz / z.shape[0]
+    return value, _head_backward(output, out, 2.0 * (out - Y) / Y.size)  # mse: 2(ŷ − y)/N through the head

@@ -214,8 +214,7 @@ class MLP:
         X = _check_X(X, self.sizes[0])
         Y = losses.targets(loss, Y, X.shape[0], self.sizes[-1])
         Z, A, _ = self.layers(X)
-        value, _ = losses.loss_and_dz(loss, self.output, Z[-1], A[-1], Y)
-        return value + self.penalty(l1, l2)
+        return losses.loss_value(loss, Z[-1], A[-1], Y) + self.penalty(l1, l2)
 
     def penalty(self, l1=0.0, l2=0.0):
         """l1·Σ|W| + ½·l2·ΣW² over the weights (biases are not penalised)."""

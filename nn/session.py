@@ -14,7 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import config as cfg, datasets, features, optim, schedules
-from .losses import check_pair, loss_and_dz
+import math
+
+from .losses import check_pair, loss_value
 from .mlp import MLP
 from .thinning import Thinning
 
@@ -255,7 +257,7 @@ class Session:
                 idx = order[start:start + bs]
                 X, Y = self.X_train[idx], self.Y_train[idx]
             loss, grads = net.backprop(X, Y, self.loss, c["l1"], c["l2"], train=True)
-            if not np.isfinite(loss):  # (weights gone non-finite show in the next loss, or below)
+            if not math.isfinite(loss):  # (weights gone non-finite show in the next loss, or below)
                 return self._diverged(saved)
             opt.step(grads)
             self.steps += 1
@@ -282,21 +284,24 @@ class Session:
     def _evaluate(self):
         """Metrics on the whole train and test splits (no dropout); False if non-finite."""
         m = {"epoch": self.epoch, "lr": float(self.optimizer.lr)}
-        for split, X, Y, y in (("train", self.X_train, self.Y_train, self.y_train),
-                               ("test", self.X_test, self.Y_test, self.y_test)):
-            out, loss = self._out_and_loss(X, Y)
-            m[f"{split}_loss"] = loss
+        # one forward pass over train and test together, then split (a call saved per epoch)
+        n_train = len(self.y_train)
+        Z, A, _ = self.net.layers(self._X_both())
+        z, out = Z[-1], A[-1]
+        for split, rows, Y, y in (("train", slice(0, n_train), self.Y_train, self.y_train),
+                                  ("test", slice(n_train, None), self.Y_test, self.y_test)):
+            o = out[rows]
+            m[f"{split}_loss"] = loss_value(self.loss, z[rows], o, Y)
             if self.kind == "classification":
-                m[f"{split}_accuracy"] = float(np.count_nonzero(self._predicted_class(out) == y) / len(y))
+                m[f"{split}_accuracy"] = float(np.count_nonzero(self._predicted_class(o) == y) / len(y))
             else:
-                err = out[:, 0] - y
+                err = o[:, 0] - y
                 m[f"{split}_rmse"] = float(np.sqrt((err * err).sum() / len(y)))
                 if split == "test":
                     spread = np.sum((y - y.mean()) ** 2)
                     m["r2"] = float(1.0 - np.sum(err * err) / spread) if spread > 0 else 0.0
-            if split == "train":
-                self._train_out = out
-        if not (np.isfinite(m["train_loss"]) and np.all(np.isfinite(self.net.flat))):
+        self._train_out = out[:n_train]
+        if not (math.isfinite(m["train_loss"]) and np.all(np.isfinite(self.net.flat))):
             return False
         self._metrics = m
         self.history.add(self.epoch, m)
@@ -304,10 +309,12 @@ class Session:
             self.snapshots.add(self.epoch, self.net.flat.copy())
         return True
 
-    def _out_and_loss(self, X, Y):
-        Z, A, _ = self.net.layers(X)
-        loss, _ = loss_and_dz(self.loss, self.net.output, Z[-1], A[-1], Y)
-        return A[-1], loss
+    def _X_both(self):
+        """Train and test inputs stacked, made again only when the training data changes."""
+        key = (id(self.X_train), id(self.X_test))
+        if getattr(self, "_both_key", None) != key:
+            self._both, self._both_key = np.vstack([self.X_train, self.X_test]), key
+        return self._both
 
     def _predicted_class(self, out):
         if self.net.output == "sigmoid":
