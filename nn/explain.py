@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import losses, optim
-from .gradcheck import gradcheck, two_point
+from .gradcheck import numeric_gradient, two_point
 from .mlp import Trace
 
 LIVE_EPS = 1e-5          # two-point ε: truncation ε²·L‴/6 and rounding 1e-16·L/ε both ≈ 1e-10
@@ -308,16 +308,31 @@ def check_points(session):
 
 
 def full_check(session, points=None):
-    """nn.gradcheck (four-point central differences) over every parameter, on the first `points`
-    training points (default: check_points); its verdict and where the two differ most."""
+    """nn.gradcheck's check (four-point central differences) of every parameter, on the first
+    `points` training points (default: check_points): its verdict, the relative error of each
+    parameter array, and where analytic and numeric differ most."""
     c = session.config
     m = check_points(session) if points is None else points
     net = _clone(session.net)
-    r = gradcheck(net, session.X_train[:m], session.Y_train[:m], session.loss,
-                            l1=c["l1"], l2=c["l2"])
-    return {"relative_error": float(r), "param": r.worst[0], "index": r.worst[1], "analytic": r.analytic,
-            "numeric": r.numeric, "max_abs_error": r.max_abs_error, "points": m,
+    X, Y = session.X_train[:m], session.Y_train[:m]
+    _, analytic = net.loss_and_grads(X, Y, session.loss, l1=c["l1"], l2=c["l2"], train=False)
+    numeric = numeric_gradient(net, X, Y, session.loss, l1=c["l1"], l2=c["l2"])
+    g, n = _flat(analytic), _flat(numeric)
+    per = [_relative(a, b) for a, b in zip(analytic, numeric)]
+    k = int(np.argmax(np.abs(g - n)))
+    offsets = np.cumsum([0] + [a.size for a in analytic])
+    i = int(np.searchsorted(offsets, k, side="right") - 1)
+    where = tuple(int(v) for v in np.unravel_index(k - offsets[i], analytic[i].shape))
+    return {"relative_error": _relative(g, n), "per_param": per, "largest": max(per),
+            "largest_param": int(np.argmax(per)), "param": i, "index": where, "analytic": float(g[k]),
+            "numeric": float(n[k]), "max_abs_error": float(abs(g[k] - n[k])), "points": m,
             "n_params": int(net.n_params)}
+
+
+def _relative(a, b):
+    """‖a − b‖ / (‖a‖ + ‖b‖), nn.gradcheck's measure (0 when both are 0)."""
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    return float(np.linalg.norm(a - b) / denom) if denom > 0 else 0.0
 
 
 # -- the loss over a plane through the weights ------------------------------------------------------

@@ -58,5 +58,22 @@
         }
       }
     },
+    /* Text labels: strings[k] at (xy[2k], xy[2k+1]), in one font, colour and alignment; with a
+       `halo` colour, each is first outlined in it, so it stays readable over lines. */
+    texts: function (ctx, xy, strings, font, colour, align, baseline, halo) {
+      ctx.font = font;
+      ctx.fillStyle = colour;
+      ctx.textAlign = align || "left";
+      ctx.textBaseline = baseline || "middle";
+      if (halo) {
+        ctx.strokeStyle = halo;
+        ctx.lineWidth = 3;
+        ctx.lineJoin = "round";
+      }
+      for (var k = 0, n = strings.length; k < n; k++) {
+        if (halo) ctx.strokeText(strings[k], xy[2 * k], xy[2 * k + 1]);
+        ctx.fillText(strings[k], xy[2 * k], xy[2 * k + 1]);
+      }
+    },
   };
 })();

@@ -204,6 +204,8 @@ def test_full_check_is_nn_gradcheck():
     assert r["points"] == explain.check_points(s) and r["n_params"] == s.net.n_params
     ref = run_gradcheck(MLP.from_dict(s.net.to_dict()), s.X_train[:r["points"]], s.Y_train[:r["points"]], s.loss)
     assert r["relative_error"] == float(ref) and r["relative_error"] <= 1e-8
+    assert (r["param"], r["index"], r["analytic"], r["numeric"]) == (*ref.worst, ref.analytic, ref.numeric)
+    assert len(r["per_param"]) == len(s.net.params) and r["largest"] == max(r["per_param"]) <= 1e-8
 
 
 def test_full_check_uses_fewer_points_for_more_parameters():

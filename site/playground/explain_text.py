@@ -391,6 +391,46 @@ def live_check_lines(c, sizes, feats=None):
     ]
 
 
+TOLERANCE = 1e-8
+KINKED = ("relu", "leaky_relu")
+
+
+def param_name(i, idx, sizes, feats=None):
+    """Parameter array i (W₁, b₁, W₂, ...) entry idx, in words."""
+    l = i // 2
+    if i % 2 == 0:
+        return weight_name(l, idx[0], idx[1], sizes, feats)
+    return f"the bias of neuron {idx[0] + 1} of {layer_name(l, len(sizes) - 1)}"
+
+
+def array_names(n_params):
+    return [f"{'W' if i % 2 == 0 else 'b'}{sub(i // 2 + 1)}" for i in range(n_params)]
+
+
+def full_check_blocks(r, sizes, activation=(), feats=None):
+    """The full check's verdict (r: nn.explain.full_check), in words and numbers."""
+    ok = r["largest"] <= TOLERANCE
+    out = [Block("p", f"nn.gradcheck over all {r['n_params']} parameters on {r['points']} training points "
+                      f"(four-point central differences, ε = 10⁻⁴, dropout off):"),
+           Block("eq", f"relative error of the whole gradient = ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) = {num(r['relative_error'], 2)}"),
+           Block("chips", items=tuple((f"{name}:", num(e, 2)) for name, e in
+                                      zip(array_names(len(r["per_param"])), r["per_param"]))),
+           Block("eq", f"largest relative error, over the parameter arrays: {num(r['largest'], 2)} "
+                       f"({array_names(len(r['per_param']))[r['largest_param']]}) "
+                       f"{'≤' if ok else '>'} 10⁻⁸"),
+           Block("p", f"Where backprop and the estimate differ most: {param_name(r['param'], r['index'], sizes, feats)}, "
+                      f"backprop {num(r['analytic'], 10)}, numeric {num(r['numeric'], 10)}.")]
+    if ok:
+        out.append(Block("p", "Backpropagation agrees with the definition of the derivative, to rounding error."))
+    elif any(a in KINKED for a in activation):
+        out.append(Block("p", "Larger than 10⁻⁸: your network uses relu, whose slope jumps at z = 0. When some point's "
+                              "z lies within a nudge of 0, the difference quotient straddles the jump and cannot "
+                              "match the derivative; that is the check's limit there, not an error in backprop."))
+    else:
+        out.append(Block("p", "Larger than 10⁻⁸: backprop and the estimate disagree more than rounding explains."))
+    return out
+
+
 # -- activation explorer --------------------------------------------------------------------------------
 SATURATION_SLOPE = 0.01
 _NOTES = {

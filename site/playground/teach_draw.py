@@ -126,3 +126,19 @@ def loss_curve(loss, output, target, yhat, n=120):
         return x, -(y * np.log(x) + (1 - y) * np.log(1 - x)), float(yhat[0]), "ŷ"
     x = np.linspace(0.0, 1.0, n) if output == "sigmoid" else np.linspace(y - 2.0, y + 2.0, n)
     return x, (x - y) ** 2, float(yhat[0]), "ŷ"
+
+
+def runs(mask):
+    """[(first, last)] index ranges where a boolean array is True."""
+    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    edges = np.flatnonzero(m[1:] != m[:-1])
+    return [(int(a), int(b) - 1) for a, b in zip(edges[0::2], edges[1::2])]
+
+
+def plot_range(*curves, lo=-2.0, hi=5.0, pad=0.08):
+    """A y range that shows the curves (clipped to [lo, hi]) and 0..1, with a margin."""
+    a = min(0.0, *(float(np.min(c)) for c in curves))
+    b = max(1.0, *(float(np.max(c)) for c in curves))
+    a, b = max(a, lo), min(b, hi)
+    m = (b - a) * pad
+    return a - m, b + m

@@ -1,0 +1,88 @@
+"""Gradient check: backpropagation against the definition of a derivative. Live, the two-point
+central difference [L(w+ε) − L(w−ε)] / 2ε (nn.gradcheck.two_point) for the weight with the
+largest |∂L/∂w|; on demand, nn.gradcheck's four-point check of every parameter."""
+from js import performance, window
+
+from nn import explain
+
+from .. import explain_text as et
+from ._teach import Ticker, code_button, el, on_screen, show_blocks
+
+RUNNING_EVERY_MS = 700
+
+
+class Panel:
+    name = "gradcheck"
+
+    def __init__(self, app, section):
+        self.app, self.section = app, section
+        self._key, self._last, self._full_key = None, -1e9, None
+        section.setAttribute("aria-labelledby", "teach-grad-title")
+        head = el("div", section, "teach-head")
+        el("h2", head, None, "Gradient check", id="teach-grad-title")
+        code_button(app, head, lambda: ("gradcheck.py", "two_point", "the central difference"))
+        el("p", section, "teach-lead",
+           "Is backpropagation right? Check it against the definition of a derivative: nudge one weight by ±ε, "
+           "measure the loss on the whole training split, and compare the slope with backprop's ∂L/∂w. "
+           "Live, for the weight with the largest |∂L/∂w| (dropout off).")
+        self.live = el("div", section, "teach-body")
+        bar = el("div", section, "teach-controls")
+        self.button = el("button", bar, "teach-primary", "Check every parameter", type="button")
+        self.status = el("span", bar, "teach-small")
+        self.full = el("div", section, "teach-body teach-full", aria_live="polite")
+        app.proxies.listen(self.button, "click", lambda e: self._start_full())
+        self._run_full = app.proxies.hold(lambda *args: self._full())
+        self._ticker = Ticker(app, 400, self._poll)
+        self._update()
+
+    def render(self, session, grid):
+        self._poll()
+
+    def reset(self, session):
+        self.full.replaceChildren()
+        self.status.textContent = ""
+        self._update()
+
+    def _poll(self):
+        s = self.app.session
+        if (s.version, id(s.net)) == self._key:
+            return
+        now = performance.now()
+        if self.app.running and (now - self._last < RUNNING_EVERY_MS or not on_screen(self.section)):
+            return
+        self._update()
+
+    def _update(self):
+        s = self.app.session
+        self._key, self._last = (s.version, id(s.net)), performance.now()
+        c = explain.live_check(s)
+        lines = et.live_check_lines(c, s.net.sizes, s.features)
+        self.live.replaceChildren()
+        for line in lines[:-1]:
+            el("div", self.live, "teach-eq", line)
+        ok = c["relative_error"] <= 1e-6
+        el("div", self.live, f"teach-eq teach-verdict {'ok' if ok else 'bad'}", lines[-1])
+        if self._full_key is not None and self._full_key != self._key:
+            self.status.textContent = "The weights changed since the full check below: check again."
+
+    def _start_full(self):
+        s = self.app.session
+        self.button.disabled = True
+        self.status.textContent = (f"Checking {s.net.n_params} parameters on {explain.check_points(s)} points: "
+                                   f"4 loss evaluations each…")
+        window.setTimeout(self._run_full, 30)   # let the message show first
+
+    def _full(self):
+        s = self.app.session
+        t0 = performance.now()
+        try:
+            r = explain.full_check(s)
+        finally:
+            self.button.disabled = False
+        self._full_key = (s.version, id(s.net))
+        show_blocks(self.full, et.full_check_blocks(r, s.net.sizes, s.net.activation, s.features))
+        verdict = self.full.querySelectorAll(".teach-eq")[1]
+        verdict.classList.add("teach-verdict", "ok" if r["largest"] <= et.TOLERANCE else "bad")
+        ms = performance.now() - t0
+        took = f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+        self.status.textContent = f"Checked at epoch {s.epoch}, in {took}."

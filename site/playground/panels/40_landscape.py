@@ -1,0 +1,239 @@
+"""Loss landscape: the training loss over a plane through the current weights, along two chosen
+weights or two random directions (nn.explain.loss_surface: a 41 x 41 grid, one batched forward
+pass per row), as a contour heatmap with the optimizer's recent path on it."""
+from collections import deque
+
+import numpy as np
+from js import performance, window
+
+from nn import explain
+
+from .. import explain_text as et, teach_draw as td
+from ..dom import Bitmap, Canvas, bytes_, draw, floats
+from ._teach import Ticker, code_button, el, on_screen, strings
+
+RES = 41
+POINTS = 300              # the loss over at most this many training points (the first ones)
+PATH = 150                # weight vectors kept for the path
+MODES = (("largest", "the two weights with the largest |∂L/∂w|"), ("random", "two random directions"),
+         ("pick", "two weights I choose"))
+SPANS = ("0.5", "1", "2", "4")
+MAX_PICK = 600            # the weight lists offer at most this many weights
+
+
+class Panel:
+    name = "landscape"
+
+    def __init__(self, app, section):
+        self.app, self.section = app, section
+        self.surface = None       # dict: center, d1, d2, ts, L, span, label, key
+        self.path = deque(maxlen=PATH)
+        self._path_version = None
+        self._seed = 0
+        self._pending = False
+        section.setAttribute("aria-labelledby", "teach-land-title")
+        head = el("div", section, "teach-head")
+        el("h2", head, None, "Loss landscape", id="teach-land-title")
+        code_button(app, head, lambda: ("explain.py", "loss_surface", "the loss over a plane of weights"))
+        el("p", section, "teach-lead",
+           "The training loss over a plane through the current weights: two weights (or two random directions) "
+           "move, every other weight stays put. + marks where the network is; the white trail, where it has "
+           "been recently.")
+        bar = el("div", section, "teach-controls")
+        self.mode = self._select(bar, "Plane", MODES, "largest")
+        self.pick_a = self._select(bar, "Weight A", (), "")
+        self.pick_b = self._select(bar, "Weight B", (), "")
+        self.span = self._select(bar, "Range ±", [(s, s) for s in SPANS], "1")
+        self.button = el("button", bar, "teach-primary", "Recompute", type="button")
+        self.canvas = Canvas(el("canvas", section, "teach-land", aria_label="The loss over a plane of two weights"))
+        self.bitmap = None
+        scale = el("div", section, "teach-scale")
+        self.lo_text = el("span", scale)
+        el("i", scale)
+        self.hi_text = el("span", scale)
+        self.status = el("p", section, "teach-small", aria_live="polite")
+        el("p", section, "teach-p",
+           "Why a big learning rate overshoots: each step moves against the gradient by the learning rate times "
+           "its size. In a narrow valley the gradient points across the valley more than along it, so a step that "
+           "is too big lands high on the far wall, and the next one throws it back: the trail zig-zags, or climbs "
+           "out and diverges. Try SGD with a learning rate of 1 or 3 and watch the trail.")
+        listen = app.proxies.listen
+        for sel in (self.mode, self.pick_a, self.pick_b, self.span):
+            listen(sel, "change", lambda e: self._start())
+        listen(self.button, "click", lambda e: self._start(new_directions=True))
+        self._run = app.proxies.hold(lambda *args: self._compute())
+        self._ticker = Ticker(app, 150, self._poll)
+        self._fill_picks()
+        self.pick_a.parentElement.hidden = self.pick_b.parentElement.hidden = True
+
+    def _select(self, parent, label, items, value):
+        box = el("label", parent, None, label)
+        sel = el("select", box, None, aria_label=f"Loss landscape: {label.strip(' ±').lower()}")
+        self._options(sel, items, value)
+        return sel
+
+    @staticmethod
+    def _options(sel, items, value):
+        sel.replaceChildren()
+        for v, text in items:
+            el("option", sel, None, text, value=v)
+        if value != "":
+            sel.value = value
+
+    # -- the panel protocol ------------------------------------------------------------------------
+    def render(self, session, grid):
+        self._record()
+
+    def reset(self, session):
+        self.surface, self._path_version = None, None
+        self.path.clear()
+        self._fill_picks()
+        self.status.textContent = ""
+        self.canvas.fit()
+        self.canvas.ctx.clearRect(0, 0, self.canvas.width, self.canvas.height)
+
+    def _poll(self):
+        self._record()
+        if self.surface is None and not self.app.running and not self._pending and on_screen(self.section):
+            self._start()
+
+    def _record(self):
+        s = self.app.session
+        if s.version != self._path_version:
+            self._path_version = s.version
+            self.path.append(np.concatenate([p.reshape(-1) for p in s.net.params]))
+            if self.surface is not None and on_screen(self.section):
+                self._draw()
+
+    # -- the weights to choose from ------------------------------------------------------------------
+    def _weights(self):
+        """(flat index, label) of every weight (biases left out), as many as the lists offer."""
+        net, out, k = self.app.session.net, [], 0
+        for i, p in enumerate(net.params):
+            if i % 2 == 0:
+                for idx in np.ndindex(p.shape):
+                    if len(out) < MAX_PICK:
+                        out.append((k + int(np.ravel_multi_index(idx, p.shape)), self._short(i, idx)))
+            k += p.size
+        return out
+
+    def _short(self, i, idx):
+        sizes, feats = self.app.session.net.sizes, self.app.session.features
+        src = et.input_names(i // 2, sizes, feats)[idx[0]]
+        return f"W{et.sub(i // 2 + 1)}: {src} → {idx[1] + 1}"
+
+    def _fill_picks(self):
+        items = [(str(k), text) for k, text in self._weights()]
+        self._options(self.pick_a, items, items[0][0])
+        self._options(self.pick_b, items, items[min(1, len(items) - 1)][0])
+
+    def _locate(self, flat_index):
+        """(parameter index, index inside it) of a flat index."""
+        k = flat_index
+        for i, p in enumerate(self.app.session.net.params):
+            if k < p.size:
+                return i, tuple(int(v) for v in np.unravel_index(k, p.shape))
+            k -= p.size
+        raise ValueError(f"no parameter {flat_index}")
+
+    def _flat_index(self, i, idx):
+        params = self.app.session.net.params
+        return sum(p.size for p in params[:i]) + int(np.ravel_multi_index(idx, params[i].shape))
+
+    # -- computing ----------------------------------------------------------------------------------
+    def _start(self, new_directions=False):
+        mode = str(self.mode.value)
+        self.pick_a.parentElement.hidden = self.pick_b.parentElement.hidden = mode != "pick"
+        if new_directions and mode == "random":
+            self._seed += 1
+        self._pending = True
+        self.button.disabled = True
+        self.status.textContent = f"Computing {RES} × {RES} = {RES * RES:,} losses…"
+        window.setTimeout(self._run, 30)   # let the message show first
+
+    def _compute(self):
+        self._pending = False
+        self.button.disabled = False
+        s, net = self.app.session, self.app.session.net
+        mode, span = str(self.mode.value), float(self.span.value)
+        m = min(POINTS, s.X_train.shape[0])
+        X, Y = s.X_train[:m], s.Y_train[:m]
+        if mode == "random":
+            d1, d2 = explain.random_directions(net, np.random.default_rng([s.config["seed"], self._seed]))
+            axes = ("direction 1", "direction 2")
+            weights = None
+        else:
+            if mode == "largest":
+                _, grads = explain._clone(net).backprop(X, Y, s.loss, s.config["l1"], s.config["l2"], train=False)
+                a = explain.largest_weight_gradient(grads)
+                grads[a[0]][a[1]] = 0.0
+                b = explain.largest_weight_gradient(grads)
+            else:
+                a, b = self._locate(int(self.pick_a.value)), self._locate(int(self.pick_b.value))
+                if a == b:
+                    self.status.textContent = "Pick two different weights."
+                    return
+            d1, d2 = explain.weight_direction(net, *a), explain.weight_direction(net, *b)
+            weights = (self._flat_index(*a), self._flat_index(*b))
+            axes = (self._short(*a), self._short(*b))
+        t0 = performance.now()
+        ts, L = explain.loss_surface(net, X, Y, s.loss, d1, d2, span, RES, l1=s.config["l1"], l2=s.config["l2"])
+        ms = performance.now() - t0
+        center = np.concatenate([p.reshape(-1) for p in net.params])
+        img, (lo, hi) = td.landscape_rgba(L)
+        if self.bitmap is None or self.bitmap.width != img.shape[1]:
+            self.bitmap = Bitmap(img.shape[1], img.shape[0])
+        self.bitmap.put(img)
+        self.surface = {"center": center, "d1": d1, "d2": d2, "weights": weights, "span": span, "axes": axes,
+                        "version": s.version, "epoch": s.epoch, "L": L}
+        self.lo_text.textContent = f"low {et.num(lo, 3)}"
+        self.hi_text.textContent = f"{et.num(hi, 3)} high (log scale)"
+        pts = f"the first {m} of {s.X_train.shape[0]}" if m < s.X_train.shape[0] else f"all {m}"
+        self.status.textContent = (f"{RES} × {RES} = {RES * RES:,} losses on {pts} training points in "
+                                   f"{ms / 1000:.2f} s (one batched forward pass per row), at epoch {s.epoch}. "
+                                   f"Recompute to centre the plane on the weights as they are now.")
+        self._draw()
+
+    # -- drawing -----------------------------------------------------------------------------------
+    def _coords(self, points):
+        sf = self.surface
+        P = np.asarray(points)
+        if sf["weights"] is not None:
+            i, j = sf["weights"]
+            return np.column_stack([P[:, i] - sf["center"][i], P[:, j] - sf["center"][j]])
+        return explain.project(P, [sf["center"]], [explain._flat(sf["d1"])], [explain._flat(sf["d2"])])
+
+    def _draw(self):
+        sf, c = self.surface, self.canvas
+        c.fit()
+        ctx, w, h = c.ctx, c.width, c.height
+        ctx.clearRect(0, 0, w, h)
+        ctx.imageSmoothingEnabled = True
+        ctx.drawImage(self.bitmap.el, 0, 0, w, h)
+        span = sf["span"]
+        if len(self.path):
+            xy = td.plane_to_canvas(self._coords(list(self.path)), span, w)
+            if len(xy) > 1:
+                draw.polyline(ctx, floats(xy), "rgba(17, 24, 39, 0.55)", 3.2)
+                draw.polyline(ctx, floats(xy), "#ffffff", 1.6)
+            n = len(xy)
+            alpha = np.linspace(90, 255, n)
+            rgba = np.column_stack([np.full((n, 3), 255), alpha]).round().astype(np.uint8)
+            draw.dots(ctx, floats(xy), bytes_(rgba), 2.2, "rgba(17,24,39,0.6)", 0.8)
+            x, y = xy[-1]
+            ctx.strokeStyle = "#111827"
+            ctx.lineWidth = 2.5
+            ctx.beginPath()
+            ctx.moveTo(x - 8, y)
+            ctx.lineTo(x + 8, y)
+            ctx.moveTo(x, y - 8)
+            ctx.lineTo(x, y + 8)
+            ctx.stroke()
+        a, b = sf["axes"]
+        ctx.font = "12px system-ui, sans-serif"
+        labels = [f"→ {a}  (±{span:g})", f"↑ {b}  (±{span:g})"]
+        for text, y in zip(labels, (h - 14, 14)):
+            ctx.fillStyle = "rgba(255, 255, 255, 0.85)"
+            ctx.fillRect(4, y - 10, ctx.measureText(text).width + 10, 20)
+        draw.texts(ctx, floats([9, h - 14, 9, 14]), strings(labels), "12px system-ui, sans-serif",
+                   "#111827", "left", "middle")

@@ -1,0 +1,94 @@
+"""Shared by the teaching panels: small DOM builders, Blocks onto the page, links to the code.
+
+Not a panel itself (no `Panel` here); the panels import it.
+"""
+from js import Object, document, window
+from pyodide.ffi import to_js
+
+
+def el(tag, parent=None, cls=None, text=None, **attrs):
+    """A new element (appended to parent): el("button", row, "teach-btn", "Next", type="button")."""
+    e = document.createElement(tag)
+    if cls:
+        e.className = cls
+    if text is not None:
+        e.textContent = text
+    for key, value in attrs.items():
+        e.setAttribute(key.rstrip("_").replace("_", "-"), str(value))
+    if parent is not None:
+        parent.append(e)
+    return e
+
+
+def show_blocks(container, blocks):
+    """Replace container's content with explain_text Blocks: headings, sentences, equations, chips."""
+    container.replaceChildren()
+    for b in blocks:
+        if b.kind == "h":
+            el("h4", container, "teach-h", b.text)
+        elif b.kind == "p":
+            el("p", container, "teach-p", b.text)
+        elif b.kind == "eq":
+            el("div", container, "teach-eq", b.text)
+        elif b.kind == "chips":
+            row = el("div", container, "teach-chips")
+            for label, text in b.items:
+                chip = el("span", row, "teach-chip")
+                el("b", chip, None, label)
+                chip.append(" " + text)
+
+
+def on_screen(element):
+    """True if any of element is inside the window (cheap: one layout read)."""
+    r = element.getBoundingClientRect()
+    return r.height > 0 and r.bottom > 0 and r.top < window.innerHeight
+
+
+def css_var(name, fallback):
+    value = str(window.getComputedStyle(document.documentElement).getPropertyValue(name)).strip()
+    return value or fallback
+
+
+def js_obj(d):
+    return to_js(d, dict_converter=Object.fromEntries)
+
+
+def strings(items):
+    """A Python list of str as one JS array (one crossing)."""
+    return to_js([str(s) for s in items])
+
+
+def source_panel(app):
+    return next((p for p in getattr(app, "panels", []) if getattr(p, "name", "") == "source"), None)
+
+
+def code_button(app, parent, target):
+    """A "the code that computed this" button: shows target() = (file, qualname, why) in the
+    source viewer and scrolls to it. Its listener is owned by app.proxies."""
+    button = el("button", parent, "teach-code", "‹/› The code that computed this", type="button",
+                title="Show the Python that computed this, as loaded in this page")
+
+    def show(event):
+        src = source_panel(app)
+        if src is not None:
+            src.show(*target(), scroll=True)
+    app.proxies.listen(button, "click", show)
+    return button
+
+
+def set_height(canvas, height):
+    """Give a dom.Canvas a new CSS height and have it measured again."""
+    canvas.el.style.height = f"{height}px"
+    changed = getattr(type(canvas), "changed", None)  # canvases measure themselves only when told
+    if changed is not None:
+        changed()
+
+
+class Ticker:
+    """Calls fn() every `ms` milliseconds for the life of the page: one held proxy, one timer.
+    The panels use it to follow training while the playground's pictures are scrolled away
+    (then the app does not repaint, and does not call their render)."""
+
+    def __init__(self, app, ms, fn):
+        self._proxy = app.proxies.hold(lambda *args: fn())
+        self.id = window.setInterval(self._proxy, ms)

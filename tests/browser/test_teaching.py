@@ -1,0 +1,288 @@
+"""The teaching panels in a real browser: the explained step's four stages, the audit, the gradient
+check, the activation explorer, the loss landscape and the source viewer show the engine's own
+numbers, compared with the same config and seed run in CPython (to the digits displayed).
+
+TEACH_SCREENSHOTS=1 also writes docs/screenshots/teach-*.png (see the README).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nn import Session, activations, explain
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "site"))
+
+from playground import explain_text as et  # noqa: E402
+
+pytestmark = pytest.mark.browser
+SHOTS = ROOT / "docs" / "screenshots"
+STEP_LINES = """() => Array.from(document.querySelectorAll('#panel-step .teach-body > *')).flatMap(
+    e => e.classList.contains('teach-chips') ? Array.from(e.children, c => c.textContent) : [e.textContent])"""
+
+
+@pytest.fixture(scope="module")
+def app(new_page, server, wait_ready):
+    page = new_page(viewport={"width": 1440, "height": 1000})
+    page.goto(server)
+    wait_ready(page)
+    yield page
+    page.context.close()
+
+
+def state(page):
+    return page.evaluate("() => window.playground.state()")
+
+
+def wait_state(page, predicate_js, timeout=30_000):
+    page.wait_for_function(f"() => {{ const s = window.playground.state(); return {predicate_js}; }}",
+                           timeout=timeout, polling=50)
+    return state(page)
+
+
+def fresh(page, dataset, epochs):
+    """A new session on `dataset` (seed 0), trained `epochs` epochs with the step key."""
+    if state(page)["running"]:
+        page.keyboard.press(" ")
+    other = "and" if dataset != "and" else "or"
+    page.get_by_role("combobox", name="Dataset").select_option(other)
+    page.get_by_role("combobox", name="Dataset").select_option(dataset)
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    wait_state(page, f"s.epoch === 0 && s.config.dataset === '{dataset}'")
+    for _ in range(epochs):
+        page.keyboard.press("s")
+    return wait_state(page, f"s.epoch === {epochs}")
+
+
+def reference(config, epochs):
+    s = Session(config)
+    s.step(epochs, until_stop=False)
+    return s
+
+
+def isolated_point(s):
+    """A training point at least 0.3 from every other point, so a click picks it alone."""
+    X = np.vstack([s.X_train_raw, s.X_test_raw])
+    for i, x in enumerate(s.X_train_raw):
+        d = np.hypot(*(X - x).T)
+        d[i] = np.inf
+        if d.min() > 0.3:
+            return i
+    raise AssertionError("no isolated training point")
+
+
+def click_point(page, s, i):
+    box = page.locator("#boundary").bounding_box()
+    (x0, x1), (y0, y1) = s.data.extent
+    x, y = s.X_train_raw[i]
+    page.mouse.click(box["x"] + (x - x0) / (x1 - x0) * box["width"], box["y"] + (y1 - y) / (y1 - y0) * box["height"])
+    wait_state(page, f"s.selected && s.selected[0] === 'train' && s.selected[1] === {i}")
+
+
+def shot(page, selector, name, pause_ms=0):
+    if os.environ.get("TEACH_SCREENSHOTS"):
+        page.locator(selector).scroll_into_view_if_needed()
+        page.wait_for_timeout(pause_ms)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(selector).screenshot(path=str(SHOTS / f"teach-{name}.png"))
+
+
+def test_the_explained_step_shows_the_engines_numbers_stage_by_stage(app):
+    s = fresh(app, "xor", 3)
+    ref = reference(s["config"], 3)
+    i = isolated_point(ref)
+    click_point(app, ref, i)
+    x = ref.X_train[i]
+    W0, b0 = ref.net.params[0].copy(), ref.net.params[1].copy()
+    rec = explain.explain_step(ref)
+    point = explain.sample_trace(rec, ("train", i))
+    weight = explain.largest_weight_gradient(rec.grads)
+    detail = explain.update_detail(rec, *weight)
+
+    app.get_by_role("button", name="Take one step").click()
+    after = wait_state(app, "s.steps > 0 && document.querySelector('#panel-step').dataset.stage === 'forward'")
+    assert after["steps"] == ref.steps and after["epoch"] == 3
+    app.locator("#panel-step .teach-stage[data-stage='0']").click()  # stops auto-play
+    for k, stage in enumerate(et.STAGES):
+        if k:
+            app.get_by_role("button", name="Next stage").click()
+        app.wait_for_function(f"() => document.querySelector('#panel-step').dataset.stage === '{stage}'")
+        shown = app.evaluate(STEP_LINES)
+        expected = [line for b in et.stage_blocks(stage, rec, point, (0, 0), weight, detail, kind=ref.kind,
+                                                  n_classes=ref.n_classes, feats=ref.features) for line in b.lines()]
+        assert shown == expected, f"stage {stage}: page vs CPython"
+        if stage == "forward":  # and independently of nn.explain: the sums written out by hand
+            for j, z in enumerate(x @ W0 + b0):
+                assert f"{j + 1}: z {et.num(z)} → a {et.num(np.tanh(z))}" in shown
+        if stage == "update":
+            assert f"= {et.num(ref.net.params[weight[0]][weight[1]])}" in shown[-4]  # the new weight, as CPython has it
+    app.get_by_role("button", name="Previous stage").click()
+    app.wait_for_function("() => document.querySelector('#panel-step').dataset.stage === 'backward'")
+
+
+def test_the_update_stage_moves_the_edges(app):
+    app.get_by_role("button", name="Next stage").click()
+    app.wait_for_function("() => document.querySelector('#panel-step').dataset.stage === 'update'")
+    app.evaluate("""() => { const c = document.querySelector('#panel-step canvas');
+                            window.__early = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; }""")
+    app.wait_for_timeout(1600)
+    changed = app.evaluate("""() => { const c = document.querySelector('#panel-step canvas');
+        const late = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let k = 0; k < late.length; k++) if (late[k] !== window.__early[k]) n++;
+        return n / late.length; }""")
+    assert changed > 0.005, f"only {changed:.2%} of the drawing changed while the weights moved"
+
+
+def test_the_audit_follows_a_clicked_point_with_the_current_weights(app):
+    s = fresh(app, "quadrants", 4)
+    ref = reference(s["config"], 4)
+    i = isolated_point(ref)
+    click_point(app, ref, i)
+    a = explain.audit(ref, ("train", i))
+    net = ref.net
+    layers = et.audit_layers(list(net.params), a, net.sizes, net.activation, net.output, net.negative_slope,
+                             ref.features)
+    app.wait_for_function(f"() => document.querySelector('.teach-audit-intro').textContent.includes('#{i + 1}:')")
+    intro = app.locator(".teach-audit-intro").text_content()
+    assert intro.startswith(et.audit_intro(a, ref.kind, ref.n_classes, ref.features))
+    summaries = app.evaluate("() => Array.from(document.querySelectorAll('.teach-audit summary'), e => e.textContent)")
+    assert summaries == [summary for _, neurons in layers for summary, _ in neurons]
+    first = app.evaluate("() => Array.from(document.querySelectorAll('.teach-audit details')[0]"
+                         ".querySelectorAll('.teach-eq'), e => e.textContent)")
+    assert first == layers[0][1][0][1]
+    shot(app, "#panel-audit", "audit")
+
+
+def test_the_gradient_check_agrees_to_1e_8(app):
+    s = state(app)
+    ref = reference(s["config"], s["epoch"])
+    c = explain.live_check(ref)
+    panel = app.locator("#panel-gradcheck")
+    panel.scroll_into_view_if_needed()
+    app.wait_for_function("() => document.querySelector('#panel-gradcheck .teach-eq')")
+    live = app.evaluate("() => Array.from(document.querySelectorAll('#panel-gradcheck .teach-body:not(.teach-full) "
+                        ".teach-eq'), e => e.textContent)")
+    assert live[0] == et.live_check_lines(c, ref.net.sizes, ref.features)[0]   # the same weight, the same ε
+    numbers = [float(et.num(v, 12).replace("−", "-")) for v in (c["loss_plus"], c["loss_minus"])]
+    shown = [float(line.split(" = ")[1].replace("−", "-")) for line in live[1:3]]
+    np.testing.assert_allclose(shown, numbers, rtol=1e-11)  # L(w ± ε), to the 12 digits shown
+    assert "[L(w + ε) − L(w − ε)] / 2ε" in live[3]
+    rel = float(live[-1].split(" = ")[-1].replace("×10", "e").translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")))
+    assert rel <= 1e-6
+    app.get_by_role("button", name="Check every parameter").click()
+    app.wait_for_function("() => document.querySelector('#panel-gradcheck .teach-full .teach-verdict')", timeout=30_000)
+    verdict = app.locator("#panel-gradcheck .teach-full .teach-verdict").text_content()
+    value = re.search(r": ([0-9.]+×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+|[0-9.]+) \(", verdict).group(1)
+    largest = float(value.replace("×10", "e").translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")))
+    assert largest <= 1e-8 and "≤ 10⁻⁸" in verdict
+    assert f"over all {ref.net.n_params} parameters" in app.locator("#panel-gradcheck .teach-full").text_content()
+    shot(app, "#panel-gradcheck", "gradcheck")
+
+
+def test_the_activation_explorer_shows_f_and_its_slope(app):
+    panel = app.locator("#panel-activations")
+    panel.scroll_into_view_if_needed()
+    app.get_by_label("x, the input of every activation").fill("-2")
+    for name in ("tanh", "relu", "sigmoid"):
+        act = activations.get(name)
+        f = act.f(np.array([-2.0]))
+        expected = f"f(−2) = {et.num(f[0])} · f′(−2) = {et.num(act.df(np.array([-2.0]), f)[0])}"
+        app.wait_for_function(f"() => document.querySelector('.teach-act[data-name={name}] .teach-vals')"
+                              f".textContent === {expected!r}")
+    box = app.locator(".teach-act[data-name=relu] canvas").bounding_box()  # drag to the far left
+    app.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + 20)
+    app.mouse.down()
+    app.mouse.move(box["x"] + 2, box["y"] + 20, steps=4)
+    app.mouse.up()
+    app.wait_for_function("() => /^f\\(−4\\.[6-9]\\d*\\) = 0 · f′\\(−4\\.[6-9]\\d*\\) = 0$/.test("
+                          "document.querySelector('.teach-act[data-name=relu] .teach-vals').textContent)")
+    assert "z < 0" in app.locator(".teach-act[data-name=relu]").text_content()
+    app.get_by_label("x, the input of every activation").fill("1.5")
+    shot(app, "#panel-activations", "activations", 300)
+
+
+def test_the_loss_landscape_is_computed_with_a_path(app):
+    panel = app.locator("#panel-landscape")
+    panel.scroll_into_view_if_needed()
+    app.wait_for_function("() => document.querySelector('#panel-landscape .teach-small').textContent.includes('1,681')",
+                          timeout=30_000)
+    app.select_option("#panel-landscape select >> nth=0", "random")
+    app.wait_for_function("() => document.querySelector('#panel-landscape .teach-small').textContent.includes('1,681')"
+                          " && !document.querySelector('#panel-landscape .teach-primary').disabled", timeout=30_000)
+    colours = app.evaluate("""() => { const c = document.querySelector('#panel-landscape canvas');
+        const d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
+        return new Set(d).size; }""")
+    assert colours > 100
+    app.select_option("#panel-landscape select >> nth=0", "largest")
+    app.wait_for_function("() => !document.querySelector('#panel-landscape .teach-primary').disabled")
+
+
+def test_the_source_shown_is_the_source_loaded(app):
+    app.get_by_role("button", name="Take one step").click()
+    app.locator("#panel-step .teach-stage[data-stage='3']").click()
+    app.locator("#panel-step .teach-code").click()
+    app.wait_for_function("() => document.querySelector('#panel-source').dataset.file === 'optim.py'")
+    section = app.locator("#panel-source")
+    opt = state(app)["config"]["optimizer"]
+    assert section.get_attribute("data-mark") == ("Adam._update" if opt in ("adam", "adamw") else f"{opt}._update")
+    loaded = app.evaluate("() => pyodide.FS.readFile('/app/nn/optim.py', {encoding: 'utf8'})")
+    shown = app.locator("#panel-source code").text_content()
+    repo = (ROOT / "nn" / "optim.py").read_text(encoding="utf-8")
+    assert shown == loaded == repo
+    assert section.get_attribute("data-sha256") == hashlib.sha256(repo.encode()).hexdigest()
+    assert app.locator("#panel-source code span.hljs-keyword").count() > 20  # highlighted, by highlight.js
+    first = int(re.search(r"lines (\d+)–", app.locator(".teach-src-focus").text_content()).group(1))
+    assert repo.splitlines()[first - 1].lstrip().startswith("def _update")
+    band = app.evaluate("() => [document.querySelector('.teach-src-band').getBoundingClientRect().top,"
+                        " document.querySelector('.teach-src-code code').getBoundingClientRect().top]")
+    assert abs(band[0] - band[1] - (first - 1) * 18) <= 1
+    for name in sorted(p.name for p in (ROOT / "nn").glob("*.py")):
+        app.get_by_label("Source file").select_option(name)
+        app.wait_for_function(f"() => document.querySelector('#panel-source').dataset.file === '{name}'")
+        loaded = app.evaluate(f"() => pyodide.FS.readFile('/app/nn/{name}', {{encoding: 'utf8'}})")
+        assert app.locator("#panel-source code").text_content() == loaded, name
+    assert app.watch.csp_violations() == []
+
+
+def test_resets_do_not_grow_the_proxies(app):
+    before = state(app)["proxies"]
+    fresh(app, "moons", 1)
+    app.get_by_role("button", name="Take one step").click()
+    app.keyboard.press("r")
+    fresh(app, "xor", 1)
+    wait_state(app, "s.epoch === 1")
+    assert state(app)["proxies"] == before
+
+
+def test_the_highlighter_loads_from_file_url(new_page, dist, wait_ready):
+    page = new_page()
+    page.goto((dist / "index.html").as_uri())
+    wait_ready(page)
+    assert page.evaluate("() => typeof window.hljs.highlight") == "function"
+    assert page.locator("#panel-source code span.hljs-keyword").count() > 10
+    page.context.close()
+
+
+@pytest.mark.skipif(not os.environ.get("TEACH_SCREENSHOTS"), reason="set TEACH_SCREENSHOTS=1 to write them")
+def test_screenshots_of_each_stage(app):
+    fresh(app, "spiral", 40)
+    ref = reference(state(app)["config"], 40)
+    click_point(app, ref, isolated_point(ref))
+    app.get_by_role("button", name="Take one step").click()
+    app.locator("#panel-step .teach-stage[data-stage='0']").click()
+    for k, stage in enumerate(et.STAGES):
+        app.locator(f"#panel-step .teach-stage[data-stage='{k}']").click()
+        shot(app, "#panel-step", f"step-{k + 1}-{stage}", 2200)
+    app.locator("#panel-step .teach-stage[data-stage='0']").click()
+    shot(app, "#panel-step", "step-pulse", 600)
+    shot(app, "#panel-landscape", "landscape", 1500)
+    app.locator("#panel-step .teach-stage[data-stage='2']").click()
+    app.locator("#panel-step .teach-code").click()
+    shot(app, "#panel-source", "source", 800)
