@@ -123,13 +123,17 @@ def loss_value(loss, z, out, Y):
     return float((diff * diff).sum() / diff.size)
 
 
+def dz(loss, output, z, out, Y):
+    """dL/dz of the mean loss, for logits z (n, k), head output `out` and checked targets Y."""
+    if loss == "bce":
+        return (out - Y) / Y.size                      # σ(z) − y, per element
+    if loss == "cross_entropy":
+        d = out.copy()
+        d[np.arange(z.shape[0]), Y] -= 1.0             # softmax(z) − onehot(y)
+        return d / z.shape[0]
+    return _head_backward(output, out, 2.0 * (out - Y) / Y.size)  # mse: 2(ŷ − y)/N through the head
+
+
 def loss_and_dz(loss, output, z, out, Y):
     """The mean loss and dL/dz for logits z (n, k), head output `out` and checked targets Y."""
-    value = loss_value(loss, z, out, Y)
-    if loss == "bce":
-        return value, (out - Y) / Y.size               # σ(z) − y, per element
-    if loss == "cross_entropy":
-        dz = out.copy()
-        dz[np.arange(z.shape[0]), Y] -= 1.0            # softmax(z) − onehot(y)
-        return value, dz / z.shape[0]
-    return value, _head_backward(output, out, 2.0 * (out - Y) / Y.size)  # mse: 2(ŷ − y)/N through the head
+    return loss_value(loss, z, out, Y), dz(loss, output, z, out, Y)

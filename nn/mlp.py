@@ -12,6 +12,7 @@ and backpropagation runs the same chain the other way, four lines a layer:
 `loss_and_grads` keeps every one of these in `net.trace`, so a page can draw them.
 Computing gradients and applying them are separate acts: only an optimizer changes weights.
 """
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -175,11 +176,17 @@ class MLP:
         Y = losses.targets(loss, Y, X.shape[0], self.sizes[-1])
         return self.backprop(X, Y, loss, l1, l2, train)
 
-    def backprop(self, X, Y, loss, l1=0.0, l2=0.0, train=True):
+    def backprop(self, X, Y, loss, l1=0.0, l2=0.0, train=True, with_loss=True):
         """`loss_and_grads` for inputs and targets already checked (a session checks its data
-        once, not on every mini-batch): X (n, inputs) float64, Y as `losses.targets` shapes it."""
+        once, not on every mini-batch): X (n, inputs) float64, Y as `losses.targets` shapes it.
+
+        with_loss=False skips the loss's value (returned as NaN); the gradient does not need it,
+        and a session that measures the loss once an epoch saves the work on every mini-batch."""
         Z, A, masks = self.layers(X, train=train)
-        data_loss, dz = losses.loss_and_dz(loss, self.output, Z[-1], A[-1], Y)
+        if with_loss:
+            data_loss, dz = losses.loss_and_dz(loss, self.output, Z[-1], A[-1], Y)
+        else:
+            data_loss, dz = math.nan, losses.dz(loss, self.output, Z[-1], A[-1], Y)
 
         n_layers = len(Z)
         dZ, grads = [None] * n_layers, [None] * (2 * n_layers)

@@ -256,9 +256,9 @@ class Session:
             else:
                 idx = order[start:start + bs]
                 X, Y = self.X_train[idx], self.Y_train[idx]
-            loss, grads = net.backprop(X, Y, self.loss, c["l1"], c["l2"], train=True)
-            if not math.isfinite(loss):  # (weights gone non-finite show in the next loss, or below)
-                return self._diverged(saved)
+            # no loss value per mini-batch: divergence shows in the epoch's evaluation below,
+            # which then restores the weights from the start of the epoch
+            _, grads = net.backprop(X, Y, self.loss, c["l1"], c["l2"], train=True, with_loss=False)
             opt.step(grads)
             self.steps += 1
             seen += len(X)
