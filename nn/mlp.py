@@ -95,10 +95,7 @@ class MLP:
         # All parameters live in one vector `flat`; params are views of it, [W1, b1, W2, ...].
         # Optimizers then update the vector in one call, and a snapshot is one copy.
         self.flat = np.concatenate([a.reshape(-1) for a in arrays])
-        self.params, offset = [], 0
-        for a in arrays:
-            self.params.append(self.flat[offset:offset + a.size].reshape(a.shape))
-            offset += a.size
+        self.params = self.views(self.flat)
         self.trace = Trace()
 
     @staticmethod
@@ -129,6 +126,16 @@ class MLP:
     def b(self):
         """The bias vectors, b[l] of shape (fan_out,) (live views of params)."""
         return self.params[1::2]
+
+    def views(self, vector):
+        """Arrays shaped like params, [W1, b1, W2, ...], viewing consecutive parts of `vector`."""
+        shapes = [(a, b) if k == 0 else (b,) for a, b in zip(self.sizes[:-1], self.sizes[1:]) for k in (0, 1)]
+        out, offset = [], 0
+        for shape in shapes:
+            size = math.prod(shape)
+            out.append(vector[offset:offset + size].reshape(shape))
+            offset += size
+        return out
 
     @property
     def n_params(self):
@@ -176,12 +183,14 @@ class MLP:
         Y = losses.targets(loss, Y, X.shape[0], self.sizes[-1])
         return self.backprop(X, Y, loss, l1, l2, train)
 
-    def backprop(self, X, Y, loss, l1=0.0, l2=0.0, train=True, with_loss=True):
+    def backprop(self, X, Y, loss, l1=0.0, l2=0.0, train=True, with_loss=True, out=None):
         """`loss_and_grads` for inputs and targets already checked (a session checks its data
         once, not on every mini-batch): X (n, inputs) float64, Y as `losses.targets` shapes it.
 
         with_loss=False skips the loss's value (returned as NaN); the gradient does not need it,
-        and a session that measures the loss once an epoch saves the work on every mini-batch."""
+        and a session that measures the loss once an epoch saves the work on every mini-batch.
+        out: arrays shaped like params to write the gradients into (a session passes views of
+        one vector, which its optimizer then updates in one call); by default new arrays."""
         Z, A, masks = self.layers(X, train=train)
         if with_loss:
             data_loss, dz = losses.loss_and_dz(loss, self.output, Z[-1], A[-1], Y)
@@ -190,11 +199,12 @@ class MLP:
 
         n_layers = len(Z)
         dZ, grads = [None] * n_layers, [None] * (2 * n_layers)
+        dst = out if out is not None else grads        # None entries: numpy makes new arrays
         for l in reversed(range(n_layers)):
             dZ[l] = dz
             W = self.params[2 * l]
-            grads[2 * l] = A[l].T @ dz                 # dW = Aᵀ dZ
-            grads[2 * l + 1] = dz.sum(axis=0)          # db = Σ_rows dZ
+            grads[2 * l] = np.matmul(A[l].T, dz, out=dst[2 * l])      # dW = Aᵀ dZ
+            grads[2 * l + 1] = dz.sum(axis=0, out=dst[2 * l + 1])     # db = Σ_rows dZ
             if l == 0:
                 break
             da = dz @ W.T                              # dA = dZ Wᵀ
@@ -207,7 +217,7 @@ class MLP:
         penalty = self.penalty(l1, l2)
         if l1 or l2:
             for l, W in enumerate(self.W):
-                grads[2 * l] = grads[2 * l] + l1 * np.sign(W) + l2 * W  # d/dW of the penalty
+                grads[2 * l] += l1 * np.sign(W) + l2 * W  # d/dW of the penalty
 
         self.trace = Trace(X=X, Z=Z, A=A, masks=masks, out=A[-1], data_loss=data_loss,
                            penalty=float(penalty), loss=data_loss + float(penalty), dZ=dZ,

@@ -61,7 +61,7 @@ class Optimizer:
     # call instead of one per array (that matters in the browser, where each call costs).
     # Each parameter's state dict then holds views into the vector-sized buffers.
     def _flat_step(self, grads):
-        g = np.concatenate([gi.reshape(-1) for gi in grads])
+        g = self._grad_vector(grads)
         if self.maximize:
             g = -g
         flat_state = self._flat_state
@@ -70,6 +70,17 @@ class Optimizer:
         for state in self.state:
             state["step"] = flat_state["step"]
         self._link_views()
+
+    def _grad_vector(self, grads):
+        """The gradients as one vector: the vector they view, if they view one (a session's do,
+        the same list every step), else a concatenated copy."""
+        if grads is self.__dict__.get("_grads_seen"):
+            return self._grads_vector
+        vector = _shared_vector(grads)
+        if vector is not None:
+            self._grads_seen, self._grads_vector = grads, vector
+            return vector
+        return np.concatenate([gi.reshape(-1) for gi in grads])
 
     def _adopt_flat_state(self):
         """Gather the per-parameter state into vector-sized buffers, and view them back."""

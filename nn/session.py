@@ -105,6 +105,7 @@ class Session:
                        dropout=c["dropout"], negative_slope=c["leaky_slope"])
         self.Y_train, self.Y_test = self._targets(self.y_train), self._targets(self.y_test)
         self._shuffle = np.random.default_rng(self._seeds[2])
+        self._grads = self.net.views(np.empty_like(self.net.flat))  # gradients land here, one vector
         self._build_optimizer()
         self.epoch = 0
         self.steps = 0
@@ -258,8 +259,8 @@ class Session:
                 X, Y = self.X_train[idx], self.Y_train[idx]
             # no loss value per mini-batch: divergence shows in the epoch's evaluation below,
             # which then restores the weights from the start of the epoch
-            _, grads = net.backprop(X, Y, self.loss, c["l1"], c["l2"], train=True, with_loss=False)
-            opt.step(grads)
+            net.backprop(X, Y, self.loss, c["l1"], c["l2"], train=True, with_loss=False, out=self._grads)
+            opt.step(self._grads)  # the same list each step: the optimizer takes its vector as it is
             self.steps += 1
             seen += len(X)
         self.seen_last_epoch = seen

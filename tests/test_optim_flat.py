@@ -64,3 +64,21 @@ def test_params_are_views_of_one_vector():
     assert 7.0 in net.flat
     assert optim._shared_vector(net.params[::-1]) is None  # out of order: the per-array path
     assert optim._shared_vector(net.params[:2]) is None     # not covering the vector
+
+
+def test_gradients_written_into_one_vector_need_no_copy():
+    """A session's gradients are views of one vector, the same list every step: the optimizer
+    updates from that vector directly, and the result is the same as from fresh arrays."""
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(20, 2)), (rng.random((20, 1)) > 0.5).astype(float)
+    a, b = MLP([2, 4, 1], seed=3), MLP([2, 4, 1], seed=3)
+    opt_a, opt_b = optim.Adam(a.params, lr=0.01), optim.Adam(b.params, lr=0.01)
+    vector = np.empty_like(b.flat)
+    grads_b = b.views(vector)
+    for _ in range(30):
+        _, grads_a = a.loss_and_grads(X, Y)
+        opt_a.step(grads_a)
+        b.backprop(X, Y, "bce", out=grads_b)
+        opt_b.step(grads_b)
+    assert opt_b._grad_vector(grads_b) is vector
+    assert np.all(np.isfinite(a.flat)) and np.array_equal(a.flat, b.flat)
