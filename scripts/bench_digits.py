@@ -18,10 +18,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from nn import Session  # noqa: E402
+from headless import launch  # noqa: E402
 from serve import serve_in_thread  # noqa: E402
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
 TARGET = 0.97
 SPEEDS = ("1", "3", "10")
 
@@ -62,7 +61,7 @@ def main():
     report = {"target_test_accuracy": TARGET, "page": {}}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)
+            browser = launch(p)
             for speed in SPEEDS:
                 report["page"][f"{speed}_epochs_per_frame"], config = in_page(browser, url, speed)
             browser.close()

@@ -31,7 +31,6 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse
 import json
 import platform
-import shutil
 import statistics
 import sys
 import time
@@ -44,11 +43,9 @@ DIST = ROOT / "dist"
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
+from headless import LAUNCH_ARGS, find_browser, launch  # noqa: E402,F401
 from serve import serve_in_thread  # noqa: E402
 
-# DESIGN.md §7; Playwright gives every launch a fresh temporary profile.
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 800}
 BOOT_TIMEOUT_MS = 90_000
 PARTS = ("train", "boundary", "network", "charts", "total")  # and any other part frames() has
@@ -81,25 +78,6 @@ def dumps(value, level=0):
 
 def log(*args):
     print(*args, file=sys.stderr, flush=True)
-
-
-def find_browser() -> str:
-    env = os.environ.get("CHROMIUM")
-    if env:
-        return env
-    for name in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if Path(name).exists():
-            return name
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if shutil.which(name):
-            return shutil.which(name)
-    return ""  # Playwright's own download, if any (python -m playwright install chromium)
-
-
-def launch(pw, extra_args=()):
-    path = find_browser()
-    return pw.chromium.launch(executable_path=path or None, headless=True,
-                              args=[*LAUNCH_ARGS, *extra_args])
 
 
 def check_dist():

@@ -13,11 +13,10 @@ sys.path.insert(0, str(ROOT / "site"))
 from playground.layout import layout  # noqa: E402  (the page's own geometry, to hover a neuron)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from headless import launch  # noqa: E402
 from serve import serve_in_thread  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run", "--disable-quic"]
 FOUR = [[(0.55, 0.15), (0.25, 0.6), (0.78, 0.6)], [(0.6, 0.35), (0.6, 0.88)]]
 
 
@@ -39,7 +38,7 @@ def main():
     server, url = serve_in_thread(ROOT / "dist", port=0)
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)
+            browser = launch(p)
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             ready(page, url)
             page.screenshot(path=str(OUT / "start.png"))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -30,14 +29,10 @@ ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from headless import HOW_TO_GET_A_BROWSER, LAUNCH_ARGS, find_browser  # noqa: E402
 from serve import serve_in_thread  # noqa: E402
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run",
-               "--disable-quic"]
 BOOT_TIMEOUT_MS = 60_000
-HOW_TO_GET_A_BROWSER = ("no Chromium found: on Debian `apt-get install chromium`, elsewhere "
-                        "`python -m playwright install chromium`, or set CHROMIUM=/path/to/it")
 # Collected by init script: Content-Security-Policy violations the page saw.
 CSP_WATCH = """
 window.__cspViolations = [];
@@ -61,20 +56,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
-
-
-def find_browser() -> str | None:
-    """CHROMIUM, else a system Chromium, else Playwright's own download; None if none."""
-    env = os.environ.get("CHROMIUM")
-    if env:
-        return env if Path(env).exists() else None
-    for name in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if Path(name).exists():
-            return name
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if shutil.which(name):
-            return shutil.which(name)
-    return ""  # let Playwright try its own (python -m playwright install chromium)
 
 
 @pytest.fixture(scope="session")

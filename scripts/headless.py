@@ -1,0 +1,38 @@
+"""Headless Chromium for the tests, benchmarks and screenshots: which browser, which flags.
+
+DESIGN.md §7: a system Chromium (or $CHROMIUM, or Playwright's own download), launched with
+flags that keep it from calling out (this machine's network is closed) and a fresh profile
+(Playwright gives each launch one).
+"""
+import os
+import shutil
+from pathlib import Path
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+HOW_TO_GET_A_BROWSER = ("install Chromium (Debian: apt-get install chromium), or "
+                        "`python -m playwright install chromium`, or set CHROMIUM=/path/to/it")
+
+
+def find_browser():
+    """$CHROMIUM, else a system Chromium, else "" (Playwright's own download); None if
+    $CHROMIUM names a file that does not exist."""
+    env = os.environ.get("CHROMIUM")
+    if env:
+        return env if Path(env).exists() else None
+    for name in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(name).exists():
+            return name
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return ""
+
+
+def launch(playwright, extra_args=()):
+    """A headless Chromium from a started Playwright."""
+    path = find_browser()
+    if path is None:
+        raise SystemExit(f"CHROMIUM={os.environ['CHROMIUM']} does not exist; {HOW_TO_GET_A_BROWSER}")
+    return playwright.chromium.launch(executable_path=path or None, headless=True,
+                                      args=[*LAUNCH_ARGS, *extra_args])
