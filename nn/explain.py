@@ -28,6 +28,7 @@ from .mlp import Trace
 LIVE_EPS = 1e-5          # two-point ε: truncation ε²·L‴/6 and rounding 1e-16·L/ε both ≈ 1e-10
 CHECK_WORK = 100_000     # the full check uses at most this many (parameter × point) pairs ...
 CHECK_POINTS = (20, 400)  # ... and this many training points: from 20 up to 400
+KINK = 1e-3               # a relu input z this close to 0 may be straddled by the check's nudges
 
 
 @dataclass
@@ -316,6 +317,7 @@ def full_check(session, points=None):
     net = _clone(session.net)
     X, Y = session.X_train[:m], session.Y_train[:m]
     _, analytic = net.loss_and_grads(X, Y, session.loss, l1=c["l1"], l2=c["l2"], train=False)
+    kinked = [z for z, name in zip(net.trace.Z, net.activation) if name in ("relu", "leaky_relu")]
     numeric = numeric_gradient(net, X, Y, session.loss, l1=c["l1"], l2=c["l2"])
     g, n = _flat(analytic), _flat(numeric)
     per = [_relative(a, b) for a, b in zip(analytic, numeric)]
@@ -326,7 +328,8 @@ def full_check(session, points=None):
     return {"relative_error": _relative(g, n), "per_param": per, "largest": max(per),
             "largest_param": int(np.argmax(per)), "param": i, "index": where, "analytic": float(g[k]),
             "numeric": float(n[k]), "max_abs_error": float(abs(g[k] - n[k])), "points": m,
-            "n_params": int(net.n_params)}
+            "n_params": int(net.n_params), "near_kink": int(sum((np.abs(z) < KINK).sum() for z in kinked)),
+            "kink_inputs": int(sum(z.size for z in kinked))}
 
 
 def _relative(a, b):
@@ -404,3 +407,25 @@ def loss_surface(net, X, Y, loss, d1, d2, span, res=41, *, l1=0.0, l2=0.0):
                 W = P[0::2]
                 L[jb] += sum(l1 * np.abs(w).sum(axis=(1, 2)) + 0.5 * l2 * (w * w).sum(axis=(1, 2)) for w in W)
     return ts, L
+
+
+def plane_descent(net, X, Y, loss, d1, d2, lr, steps=15, *, l1=0.0, l2=0.0):
+    """Plain gradient descent restricted to the plane θ + α·d₁ + β·d₂, from (0, 0): each step
+    (α, β) −= lr·(∇L·d₁, ∇L·d₂). Along two weights' unit directions, that is gradient descent on
+    those two weights alone. Returns the (steps + 1, 2) path and the loss at each point (dropout off)."""
+    twin = _clone(net)
+    theta = [p.copy() for p in net.params]
+    f1, f2 = _flat(d1), _flat(d2)
+    ab, path, values = np.zeros(2), [], []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(steps + 1):
+            for p, t, a, b in zip(twin.params, theta, d1, d2):
+                p[...] = t + ab[0] * a + ab[1] * b
+            value, grads = twin.loss_and_grads(X, Y, loss, l1=l1, l2=l2, train=False)
+            path.append(ab.copy())
+            values.append(float(value))
+            if k == steps or not np.isfinite(value):
+                break
+            g = _flat(grads)
+            ab = ab - lr * np.array([g @ f1, g @ f2])
+    return np.array(path), np.array(values)

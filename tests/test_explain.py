@@ -208,6 +208,16 @@ def test_full_check_is_nn_gradcheck():
     assert len(r["per_param"]) == len(s.net.params) and r["largest"] == max(r["per_param"]) <= 1e-8
 
 
+def test_full_check_counts_relu_inputs_near_the_kink():
+    s = Session({"dataset": "digits", "n": 200})
+    s.step(2, until_stop=False)
+    r = explain.full_check(s)
+    m = r["points"]
+    Z = s.X_train[:m] @ s.net.params[0] + s.net.params[1]
+    assert r["kink_inputs"] == Z.size and r["near_kink"] == int((np.abs(Z) < explain.KINK).sum())
+    assert explain.full_check(_session())["kink_inputs"] == 0  # tanh has no kink
+
+
 def test_full_check_uses_fewer_points_for_more_parameters():
     small, big = _session(), Session({"dataset": "xor", "hidden": [64, 64]})
     assert explain.check_points(small) == small.X_train.shape[0]
@@ -260,3 +270,20 @@ def test_optimizers_from_dict_keep_the_trial_step_exact():
     s.optimizer.step(grads)
     for p, q in zip(trial.params, s.net.params):
         np.testing.assert_array_equal(p, q)
+
+
+def test_plane_descent_along_two_weights_is_gradient_descent_on_them_alone():
+    s = _session(dataset="moons")
+    net = s.net
+    a, b = (0, (0, 1)), (2, (3, 0))
+    path, values = explain.plane_descent(net, s.X_train, s.Y_train, s.loss, explain.weight_direction(net, *a),
+                                         explain.weight_direction(net, *b), 0.5, steps=4)
+    twin = MLP.from_dict(net.to_dict())
+    for k in range(5):
+        loss, grads = twin.loss_and_grads(s.X_train, s.Y_train, s.loss, train=False)
+        assert values[k] == pytest.approx(loss, rel=1e-12)
+        np.testing.assert_allclose(path[k], [twin.params[0][0, 1] - net.params[0][0, 1],
+                                             twin.params[2][3, 0] - net.params[2][3, 0]], atol=1e-12)
+        twin.params[0][0, 1] -= 0.5 * grads[0][0, 1]
+        twin.params[2][3, 0] -= 0.5 * grads[2][3, 0]
+    assert values[-1] < values[0]

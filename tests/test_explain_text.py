@@ -205,3 +205,26 @@ def test_loss_curve_is_lowest_at_the_target():
     x, y, at, _ = td.loss_curve("mse", "linear", np.array([0.5]), np.array([0.1]))
     assert x[np.argmin(y)] == pytest.approx(0.5, abs=0.02)
     assert td.loss_curve("mse", "softmax", np.eye(3)[1], np.ones(3) / 3) is None
+
+
+def test_full_check_blocks_state_the_verdict():
+    s = Session({"dataset": "xor"})
+    r = explain.full_check(s)
+    lines = [line for b in et.full_check_blocks(r, s.net.sizes, s.net.activation, s.features) for line in b.lines()]
+    assert f"over all {s.net.n_params} parameters on {r['points']} training points" in lines[0]
+    assert lines[1].endswith(et.num(r["relative_error"], 2))
+    assert any(line.startswith("largest relative error") and line.endswith("≤ 10⁻⁸") for line in lines)
+    assert lines[2:2 + len(s.net.params)] == [f"{n}: {et.num(e, 2)}" for n, e in
+                                               zip(et.array_names(len(s.net.params)), r["per_param"])]
+    bad = {**r, "largest": 1e-3, "near_kink": 3, "kink_inputs": 320}
+    text = " ".join(b.text for b in et.full_check_blocks(bad, s.net.sizes, ["relu"]))
+    assert "> 10⁻⁸" in text and "3 of the 320 relu inputs" in text
+
+
+def test_descent_sentence_tells_overshooting_from_descending():
+    up = et.descent_sentence([[0, 0], [1, 0], [-1.2, 0], [1.5, 0]], [0.5, 0.6, 0.7, 0.9], 3)
+    assert "overshoots" in up and "from 0.5 to 0.9" in up
+    zig = et.descent_sentence([[0, 0], [1, 0], [0.5, 0], [0.8, 0], [0.7, 0]], [0.5, 0.4, 0.35, 0.33, 0.32], 1)
+    assert "zig-zagging" in zig and "3 turns back" in zig
+    down = et.descent_sentence([[0, 0], [0.1, 0], [0.2, 0]], [0.5, 0.45, 0.41], 0.1)
+    assert "steadily down" in down

@@ -423,9 +423,11 @@ def full_check_blocks(r, sizes, activation=(), feats=None):
     if ok:
         out.append(Block("p", "Backpropagation agrees with the definition of the derivative, to rounding error."))
     elif any(a in KINKED for a in activation):
-        out.append(Block("p", "Larger than 10⁻⁸: your network uses relu, whose slope jumps at z = 0. When some point's "
-                              "z lies within a nudge of 0, the difference quotient straddles the jump and cannot "
-                              "match the derivative; that is the check's limit there, not an error in backprop."))
+        out.append(Block("p", f"Larger than 10⁻⁸: your network uses relu, whose slope jumps at z = 0. When some point's "
+                              f"z lies within a nudge of 0, the difference quotient straddles the jump and cannot "
+                              f"match the derivative; that is the check's limit there, not an error in backprop. Here "
+                              f"{r.get('near_kink', 0)} of the {r.get('kink_inputs', 0):,} relu inputs z lie within "
+                              f"10⁻³ of 0."))
     else:
         out.append(Block("p", "Larger than 10⁻⁸: backprop and the estimate disagree more than rounding explains."))
     return out
@@ -500,3 +502,21 @@ def audit_layers(params, s, sizes, activation, output, slope=0.01, feats=None):
             neurons.append((summary, lines))
         out.append((f"{cap(layer_name(l, n_layers))} · {output if last else activation[l]}", neurons))
     return out
+
+
+# -- the loss landscape --------------------------------------------------------------------------------
+def descent_sentence(path, values, lr):
+    """What plain gradient descent with rate lr did on the plane, in one sentence."""
+    steps = np.diff(np.asarray(path), axis=0)
+    turns = int(np.sum(np.sum(steps[1:] * steps[:-1], axis=1) < 0)) if len(steps) > 1 else 0
+    start, end = num(values[0]), num(values[-1])
+    n = len(values) - 1
+    if not np.isfinite(values[-1]):
+        return f"{n} steps with learning rate {lr:g}: the loss became infinite. The steps are far too big."
+    if values[-1] > values[0]:
+        return (f"{n} steps with learning rate {lr:g}: the loss went up, from {start} to {end}. It overshoots: "
+                f"each step jumps across the valley and lands higher on the other side.")
+    if turns >= 2:
+        return (f"{n} steps with learning rate {lr:g}: the loss went from {start} to {end}, zig-zagging "
+                f"across the valley ({turns} turns back). A little smaller would be smoother.")
+    return f"{n} steps with learning rate {lr:g}: the loss went steadily down, from {start} to {end}."

@@ -222,6 +222,19 @@ def test_the_loss_landscape_is_computed_with_a_path(app):
     assert colours > 100
     app.select_option("#panel-landscape select >> nth=0", "largest")
     app.wait_for_function("() => !document.querySelector('#panel-landscape .teach-primary').disabled")
+    app.get_by_role("button", name="Take 15 steps").click()
+    app.wait_for_function("() => document.querySelector('.teach-descent').textContent.length > 0")
+    s = state(app)  # the same plane and descent in CPython: the two weights with the largest gradient
+    ref = reference(s["config"], s["epoch"])
+    m = min(300, ref.X_train.shape[0])
+    X, Y = ref.X_train[:m], ref.Y_train[:m]
+    _, grads = ref.net.loss_and_grads(X, Y, ref.loss, train=False)
+    a = explain.largest_weight_gradient(grads)
+    grads[a[0]][a[1]] = 0.0
+    b = explain.largest_weight_gradient(grads)
+    path, values = explain.plane_descent(ref.net, X, Y, ref.loss, explain.weight_direction(ref.net, *a),
+                                         explain.weight_direction(ref.net, *b), 1.0, 15)
+    assert app.locator(".teach-descent").text_content() == et.descent_sentence(path, values, 1.0)
 
 
 def test_the_source_shown_is_the_source_loaded(app):
@@ -282,6 +295,9 @@ def test_screenshots_of_each_stage(app):
         shot(app, "#panel-step", f"step-{k + 1}-{stage}", 2200)
     app.locator("#panel-step .teach-stage[data-stage='0']").click()
     shot(app, "#panel-step", "step-pulse", 600)
+    app.locator("#panel-landscape").scroll_into_view_if_needed()
+    app.wait_for_function("() => !document.querySelector('#panel-landscape .teach-primary').disabled", timeout=30_000)
+    app.get_by_role("button", name="Take 15 steps").click()
     shot(app, "#panel-landscape", "landscape", 1500)
     app.locator("#panel-step .teach-stage[data-stage='2']").click()
     app.locator("#panel-step .teach-code").click()

@@ -19,7 +19,7 @@ MAX_LABELLED = 12               # columns with more neurons show no numbers (see
 LEGENDS = {
     "forward": "Neurons: their value a (blue positive, orange negative). Ring: the neuron written out below; "
                "click another neuron to pick it.",
-    "loss": "The curve: this point's loss for every prediction it could have made; the dot: the one it made.",
+    "loss": "The output neuron shows the prediction ŷ and this point's loss ℓ.",
     "backward": "Neurons: δ (blue positive, orange negative, paler = smaller). Edges glow by |∂L/∂w| (square-root "
                 "scale). Dashed: the weight written out below; click an edge to pick another.",
     "update": "Edges: width by |w|, moving from the old to the new weight. Overlay: green = w went up, "
@@ -38,6 +38,7 @@ CAPTIONS = {
 POS, NEG = colors.PALETTE[1], colors.PALETTE[0]
 GRAD = np.array([214, 51, 108], dtype=np.float64)    # the glow of |∂L/∂w|
 UP, DOWN = np.array([31, 157, 85.0]), np.array([214, 39, 40.0])
+GREY = np.array([120, 128, 140.0])
 
 
 class Panel:
@@ -80,7 +81,13 @@ class Panel:
         self.legend = el("p", s, "teach-small")
         self.note = el("p", s, "teach-note")
         self.note.hidden = True
-        self.body = el("div", s, "teach-body", aria_live="polite")
+        split = el("div", s, "teach-split")
+        self.body = el("div", split, "teach-body", aria_live="polite")
+        self.aside = el("figure", split, "teach-aside")
+        self.curve = Canvas(el("canvas", self.aside, "teach-curve", aria_label="This point's loss over its prediction"))
+        el("figcaption", self.aside, "teach-small", "This point's loss for every prediction it could have made; "
+                                                    "the dot: the one it made.")
+        self.aside.hidden = True
         listen(self.take_btn, "click", lambda e: self.take())
         listen(self.prev_btn, "click", lambda e: self.go(self.stage - 1, auto=False))
         listen(self.next_btn, "click", lambda e: self.go(self.stage + 1, auto=False))
@@ -105,6 +112,7 @@ class Panel:
             self.section.dataset.stage = ""
             self.caption.textContent = "Press “Take one step”: the network takes one step, then shows how."
             self.legend.textContent = ""
+            self.aside.hidden = True
             self.body.replaceChildren()
             self.canvas.fit()
             self.canvas.ctx.clearRect(0, 0, self.canvas.width, self.canvas.height)
@@ -175,6 +183,9 @@ class Panel:
         self.auto_btn.setAttribute("aria-pressed", "true" if self.auto else "false")
         self.caption.textContent = CAPTIONS[stage]
         self.legend.textContent = LEGENDS[stage]
+        self.aside.hidden = stage != "loss"
+        if stage == "loss":
+            self._draw_loss_curve()
         s = self.app.session
         show_blocks(self.body, et.stage_blocks(stage, self.rec, self.sample, self.focus, self.weight, self.detail,
                                                kind=s.kind, n_classes=s.n_classes, feats=s.features))
@@ -266,8 +277,6 @@ class Panel:
             draw.dots(ctx, floats(dots), bytes_(np.tile([255, 214, 10, 255], (len(dots), 1))), 3.4, "#3b2f00", 1.0)
         self._draw_nodes(ctx, stage, reached)
         self._draw_captions(ctx)
-        if stage == "loss":
-            self._draw_loss_curve(ctx)
 
     def _draw_edges(self, ctx, stage, t, reached):
         rec = self.rec
@@ -289,6 +298,9 @@ class Panel:
             widths = np.where(lit, 0.5 + 4.0 * g, widths)
         elif stage == "forward":
             alpha = np.where(lit, alpha, alpha * 0.3)
+        elif stage == "update":  # grey by |w|, so that the change (green, red) stands out
+            rgb = np.broadcast_to(GREY, rgb.shape)
+            alpha = 0.15 + 0.35 * alpha
         rgba = np.column_stack([rgb, alpha * 255]).round().astype(np.uint8)
         draw.segments(ctx, floats(self.seg), floats(widths), bytes_(rgba))
         if stage == "update":
@@ -303,6 +315,12 @@ class Panel:
             ctx.setLineDash(floats([4, 3]))
             draw.segments(ctx, floats(self.seg[k:k + 1]), floats([1.5]), bytes_([17, 24, 39, 255]))
             ctx.setLineDash(floats([]))
+            if stage == "update":
+                x0, y0, x1, y1 = self.seg[k]
+                dw = rec.params_after[pl][i, j] - rec.params_before[pl][i, j]
+                draw.texts(ctx, floats([(x0 + x1) / 2, (y0 + y1) / 2 - 9]), strings([f"Δw {et.num(dw, 3)}"]),
+                           "bold 11px ui-monospace, SFMono-Regular, Menlo, monospace", self.fg, "center", "middle",
+                           self.halo)
 
     def _node_values(self, stage):
         """Per column: the values that colour the neurons, and the text above and below each."""
@@ -365,27 +383,30 @@ class Panel:
         draw.texts(ctx, floats([(x, 12) for x in lay.columns]), strings(names),
                    "11px system-ui, sans-serif", self.muted, "center", "middle")
 
-    def _draw_loss_curve(self, ctx):
-        """An inset: this point's loss over every prediction it could make, and the one it made."""
-        rec, smp = self.rec, self.sample
+    def _draw_loss_curve(self):
+        """Beside the loss formulas: this point's loss over every prediction it could make."""
+        rec, smp, c = self.rec, self.sample, self.curve
         curve = td.loss_curve(rec.loss_name, rec.output, smp.target, smp.a[-1])
+        self.aside.hidden = curve is None
         if curve is None:
             return
+        c.fit()
+        ctx, W, H = c.ctx, c.width, c.height
+        ctx.clearRect(0, 0, W, H)
         x, y, at, label = curve
-        w, h = 230.0, 120.0
-        left, top = self.canvas.width - w - 110, self.canvas.height - h - 22
+        left, top, w, h = 38.0, 22.0, W - 50.0, H - 48.0
         top_y = float(min(y.max(), 6.0))
         sx = lambda v: left + (np.asarray(v) - x[0]) / (x[-1] - x[0]) * w  # noqa: E731
         sy = lambda v: top + h - np.minimum(np.asarray(v), top_y) / top_y * h  # noqa: E731
-        ctx.fillStyle = "rgba(255,255,255,0.88)"
-        ctx.fillRect(left - 34, top - 20, w + 46, h + 44)
         ctx.strokeStyle = "#c9ced6"
         ctx.lineWidth = 1
         ctx.strokeRect(left, top, w, h)
-        draw.polyline(ctx, floats(np.column_stack([sx(x), sy(y)])), "#c2255c", 2.0)
-        draw.dots(ctx, floats([sx(at), sy(smp.loss)]), bytes_([17, 24, 39, 255]), 4.5, "#ffffff", 1.5)
-        small = "10.5px system-ui, sans-serif"
-        draw.texts(ctx, floats([left + w / 2, top + h + 13, left + w / 2, top - 10]),
-                   strings([label, f"ℓ = {et.num(smp.loss, 3)} at {et.num(at, 3)}"]), small, "#4a5568", "center", "middle")
-        draw.texts(ctx, floats([left - 5, top + 5, left - 5, top + h - 4]), strings([et.num(top_y, 2), "0"]),
-                   small, "#4a5568", "right", "middle")
+        draw.polyline(ctx, floats(np.column_stack([sx(x), sy(y)])), "#c2255c", 2.2)
+        draw.dots(ctx, floats([sx(at), sy(smp.loss)]), bytes_([17, 24, 39, 255]), 5.0, "#ffffff", 1.5)
+        small = "11px system-ui, sans-serif"
+        draw.texts(ctx, floats([left + w / 2, top + h + 14, left + w / 2, 10]),
+                   strings([label, f"ℓ = {et.num(smp.loss, 3)} at {et.num(at, 3)}"]), small, self.muted, "center",
+                   "middle")
+        draw.texts(ctx, floats([left - 5, top + 5, left - 5, top + h - 4, left, top + h + 14, left + w, top + h + 14]),
+                   strings([et.num(top_y, 2), "0", et.num(x[0], 2), et.num(x[-1], 2)]), small, self.muted,
+                   "right", "middle")

@@ -15,9 +15,11 @@ from ._teach import Ticker, code_button, el, on_screen, strings
 RES = 41
 POINTS = 300              # the loss over at most this many training points (the first ones)
 PATH = 150                # weight vectors kept for the path
-MODES = (("largest", "the two weights with the largest |∂L/∂w|"), ("random", "two random directions"),
-         ("pick", "two weights I choose"))
+MODES = (("largest", "2 weights: largest |∂L/∂w|"), ("random", "2 random directions"),
+         ("pick", "2 weights I choose"))
 SPANS = ("0.5", "1", "2", "4")
+RATES = ("0.1", "0.3", "1", "3", "10")
+DESCENT_STEPS = 15
 MAX_PICK = 600            # the weight lists offer at most this many weights
 
 
@@ -55,12 +57,19 @@ class Panel:
         el("p", section, "teach-p",
            "Why a big learning rate overshoots: each step moves against the gradient by the learning rate times "
            "its size. In a narrow valley the gradient points across the valley more than along it, so a step that "
-           "is too big lands high on the far wall, and the next one throws it back: the trail zig-zags, or climbs "
-           "out and diverges. Try SGD with a learning rate of 1 or 3 and watch the trail.")
+           "is too big lands high on the far wall, and the next one throws it back: the path zig-zags, or climbs "
+           "out. See it on this very surface: take 15 steps of plain gradient descent on the plane alone (the "
+           "network itself is not changed).")
+        bar = el("div", section, "teach-controls")
+        self.rate = self._select(bar, "Learning rate", [(r, r) for r in RATES], "1")
+        self.descend = el("button", bar, "teach-btn", f"Take {DESCENT_STEPS} steps", type="button")
+        self.descent_text = el("p", section, "teach-p teach-descent", aria_live="polite")
+        self.descent = None
         listen = app.proxies.listen
         for sel in (self.mode, self.pick_a, self.pick_b, self.span):
             listen(sel, "change", lambda e: self._start())
         listen(self.button, "click", lambda e: self._start(new_directions=True))
+        listen(self.descend, "click", lambda e: self._descend())
         self._run = app.proxies.hold(lambda *args: self._compute())
         self._ticker = Ticker(app, 150, self._poll)
         self._fill_picks()
@@ -184,7 +193,9 @@ class Panel:
         if self.bitmap is None or self.bitmap.width != img.shape[1]:
             self.bitmap = Bitmap(img.shape[1], img.shape[0])
         self.bitmap.put(img)
-        self.surface = {"center": center, "d1": d1, "d2": d2, "weights": weights, "span": span, "axes": axes,
+        self.descent = None
+        self.descent_text.textContent = ""
+        self.surface = {"center": center, "X": X, "Y": Y, "d1": d1, "d2": d2, "weights": weights, "span": span, "axes": axes,
                         "version": s.version, "epoch": s.epoch, "L": L}
         self.lo_text.textContent = f"low {et.num(lo, 3)}"
         self.hi_text.textContent = f"{et.num(hi, 3)} high (log scale)"
@@ -229,6 +240,12 @@ class Panel:
             ctx.moveTo(x, y - 8)
             ctx.lineTo(x, y + 8)
             ctx.stroke()
+        if self.descent is not None:
+            xy = td.plane_to_canvas(self.descent, span, w)
+            draw.polyline(ctx, floats(xy), "rgba(17, 24, 39, 0.7)", 3.6)
+            draw.polyline(ctx, floats(xy), "#ffd60a", 2.0)
+            rgba = np.tile([255, 214, 10, 255], (len(xy), 1)).astype(np.uint8)
+            draw.dots(ctx, floats(xy), bytes_(rgba), 3.4, "#111827", 1.0)
         a, b = sf["axes"]
         ctx.font = "12px system-ui, sans-serif"
         labels = [f"→ {a}  (±{span:g})", f"↑ {b}  (±{span:g})"]
@@ -237,3 +254,24 @@ class Panel:
             ctx.fillRect(4, y - 10, ctx.measureText(text).width + 10, 20)
         draw.texts(ctx, floats([9, h - 14, 9, 14]), strings(labels), "12px system-ui, sans-serif",
                    "#111827", "left", "middle")
+
+    def _descend(self):
+        """Plain gradient descent on the plane shown (nn.explain.plane_descent), drawn on it."""
+        sf, s = self.surface, self.app.session
+        if sf is None:
+            return
+        lr = float(self.rate.value)
+        net = s.net if sf["version"] == s.version else self._at_center()  # from the plane's centre
+        path, values = explain.plane_descent(net, sf["X"], sf["Y"], s.loss, sf["d1"], sf["d2"], lr, DESCENT_STEPS,
+                                             l1=s.config["l1"], l2=s.config["l2"])
+        self.descent = path
+        self.descent_text.textContent = et.descent_sentence(path, values, lr)
+        self._draw()
+
+    def _at_center(self):
+        twin = explain._clone(self.app.session.net)
+        k = 0
+        for p in twin.params:
+            p[...] = self.surface["center"][k:k + p.size].reshape(p.shape)
+            k += p.size
+        return twin
