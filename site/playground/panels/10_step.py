@@ -73,7 +73,8 @@ class Panel:
             self.stage_btns.append(el("button", li, "teach-stage", f"{k + 1} {et.STAGE_TITLES[stage]}",
                                       type="button", data_stage=k))
         self.next_btn = el("button", bar, "teach-btn", "›", type="button", aria_label="Next stage")
-        self.auto_btn = el("button", bar, "teach-btn teach-auto", "Auto-play", type="button", aria_pressed="false")
+        self.auto_btn = el("button", bar, "teach-btn teach-auto", "Run through", type="button", aria_pressed="false",
+                           title="Show the four stages one after another")
         self.caption = el("p", s, "teach-caption")
         stage = el("div", s, "teach-net-stage")
         self.canvas_el = el("canvas", stage, "teach-net", aria_label="The network during the explained step")
@@ -179,7 +180,7 @@ class Panel:
             b.setAttribute("aria-current", "step" if k == self.stage else "false")
         self.prev_btn.disabled = self.stage == 0
         self.next_btn.disabled = self.stage == len(STAGES) - 1
-        self.auto_btn.textContent = "Pause" if self.auto else "Auto-play"
+        self.auto_btn.textContent = "Stop" if self.auto else "Run through"
         self.auto_btn.setAttribute("aria-pressed", "true" if self.auto else "false")
         self.caption.textContent = CAPTIONS[stage]
         self.legend.textContent = LEGENDS[stage]

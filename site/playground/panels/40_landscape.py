@@ -31,6 +31,7 @@ class Panel:
         self.surface = None       # dict: center, d1, d2, ts, L, span, label, key
         self.path = deque(maxlen=PATH)
         self._path_version = None
+        self._drawn = None
         self._seed = 0
         self._pending = False
         section.setAttribute("aria-labelledby", "teach-land-title")
@@ -103,16 +104,19 @@ class Panel:
 
     def _poll(self):
         self._record()
-        if self.surface is None and not self.app.running and not self._pending and on_screen(self.section):
+        if self._pending or not on_screen(self.section):
+            return
+        if self.surface is None and not self.app.running:
             self._start()
+        elif self.surface is not None and self._drawn != (len(self.path), self._path_version):
+            self._draw()
 
     def _record(self):
+        """Keep the weights of each new version (cheap: one copy; drawing waits for the ticker)."""
         s = self.app.session
         if s.version != self._path_version:
             self._path_version = s.version
             self.path.append(np.concatenate([p.reshape(-1) for p in s.net.params]))
-            if self.surface is not None and on_screen(self.section):
-                self._draw()
 
     # -- the weights to choose from ------------------------------------------------------------------
     def _weights(self):
@@ -216,6 +220,7 @@ class Panel:
 
     def _draw(self):
         sf, c = self.surface, self.canvas
+        self._drawn = (len(self.path), self._path_version)
         c.fit()
         ctx, w, h = c.ctx, c.width, c.height
         ctx.clearRect(0, 0, w, h)
