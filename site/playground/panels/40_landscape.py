@@ -62,7 +62,7 @@ class Panel:
            "out. See it on this very surface: take 15 steps of plain gradient descent on the plane alone (the "
            "network itself is not changed).")
         bar = el("div", section, "teach-controls")
-        self.rate = self._select(bar, "Learning rate", [(r, r) for r in RATES], "1")
+        self.rate = self._select(bar, "Descent rate", [(r, r) for r in RATES], "1")
         self.descend = el("button", bar, "teach-btn", f"Take {DESCENT_STEPS} steps", type="button")
         self.descent_text = el("p", section, "teach-p teach-descent", aria_live="polite")
         self.descent = None
