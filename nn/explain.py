@@ -141,6 +141,7 @@ def explain_step(session):
     opt.step(grads)
     session.steps += 1
     session.version += 1
+    session.refresh_metrics()  # the page's loss and accuracy show the weights as they now are
 
     def loss_of(params):
         with np.errstate(over="ignore", invalid="ignore"):

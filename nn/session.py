@@ -282,7 +282,14 @@ class Session:
                          f"The learning rate ({lr:g}) is too high for this setting: try {lr / 10:g}.")
         return False
 
-    def _evaluate(self):
+    def refresh_metrics(self):
+        """Measure the current weights again (after a change between epochs, such as an edited
+        weight or one explained step), without adding a row to the history."""
+        with np.errstate(over="ignore", invalid="ignore"):  # extreme weights may overflow: measured, not warned
+            self._evaluate(record=False)
+        return self.metrics()
+
+    def _evaluate(self, record=True):
         """Metrics on the whole train and test splits (no dropout); False if non-finite."""
         m = {"epoch": self.epoch, "lr": float(self.optimizer.lr)}
         # one forward pass over train and test together, then split (a call saved per epoch)
@@ -305,6 +312,8 @@ class Session:
         if not (math.isfinite(m["train_loss"]) and np.all(np.isfinite(self.net.flat))):
             return False
         self._metrics = m
+        if not record:
+            return True
         self.history.add(self.epoch, m)
         if self.snapshots.keeps(self.epoch):
             self.snapshots.add(self.epoch, self.net.flat.copy())

@@ -280,3 +280,13 @@ def test_predict_is_the_forward_pass_on_features():
     s = Session({"dataset": "circle", "features": ["x1", "x2", "x1^2"]})
     X = s.X_test_raw[:5]
     np.testing.assert_array_equal(s.predict(X), s.net.forward(s.X_test[:5]))
+
+
+def test_refresh_metrics_measures_the_current_weights_without_a_history_row():
+    s = Session({"dataset": "xor"})
+    s.step(3)
+    rows = len(s.history_table()["epoch"])
+    s.net.W[0][0, 0] += 1.0
+    m = s.refresh_metrics()
+    assert m["train_loss"] == pytest.approx(s.net.loss(s.X_train, s.y_train))
+    assert len(s.history_table()["epoch"]) == rows and m["epoch"] == 3

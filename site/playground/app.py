@@ -149,6 +149,7 @@ class App:
             return
         self.session.net.W[l][i, j] = value
         self.session.version += 1
+        self.session.refresh_metrics()  # the loss and accuracy shown are those of the edited network
         self.render()
 
     def set_focus(self, focus):
