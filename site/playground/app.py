@@ -7,7 +7,7 @@ from collections import deque
 
 import numpy as np
 from js import JSON, IntersectionObserver, Object, document, performance, window
-from pyodide.ffi import to_js
+from pyodide.ffi import create_once_callable, to_js
 
 from nn import Session
 
@@ -71,7 +71,8 @@ class App:
         listen(window, "resize", self._resize)
         listen(_el("boundary"), "click", self._pick_point)
         self.digits = DigitsView(self)
-        self.panels = panel_modules.start(self, _el("panels"))
+        self.panels = []  # built just after the first paint: they sit below the fold
+        window.setTimeout(create_once_callable(self._start_panels), 0)
         # pictures scrolled out of view are not painted (training goes on); one observer, made once
         self._observer = IntersectionObserver.new(self.proxies.hold(self._seen))
         for id_ in ("boundary", "network"):
@@ -342,6 +343,10 @@ class App:
         self.visible = document.visibilityState == "visible"
         if self.visible and self.running:
             self._request_frame()
+
+    def _start_panels(self):
+        self.panels = panel_modules.start(self, _el("panels"))
+        self.render(force=True)
 
     def _seen(self, entries, observer=None):
         for entry in entries:
