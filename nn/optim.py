@@ -47,6 +47,8 @@ class Optimizer:
         if self.__dict__.get("_changed", True):  # a hyperparameter was reassigned since the last step
             self._validate()
             self.__dict__["_changed"] = False
+        if self._flat is not None and grads is self.__dict__.get("_grads_seen"):
+            return self._flat_step(grads)  # the list checked before, viewing the same vector
         grads = _check_grads(grads, self.params, self.name)
         if self._flat is not None:
             return self._flat_step(grads)
