@@ -3,6 +3,7 @@ from js import Object, uPlot, window
 from pyodide.ffi import to_js
 
 TRAIN, TEST = "#0877bd", "#f59322"
+GRID = "rgba(128, 128, 128, 0.18)"  # a neutral that reads on light and dark backgrounds
 
 
 def _js(value):
@@ -31,8 +32,8 @@ class Chart:
                 {"label": "test", "stroke": TEST, "width": 2, "dash": [6, 3]},
             ],
             "axes": [
-                {"stroke": "#6b7280", "grid": {"stroke": "#eef0f3"}, "size": 30},
-                {"stroke": "#6b7280", "grid": {"stroke": "#eef0f3"}, "size": 58,
+                {"stroke": "#6b7280", "grid": {"stroke": GRID}, "size": 30},
+                {"stroke": "#6b7280", "grid": {"stroke": GRID}, "size": 58,
                  "values": _tick_formatter(fmt)},
             ],
         }

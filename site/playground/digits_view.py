@@ -239,7 +239,7 @@ class DigitsView:
         ctx, w = self.gallery.ctx, self.gallery.width
         ctx.clearRect(0, 0, w, self.gallery.height)
         if not wrong:
-            ctx.fillStyle = "#5d6675"
+            ctx.fillStyle = self.gallery.ink()
             ctx.font = "13px system-ui, sans-serif"
             ctx.fillText("No test digit is misread.", 4, 20)
             return
@@ -256,5 +256,5 @@ class DigitsView:
         ctx.textAlign = "center"
         for k, (i, g, conf) in enumerate(wrong):
             x, y, _ = dst[k]
-            ctx.fillStyle = "#1d2330"
+            ctx.fillStyle = self.gallery.ink()
             ctx.fillText(f"{session.y_test[i]}→{g} {conf:.0%}", x + side / 2, y + side + 11)

@@ -72,7 +72,15 @@ class Canvas:
         self.width = self.height = 0
         self.dpr = 1.0
         self._measured = -1
+        self._ink_generation = -1
         self.fit()
+
+    def ink(self):
+        """The element's CSS text colour, for text drawn on it (follows light and dark mode)."""
+        if self._ink_generation != Canvas.generation:
+            self._ink = str(window.getComputedStyle(self.el).color)
+            self._ink_generation = Canvas.generation
+        return self._ink
 
     def fit(self):
         """Match the backing store to the element's size on screen; True if it changed."""

@@ -105,7 +105,7 @@ class NetworkView:
                                                      for column in lay.nodes[1:] for x_, y_ in column]
         ctx.imageSmoothingEnabled = False
         draw.tiles(ctx, self._digit_atlas.el, dl.TILE, floats(np.array(dst)), "#9aa5b4")
-        ctx.fillStyle = "#4a5568"
+        ctx.fillStyle = self.canvas.ink()
         ctx.font = "11px system-ui, sans-serif"
         ctx.textAlign = "left"
         ctx.fillText("8x8 input", xi - big / 2, yi + big / 2 + 14)
@@ -132,7 +132,7 @@ class NetworkView:
         draw.segments(ctx, self._segments, floats(widths), bytes_(rgba))
 
     def _draw_labels(self, ctx, session, lay):
-        ctx.fillStyle = "#4a5568"
+        ctx.fillStyle = self.canvas.ink()
         ctx.font = "12px system-ui, sans-serif"
         ctx.textAlign = "right"
         ctx.textBaseline = "middle"
