@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from pagekit import state
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +33,6 @@ def trained(new_page, server, wait_ready):
     yield page
     page.context.close()
 
-
-def state(page):
-    return page.evaluate("() => window.playground.state()")
 
 
 def draw(page, strokes):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from pagekit import state, wait_state
 
 from nn import Session, datasets
 
@@ -19,14 +20,6 @@ def app(new_page, server, wait_ready):
     page.context.close()
 
 
-def state(page):
-    return page.evaluate("() => window.playground.state()")
-
-
-def wait_state(page, predicate_js, timeout=60_000):
-    page.wait_for_function(f"() => {{ const s = window.playground.state(); return {predicate_js}; }}",
-                           timeout=timeout, polling=50)
-    return state(page)
 
 
 def canvas_pixels(page, element_id):

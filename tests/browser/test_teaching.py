@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pagekit import state, wait_state
 
 from nn import Session, activations, explain
 
@@ -37,14 +38,6 @@ def app(new_page, server, wait_ready):
     page.context.close()
 
 
-def state(page):
-    return page.evaluate("() => window.playground.state()")
-
-
-def wait_state(page, predicate_js, timeout=30_000):
-    page.wait_for_function(f"() => {{ const s = window.playground.state(); return {predicate_js}; }}",
-                           timeout=timeout, polling=50)
-    return state(page)
 
 
 def fresh(page, dataset, epochs):
