@@ -9,7 +9,7 @@ from nn import explain
 from .. import colors, explain_text as et, source_map, teach_draw as td
 from ..dom import Canvas, bytes_, draw, floats
 from ..tiles import edge_style
-from ._teach import Ticker, code_button, css_var, el, set_height, show_blocks, source_panel, strings
+from ._teach import Ticker, css_var, el, header, set_height, show_blocks, source_panel, strings
 
 STAGES = et.STAGES
 PULSE_MS = 1700                 # the signal crossing the network
@@ -58,11 +58,7 @@ class Panel:
     # -- the page ---------------------------------------------------------------------------------
     def _build(self):
         s, listen = self.section, self.app.proxies.listen
-        s.setAttribute("aria-labelledby", "teach-step-title")
-        head = el("div", s, "teach-head")
-        el("h2", head, None, "One step, explained", id="teach-step-title")
-        code_button(self.app, head, self._code_target)
-        self.intro = el("p", s, "teach-lead")
+        self.intro = header(self.app, s, "step", "One step, explained", self._code_target)
         bar = el("div", s, "teach-controls", role="toolbar", aria_label="Explained step")
         self.take_btn = el("button", bar, "teach-primary", "Take one step", type="button")
         self.prev_btn = el("button", bar, "teach-btn", "‹", type="button", aria_label="Previous stage")

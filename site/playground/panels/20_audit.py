@@ -1,12 +1,11 @@
 """Audit a point: click any data point to follow it through the network, layer by layer, with the
 current weights: every neuron's z = Σ wᵢaᵢ + b and a = f(z) written out, its δ, its gradients,
 and the point's loss. Every number is nn.explain.audit's."""
-from js import performance
 
 from nn import explain
 
 from .. import explain_text as et
-from ._teach import Ticker, code_button, el, on_screen
+from ._teach import Refresh, Ticker, el, header
 
 RUNNING_EVERY_MS = 1000   # while training, refresh at most this often (and only when on screen)
 
@@ -16,12 +15,9 @@ class Panel:
 
     def __init__(self, app, section):
         self.app, self.section = app, section
-        self.point, self._key, self._last = None, None, -1e9
-        section.setAttribute("aria-labelledby", "teach-audit-title")
-        head = el("div", section, "teach-head")
-        el("h2", head, None, "Audit a point", id="teach-audit-title")
-        code_button(app, head, lambda: ("mlp.py", "MLP.backprop", "one point's forward and backward pass"))
-        el("p", section, "teach-lead", "Click any point on the output to follow it through the network with the "
+        self.point, self._refresh = None, Refresh(RUNNING_EVERY_MS)
+        header(app, section, "audit", "Audit a point",
+               lambda: ("mlp.py", "MLP.backprop", "one point's forward and backward pass"), "Click any point on the output to follow it through the network with the "
                                        "current weights: each neuron's sum, activation, δ and gradients, symbolically "
                                        "and with the numbers. Open a neuron to see its arithmetic.")
         self.intro = el("p", section, "teach-p teach-audit-intro")
@@ -40,18 +36,17 @@ class Panel:
         self.point = self.app.selected
         self._update()
 
-    def _poll(self):
+    def _key(self):
         s = self.app.session
-        if (s.version, id(s.net), self.point) == self._key:
-            return
-        now = performance.now()
-        if self.app.running and (now - self._last < RUNNING_EVERY_MS or not on_screen(self.section)):
-            return
-        self._update()
+        return s.version, id(s.net), self.point
+
+    def _poll(self):
+        if self._refresh.due(self.app, self.section, self._key()):
+            self._update()
 
     def _update(self):
         s = self.app.session
-        self._key, self._last = (s.version, id(s.net), self.point), performance.now()
+        self._refresh.done(self._key())
         point = self.point or ("train", 0)
         a = explain.audit(s, point)
         net = s.net

@@ -6,7 +6,7 @@ from js import performance, window
 from nn import explain
 
 from .. import explain_text as et
-from ._teach import Ticker, code_button, el, on_screen, show_blocks
+from ._teach import Refresh, Ticker, el, header, show_blocks
 
 RUNNING_EVERY_MS = 700
 
@@ -16,13 +16,9 @@ class Panel:
 
     def __init__(self, app, section):
         self.app, self.section = app, section
-        self._key, self._last, self._full_key = None, -1e9, None
-        section.setAttribute("aria-labelledby", "teach-grad-title")
-        head = el("div", section, "teach-head")
-        el("h2", head, None, "Gradient check", id="teach-grad-title")
-        code_button(app, head, lambda: ("gradcheck.py", "two_point", "the central difference"))
-        el("p", section, "teach-lead",
-           "Is backpropagation right? Check it against the definition of a derivative: nudge one weight by ±ε, "
+        self._refresh, self._full_key = Refresh(RUNNING_EVERY_MS), None
+        header(app, section, "grad", "Gradient check", lambda: ("gradcheck.py", "two_point", "the central difference"),
+               "Is backpropagation right? Check it against the definition of a derivative: nudge one weight by ±ε, "
            "measure the loss on the whole training split, and compare the slope with backprop's ∂L/∂w. "
            "Live, for the weight with the largest |∂L/∂w| (dropout off).")
         self.live = el("div", section, "teach-body")
@@ -45,16 +41,12 @@ class Panel:
 
     def _poll(self):
         s = self.app.session
-        if (s.version, id(s.net)) == self._key:
-            return
-        now = performance.now()
-        if self.app.running and (now - self._last < RUNNING_EVERY_MS or not on_screen(self.section)):
-            return
-        self._update()
+        if self._refresh.due(self.app, self.section, (s.version, id(s.net))):
+            self._update()
 
     def _update(self):
         s = self.app.session
-        self._key, self._last = (s.version, id(s.net)), performance.now()
+        self._refresh.done((s.version, id(s.net)))
         c = explain.live_check(s)
         lines = et.live_check_lines(c, s.net.sizes, s.features)
         self.live.replaceChildren()
@@ -62,7 +54,7 @@ class Panel:
             el("div", self.live, "teach-eq", line)
         ok = c["relative_error"] <= 1e-6
         el("div", self.live, f"teach-eq teach-verdict {'ok' if ok else 'bad'}", lines[-1])
-        if self._full_key is not None and self._full_key != self._key:
+        if self._full_key is not None and self._full_key != self._refresh.key:
             self.status.textContent = "The weights changed since the full check below: check again."
 
     def _start_full(self):

@@ -10,7 +10,7 @@ from nn import explain
 
 from .. import explain_text as et, teach_draw as td
 from ..dom import Bitmap, Canvas, bytes_, draw, floats
-from ._teach import Ticker, code_button, el, on_screen, strings
+from ._teach import Ticker, el, header, on_screen, strings
 
 RES = 41
 POINTS = 300              # the loss over at most this many training points (the first ones)
@@ -34,12 +34,9 @@ class Panel:
         self._drawn = None
         self._seed = 0
         self._pending = False
-        section.setAttribute("aria-labelledby", "teach-land-title")
-        head = el("div", section, "teach-head")
-        el("h2", head, None, "Loss landscape", id="teach-land-title")
-        code_button(app, head, lambda: ("explain.py", "loss_surface", "the loss over a plane of weights"))
-        el("p", section, "teach-lead",
-           "The training loss over a plane through the current weights: two weights (or two random directions) "
+        header(app, section, "land", "Loss landscape",
+               lambda: ("explain.py", "loss_surface", "the loss over a plane of weights"),
+               "The training loss over a plane through the current weights: two weights (or two random directions) "
            "move, every other weight stays put. + marks where the network is; the white trail, where it has "
            "been recently.")
         bar = el("div", section, "teach-controls")

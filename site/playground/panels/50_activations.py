@@ -7,7 +7,7 @@ from nn import activations
 
 from .. import explain_text as et, teach_draw as td
 from ..dom import Canvas, draw, floats
-from ._teach import code_button, el
+from ._teach import el, header
 
 X_RANGE = 5.0
 SAMPLES = 241
@@ -20,12 +20,9 @@ class Panel:
     def __init__(self, app, section):
         self.app, self.section = app, section
         self.x, self.dragging, self._pending = 1.0, False, False
-        section.setAttribute("aria-labelledby", "teach-act-title")
-        head = el("div", section, "teach-head")
-        el("h2", head, None, "Activation explorer", id="teach-act-title")
-        code_button(app, head, lambda: ("activations.py", "ACTIVATIONS", "every activation beside its derivative"))
-        el("p", section, "teach-lead",
-           "Drag across any plot (or the slider) to move x: every activation shows f(x) and its slope f′(x) "
+        header(app, section, "act", "Activation explorer",
+               lambda: ("activations.py", "ACTIVATIONS", "every activation beside its derivative"),
+               "Drag across any plot (or the slider) to move x: every activation shows f(x) and its slope f′(x) "
            "there. Shaded: where it saturates (|f′| < 0.01), so almost no gradient flows back through a neuron "
            "whose z lands there.")
         legend = el("div", section, "teach-legend")

@@ -8,7 +8,7 @@ import nn
 from js import window
 
 from .. import source_map
-from ._teach import el, js_obj
+from ._teach import el, header, js_obj
 
 LINE_PX = 18      # must match .teach-src-box pre's line-height in teach.css
 PAD_PX = 8        # and its padding-top
@@ -23,11 +23,8 @@ class Panel:
         self.files = sorted(p.name for p in self.root.glob("*.py"))
         self.file = self.text = None
         self._html = {}
-        section.setAttribute("aria-labelledby", "teach-src-title")
-        head = el("div", section, "teach-head")
-        el("h2", head, None, "The code", id="teach-src-title")
-        el("p", section, "teach-lead",
-           "The engine's Python, exactly as this page loaded it: read from the page's own Python file system, "
+        header(app, section, "src", "The code", None,
+               "The engine's Python, exactly as this page loaded it: read from the page's own Python file system, "
            f"where the package was unpacked ({self.root}/), not fetched again. The marked lines are the ones that "
            "computed what you were looking at.")
         bar = el("div", section, "teach-src-bar")

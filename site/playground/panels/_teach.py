@@ -2,7 +2,7 @@
 
 Not a panel itself (no `Panel` here); the panels import it.
 """
-from js import Object, document, window
+from js import Object, document, performance, window
 from pyodide.ffi import to_js
 
 
@@ -36,6 +36,33 @@ def show_blocks(container, blocks):
                 chip = el("span", row, "teach-chip")
                 el("b", chip, None, label)
                 chip.append(" " + text)
+
+
+def header(app, section, key, title, code=None, lead=""):
+    """A panel's top: its title (which names the section), the button to the code that computed
+    what it shows (code: a callable giving (file, function, why)), and its lead paragraph."""
+    section.setAttribute("aria-labelledby", f"teach-{key}-title")
+    head = el("div", section, "teach-head")
+    el("h2", head, None, title, id=f"teach-{key}-title")
+    if code is not None:
+        code_button(app, head, code)
+    return el("p", section, "teach-lead", lead or None)
+
+
+class Refresh:
+    """When a panel should recompute: its key (weights, point, ...) changed, and either training
+    is paused, or the panel is on screen and `every_ms` have passed since the last time."""
+
+    def __init__(self, every_ms):
+        self.every_ms, self.key, self.last = every_ms, None, -1e9
+
+    def due(self, app, section, key):
+        if key == self.key:
+            return False
+        return not app.running or (performance.now() - self.last >= self.every_ms and on_screen(section))
+
+    def done(self, key):
+        self.key, self.last = key, performance.now()
 
 
 def on_screen(element):
