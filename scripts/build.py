@@ -10,6 +10,7 @@ What lands in dist/ (DESIGN.md §3-4):
     vendor/<lib>-<v>/                     browser libraries from npm (classic/IIFE builds)
     app.zip                               nn/ + playground/ + data/, unpacked into Pyodide's /app
     src/                                  the same Python sources as plain files, to show and link
+    runtime/python-snapshot-gzip.bin      Python's memory right after start-up, gzipped (make_snapshot.mjs)
     bundle/*.js                           the binary assets as classic scripts, for file:// only
     build.json                            manifest: versions, sizes, sha256, where numpy came from
 
@@ -220,6 +221,47 @@ def pyodide_package(version: str, lock: dict, name: str) -> tuple[str, bytes, st
 
 
 # ---------------------------------------------------------------------------------------------
+# The start-up snapshot: Python's memory right after Pyodide started it (scripts/make_snapshot.mjs)
+
+SNAPSHOT_MAKER = ROOT / "scripts" / "make_snapshot.mjs"
+# gzip inside, but not named .gz: some servers would then send it with Content-Encoding: gzip,
+# the browser would unpack it, and its sha256 (of the gzip) would no longer match
+SNAPSHOT = "runtime/python-snapshot-gzip.bin"
+
+
+def python_snapshot(pyodide_dir: Path) -> bytes:
+    """The gzipped snapshot, made by node from these exact runtime files, or from the cache.
+
+    Cached under the sha256 of what makes it (the runtime files and the maker script), so a
+    second build reuses it and any change to them makes a new one."""
+    inputs = hashlib.sha256()
+    for name in ("pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs"):
+        inputs.update((pyodide_dir / name).read_bytes())
+    inputs.update(SNAPSHOT_MAKER.read_bytes())
+    cached = cache_dir() / "snapshots" / f"{inputs.hexdigest()[:32]}.bin.gz"
+    if cached.exists():
+        _log(f"python snapshot: from the cache, {cached}")
+        return cached.read_bytes()
+    node = shutil.which("node")
+    if not node:
+        raise BuildError("`node` was not found: install Node.js 18+ (it makes the start-up snapshot).")
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="wil-snapshot-") as tmp:
+        raw = Path(tmp) / "snapshot.bin"
+        r = subprocess.run([node, str(SNAPSHOT_MAKER), str(pyodide_dir), str(raw)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+        if r.returncode != 0 or not raw.exists():
+            raise BuildError(f"making the Python start-up snapshot failed:\n{r.stdout.strip()[-2000:]}")
+        packed = gzip.compress(raw.read_bytes(), compresslevel=9, mtime=0)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    part = cached.with_name(cached.name + ".part")
+    part.write_bytes(packed)
+    os.replace(part, cached)
+    _log(f"python snapshot: made in {time.monotonic() - t0:.1f} s ({_mb(len(packed))} gzipped)")
+    return packed
+
+
+# ---------------------------------------------------------------------------------------------
 # Output
 
 
@@ -318,6 +360,7 @@ def build(out: Path) -> dict:
     pyodide_dir = f"vendor/pyodide-{pyodide_version}"
     for name in PYODIDE_FILES:
         o.add(f"{pyodide_dir}/{name}", (modules / "pyodide" / name).read_bytes())
+    o.add(SNAPSHOT, python_snapshot(modules / "pyodide"))
     packages = {}
     for name in PYODIDE_PACKAGES:
         file_name, data, source = pyodide_package(pyodide_version, lock, name)
@@ -353,7 +396,7 @@ def build(out: Path) -> dict:
     # What the page fetches at boot; under file:// each one is answered from a bundle script.
     fetched = [f"{pyodide_dir}/{n}" for n in ("pyodide-lock.json", "pyodide.asm.wasm",
                                               "python_stdlib.zip")]
-    fetched += [p["file"] for p in packages.values()] + ["app.zip"]
+    fetched += [p["file"] for p in packages.values()] + ["app.zip", SNAPSHOT]
     assets = {}
     for key in fetched:
         data = o.files[key]
@@ -363,6 +406,8 @@ def build(out: Path) -> dict:
         o.add(bundle, script)
         assets[key] = {"size": len(data), "sha256": _sha256(data), "type": mime,
                        "bundle": bundle, "bundleSize": len(script)}
+        if key == SNAPSHOT:
+            assets[key]["gunzip"] = True  # boot.js unpacks it after checking the sha256
 
     info = {
         "project": project_name(),
@@ -373,6 +418,7 @@ def build(out: Path) -> dict:
             "runtime": f"{pyodide_dir}/pyodide.asm.js",
             "runtimeSize": len(o.files[f"{pyodide_dir}/pyodide.asm.js"]),
             "packages": {n: p["file"] for n, p in packages.items()},
+            "snapshot": SNAPSHOT,
         },
         "app": {"zip": "app.zip", "files": zip_names},
         "scripts": scripts,

@@ -258,14 +258,15 @@
     }
     packed = packed.subarray(0, n);
     delete self.WIL_BUNDLE[key]; // free the base64 text
-    var bytes = packed;
-    if (rec.encoding === "gzip") {
-      var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
-      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-    }
+    var bytes = rec.encoding === "gzip" ? await gunzip(packed) : packed;
     if (bytes.length !== asset.size) throw damagedFile(asset.bundle);
     progress.set(key, asset.size);
     return verified(asset.bundle, bytes, asset.sha256);
+  }
+
+  async function gunzip(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
   /** Answer fetch() for the boot assets from memory; everything else goes to the network. */
@@ -274,7 +275,13 @@
       var url = absolute(input instanceof Request ? input.url : String(input));
       var entry = memory[url];
       if (!entry) return realFetch.apply(this, arguments);
-      var bytes = await entry.bytes;
+      var bytes;
+      try {
+        bytes = await entry.bytes;
+      } catch (e) {
+        rejectBoot(e); // its own message, before Pyodide turns it into a vaguer one
+        throw e;
+      }
       var sri = init && init.integrity;
       if (sri && sri !== "sha256-" + hexToBase64(entry.sha256)) {
         throw new TypeError("integrity mismatch for " + entry.key);
@@ -330,8 +337,16 @@
     }
   }
 
-  async function loadFiles() {
-    var assets = BUILD.assets, keys = Object.keys(assets), total = BUILD.pyodide.runtimeSize;
+  // The start-up snapshot (scripts/make_snapshot.mjs) spares the ~2 s of starting Python; it is
+  // stored gzipped. A browser without DecompressionStream starts Python the long way instead.
+  var SNAPSHOT = BUILD && BUILD.pyodide.snapshot && typeof DecompressionStream === "function"
+    ? BUILD.pyodide.snapshot : null;
+
+  function loadFiles() {
+    var assets = BUILD.assets, total = BUILD.pyodide.runtimeSize;
+    var keys = Object.keys(assets).filter(function (k) {
+      return k !== BUILD.pyodide.snapshot || SNAPSHOT;
+    });
     keys.forEach(function (k) { total += assets[k].size; });
     var describe = MODE === "file"
       ? function (n, of) {
@@ -368,8 +383,16 @@
         };
       });
     }
-    keys.forEach(function (k) { pending.push(memory[absolute(k)].bytes); });
-    await Promise.all(pending);
+    var files = [];
+    keys.forEach(function (k) {
+      var entry = memory[absolute(k)];
+      // checked as stored (its sha256 is of the gzip), then unpacked
+      if (assets[k].gunzip) entry.bytes = entry.bytes.then(gunzip);
+      files.push(entry.bytes);
+    });
+    // The scripts first: Python can start while the large files still arrive (the fetch shim
+    // waits for each one), so compiling the runtime overlaps with the downloads.
+    return { scripts: Promise.all(pending), files: Promise.all(files) };
   }
 
   async function run() {
@@ -380,21 +403,27 @@
     installFetchShim();
     hookWebAssembly();
     var t = performance.now();
-    await loadFiles();
-    boot.timings.files = Math.round(performance.now() - t);
-
-    setBar(BAR.download);
-    setStatus("Starting the Python interpreter…");
+    var loading = loadFiles();
+    var files = loading.files.then(function () {
+      boot.timings.files = Math.round(performance.now() - t);
+      setBar(BAR.download);
+      setStatus("Starting the Python interpreter…");
+    });
+    files.catch(rejectBoot); // a missing or damaged file stops the boot with its own message
+    await loading.scripts;
     await yieldToBrowser();
     if (typeof loadPyodide !== "function") {
       throw missingFile(BUILD.pyodide.loader, "it did not define loadPyodide");
     }
     var pyodide = await loadPyodide({
       indexURL: absolute(BUILD.pyodide.indexURL),
+      _loadSnapshot: SNAPSHOT ? memory[absolute(SNAPSHOT)].bytes : undefined,
       stdout: function (line) { console.log(line); },
       stderr: function (line) { console.warn(line); },
     });
+    await files;
     boot.pyodide = pyodide;
+    boot.snapshot = !!SNAPSHOT; // Python restored from the start-up snapshot, not started anew
     setBar(BAR.runtime);
 
     setStep("numpy", "Installing numpy…");
@@ -415,7 +444,8 @@
     setStep("code", "Loading the network code…");
     var zip = await memory[absolute(BUILD.app.zip)].bytes;
     pyodide.unpackArchive(zip, "zip", { extractDir: "/app" });
-    pyodide.runPython("import sys\nif '/app' not in sys.path: sys.path.insert(0, '/app')\nimport nn");
+    // (a restored snapshot has Pyodide's '' twice on sys.path: once is enough)
+    pyodide.runPython("import sys\nsys.path[:] = dict.fromkeys(['/app', *sys.path])\nimport nn");
     setBar(BAR.code);
 
     uninstall();

@@ -38,6 +38,33 @@ def test_boots_over_http(booted):
     steps = booted.evaluate("Object.keys(window.boot.timings)")
     for step in ("files", "runtime", "numpy", "code", "start", "total"):
         assert step in steps, f"boot.timings lacks {step}: {steps}"
+    assert booted.evaluate("window.boot.snapshot") is True, "Python was not restored from the snapshot"
+
+
+INTERPRETER = """
+import json, os, sys
+json.dumps({"path": sys.path, "executable": sys.executable, "argv": sys.argv, "cwd": os.getcwd(),
+            "environ": {k: v for k, v in os.environ.items() if k != "LANG"},  # LANG: the browser's language
+            "modules": sorted(sys.modules), "version": sys.version})
+"""
+
+
+def test_the_snapshot_gives_the_interpreter_a_plain_start_gives(booted, new_page, server, wait_ready):
+    """A browser without DecompressionStream starts Python the long way (no snapshot): same
+    interpreter state, same modules, same numbers as the page restored from the snapshot."""
+    page = new_page()
+    page.add_init_script("delete window.DecompressionStream;")
+    page.goto(server)
+    wait_ready(page)
+    assert page.evaluate("window.boot.snapshot") is False
+    assert not any("python-snapshot" in u for u in page.watch.requests), "the snapshot was downloaded anyway"
+    plain = json.loads(page.evaluate("(code) => window.pyodide.runPython(code)", INTERPRETER))
+    restored = json.loads(booted.evaluate("(code) => window.pyodide.runPython(code)", INTERPRETER))
+    assert restored == plain
+    assert restored["executable"].endswith("this.program")  # nothing of the build machine
+    a, b = page.evaluate("window.playground.state()"), booted.evaluate("window.playground.state()")
+    assert (a["trainLoss"], a["testLoss"]) == (b["trainLoss"], b["testLoss"])
+    page.context.close()
 
 
 def test_numpy_and_nn_run_in_the_page(booted):
@@ -133,6 +160,19 @@ def test_damaged_file_shows_a_readable_error(dist, tmp_path, page, serve_copy, w
     err = wait_error(page)
     assert err["title"] == "A file of this page is damaged"
     assert "python_stdlib.zip" in err["box"]
+
+
+@pytest.mark.allow_page_errors
+def test_damaged_snapshot_shows_a_readable_error(dist, tmp_path, page, serve_copy, wait_error):
+    copy = _copy_dist(dist, tmp_path)
+    snapshot = copy / "runtime" / "python-snapshot-gzip.bin"
+    data = bytearray(snapshot.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    snapshot.write_bytes(bytes(data))
+    page.goto(serve_copy(copy))
+    err = wait_error(page)
+    assert err["title"] == "A file of this page is damaged"
+    assert "python-snapshot-gzip.bin" in err["box"]
 
 
 @pytest.mark.allow_page_errors
