@@ -71,8 +71,12 @@ class App:
         listen(window, "resize", self._resize)
         listen(_el("boundary"), "click", self._pick_point)
         self.digits = DigitsView(self)
-        self.panels = []  # built just after the first paint: they sit below the fold
-        window.setTimeout(create_once_callable(self._start_panels), 0)
+        # The panels sit below the fold: they are built when the learner scrolls near them, so
+        # that they cost nothing before (the first seconds belong to Play and the first frames).
+        self.panels = []
+        self._panels_observer = IntersectionObserver.new(self.proxies.hold(self._near_panels),
+                                                         _js({"rootMargin": "100px 0px"}))
+        self._panels_observer.observe(_el("panels"))
         # pictures scrolled out of view are not painted (training goes on); one observer, made once
         self._observer = IntersectionObserver.new(self.proxies.hold(self._seen))
         for id_ in ("boundary", "network"):
@@ -258,10 +262,7 @@ class App:
                 panel.render(s, None)
             timing["panels"] = performance.now() - t2
         elif paint and s.data.extent is not None:
-            if self._grid_version != (s.version, id(s.net)):
-                self._grid = s.grid(GRID)
-                self._grid_version = (s.version, id(s.net))
-            self.output.draw(s, self._grid, discretize=options[0], show_test=options[1], focus=self.focus,
+            self.output.draw(s, self._current_grid(), discretize=options[0], show_test=options[1], focus=self.focus,
                              selected=None if self.selected is None else self._points(self.selected[0])[0][self.selected[1]])
             t1 = performance.now()
             self.network.draw(s, self._grid)
@@ -344,9 +345,32 @@ class App:
         if self.visible and self.running:
             self._request_frame()
 
-    def _start_panels(self):
-        self.panels = panel_modules.start(self, _el("panels"))
-        self.render(force=True)
+    def _near_panels(self, entries, observer=None):
+        if any(entry.isIntersecting for entry in entries):
+            self._panels_observer.disconnect()
+            self._start_panels()
+
+    def _start_panels(self, waiting=None):
+        """Create the next panel, paint it, and leave the rest for a later task: one at a time, so
+        that a click on Play right after the page is ready is answered at once."""
+        waiting = panel_modules.names() if waiting is None else waiting
+        if not waiting:
+            return
+        panel = panel_modules.create(self, _el("panels"), waiting[0])
+        if panel is not None:
+            self.panels.append(panel)
+            panel.render(self.session, self._current_grid())
+        window.setTimeout(create_once_callable(lambda: self._start_panels(waiting[1:])), 0)
+
+    def _current_grid(self):
+        """Every neuron over the input plane for the current weights (None for digits)."""
+        s = self.session
+        if s.data.extent is None:
+            return None
+        if self._grid_version != (s.version, id(s.net)):
+            self._grid = s.grid(GRID)
+            self._grid_version = (s.version, id(s.net))
+        return self._grid
 
     def _seen(self, entries, observer=None):
         for entry in entries:

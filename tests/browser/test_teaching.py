@@ -25,6 +25,7 @@ from playground import explain_text as et  # noqa: E402
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "docs" / "screenshots"
+PANELS = sorted(p for p in (ROOT / "site" / "playground" / "panels").glob("[0-9]*.py"))
 STEP_LINES = """() => Array.from(document.querySelectorAll('#panel-step .teach-body > *')).flatMap(
     e => e.classList.contains('teach-chips') ? Array.from(e.children, c => c.textContent) : [e.textContent])"""
 
@@ -34,10 +35,18 @@ def app(new_page, server, wait_ready):
     page = new_page(viewport={"width": 1440, "height": 1000})
     page.goto(server)
     wait_ready(page)
+    show_panels(page)
+    page.evaluate("() => window.scrollTo(0, 0)")
     yield page
     page.context.close()
 
 
+
+
+def show_panels(page):
+    """Scroll to the panels, which are built when they come near the view; wait for all."""
+    page.evaluate("() => document.getElementById('panels').scrollIntoView()")
+    page.wait_for_function(f"() => document.querySelectorAll('#panels > section.teach').length === {len(PANELS)}")
 
 
 def fresh(page, dataset, epochs):
@@ -272,6 +281,7 @@ def test_the_highlighter_loads_from_file_url(new_page, dist, wait_ready):
     page.goto((dist / "index.html").as_uri())
     wait_ready(page)
     assert page.evaluate("() => typeof window.hljs.highlight") == "function"
+    show_panels(page)
     assert page.locator("#panel-source code span.hljs-keyword").count() > 10
     page.context.close()
 
@@ -295,3 +305,13 @@ def test_screenshots_of_each_stage(app):
     app.locator("#panel-step .teach-stage[data-stage='2']").click()
     app.locator("#panel-step .teach-code").click()
     shot(app, "#panel-source", "source", 800)
+
+
+def test_the_panels_are_built_only_when_the_learner_scrolls_near_them(new_page, server, wait_ready):
+    page = new_page(viewport={"width": 1280, "height": 800})
+    page.goto(server)
+    wait_ready(page)
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => document.querySelectorAll('#panels > section').length") == 0
+    show_panels(page)
+    page.context.close()

@@ -15,17 +15,19 @@ import pkgutil
 from js import document
 
 
-def start(app, container):
-    """Create every panel, each in a new <section class="panel teach"> inside `container`."""
-    panels = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        cls = getattr(module, "Panel", None)
-        if cls is None:
-            continue
-        section = document.createElement("section")
-        section.className = "panel teach"
-        section.id = f"panel-{info.name.lstrip('0123456789_')}"
-        container.append(section)
-        panels.append(cls(app, section))
-    return panels
+def names():
+    """The panel modules, in the order they are shown."""
+    return [info.name for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)]
+
+
+def create(app, container, name):
+    """Import panel module `name` and create its panel in a new <section class="panel teach">
+    inside `container`; None if the module defines no `Panel`."""
+    cls = getattr(importlib.import_module(f"{__name__}.{name}"), "Panel", None)
+    if cls is None:
+        return None
+    section = document.createElement("section")
+    section.className = "panel teach"
+    section.id = f"panel-{name.lstrip('0123456789_')}"
+    container.append(section)
+    return cls(app, section)
