@@ -41,7 +41,13 @@ def tanh(z):
     call instead of six (in the browser: 6.5 µs vs 25 µs on 32x8)."""
     if z.size < TANH_VIA_EXP_FROM:
         return np.tanh(z)
-    return 2.0 / (1.0 + np.exp(-2.0 * np.maximum(z, -350.0))) - 1.0
+    t = np.maximum(z, -350.0)  # the same ufuncs in place: one array instead of five
+    t *= -2.0
+    np.exp(t, out=t)
+    t += 1.0
+    np.divide(2.0, t, out=t)
+    t -= 1.0
+    return t
 
 
 def _gelu_tanh(z):

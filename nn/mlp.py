@@ -151,7 +151,8 @@ class MLP:
         Z, A, masks = [], [X], []
         n_layers = len(self.sizes) - 1
         for l in range(n_layers):
-            z = A[l] @ self.params[2 * l] + self.params[2 * l + 1]
+            z = A[l] @ self.params[2 * l]
+            z += self.params[2 * l + 1]  # in place: no second (n, width) array
             Z.append(z)
             if l == n_layers - 1:
                 A.append(losses.head(self.output, z))

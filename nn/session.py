@@ -373,6 +373,25 @@ class Session:
         net.flat[...] = flat
         return at, net
 
+    def _grid_inputs(self, res):
+        """The grid's cell centres and their input features, made again only when the plane or
+        the features change (the picture is redrawn every frame while training)."""
+        key = (res, self.data.extent, tuple(self.features or ()), self._raw_inputs)
+        if getattr(self, "_grid_key", None) != key:
+            (a, b), (lo, hi) = self.data.extent
+            x1 = a + (np.arange(res) + 0.5) * (b - a) / res
+            if self._raw_inputs == 1:
+                P, x2, shape = x1[:, None], np.array([]), (res,)
+            else:
+                x2 = hi - (np.arange(res) + 0.5) * (hi - lo) / res  # top row first, as an image
+                P = np.stack(np.meshgrid(x1, x2), axis=-1).reshape(-1, 2)
+                shape = (res, res)
+            F = self._inputs(P)
+            for a in (x1, x2, F):
+                a.flags.writeable = False  # shared by every Grid until the key changes
+            self._grid_cache, self._grid_key = (x1, x2, F, shape), key
+        return self._grid_cache
+
     def grid(self, res=80, net=None):
         """Every neuron of `net` (default: the live one) over a res x res grid of the plane."""
         if self.data.extent is None:
@@ -380,15 +399,7 @@ class Session:
         if not 2 <= res <= 512:
             raise ValueError(f"res = {res} is not allowed; allowed: 2 to 512")
         net = net or self.net
-        (a, b), (lo, hi) = self.data.extent
-        x1 = a + (np.arange(res) + 0.5) * (b - a) / res
-        if self._raw_inputs == 1:
-            P, x2, shape = x1[:, None], np.array([]), (res,)
-        else:
-            x2 = hi - (np.arange(res) + 0.5) * (hi - lo) / res  # top row first, as an image
-            P = np.stack(np.meshgrid(x1, x2), axis=-1).reshape(-1, 2)
-            shape = (res, res)
-        F = self._inputs(P)
+        x1, x2, F, shape = self._grid_inputs(res)
         _, A, _ = net.layers(F)
         return Grid(x1, x2, F.T.reshape(-1, *shape), [a.T.reshape(-1, *shape) for a in A[1:-1]],
                     A[-1].reshape(*shape, -1))

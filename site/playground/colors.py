@@ -30,6 +30,9 @@ def _diverging_lut():
 
 
 DIVERGING = _diverging_lut()  # (256, 3): index 0 is −1 (orange), 255 is +1 (blue)
+# The same map as whole opaque RGBA pixels, one uint32 each: a pixel is then written by one take.
+_DIVERGING_PIXELS = np.ascontiguousarray(
+    np.column_stack([DIVERGING, np.full(LUT_SIZE, 255, np.uint8)])).view(np.uint32)[:, 0]
 
 
 def hex_color(rgb):
@@ -57,11 +60,12 @@ def one_class_rgba(p, k, out=None):
 
 def diverging(values, lo=-1.0, hi=1.0, out=None):
     """Values mapped onto orange–grey–blue with lo → orange, hi → blue.  (...) -> (..., 4) uint8"""
-    t = (np.asarray(values, dtype=np.float64) - lo) * ((LUT_SIZE - 1) / (hi - lo))
-    idx = np.clip(t, 0, LUT_SIZE - 1).astype(np.intp)
+    t = np.subtract(values, lo, dtype=np.float64)
+    t *= (LUT_SIZE - 1) / (hi - lo)
+    np.clip(t, 0, LUT_SIZE - 1, out=t)
+    idx = t.astype(np.intp)
     out = np.empty(idx.shape + (4,), np.uint8) if out is None else out
-    out[..., :3] = DIVERGING[idx]
-    out[..., 3] = 255
+    np.take(_DIVERGING_PIXELS, idx, out=out.view(np.uint32).reshape(idx.shape))
     return out
 
 

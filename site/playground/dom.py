@@ -98,6 +98,27 @@ class Canvas:
         return True
 
 
+class Layer:
+    """An offscreen copy of what rarely changes on a canvas (the data points, the labels): painted
+    again only when its key changes, otherwise drawn onto the canvas as one image per frame."""
+
+    def __init__(self):
+        self.el = document.createElement("canvas")
+        self._key = None
+
+    def draw_onto(self, canvas, key, paint):
+        """Draw onto `canvas` (a Canvas); first call paint(ctx) on a cleared layer if `key`, or
+        the canvas's size, changed since the last paint."""
+        key = (key, canvas.width, canvas.height, canvas.dpr)
+        if key != self._key:
+            self.el.width, self.el.height = canvas.el.width, canvas.el.height  # also clears it
+            ctx = self.el.getContext("2d")
+            ctx.setTransform(canvas.dpr, 0, 0, canvas.dpr, 0, 0)
+            paint(ctx)
+            self._key = key
+        canvas.ctx.drawImage(self.el, 0, 0, canvas.width, canvas.height)
+
+
 class Bitmap:
     """An offscreen canvas of fixed pixel size, filled from a numpy RGBA uint8 array in one
     crossing: one to_js copy, one ImageData, one putImageData."""

@@ -11,7 +11,7 @@ import numpy as np
 from nn import activations, features as feature_names
 
 from . import colors, digit_logic as dl
-from .dom import Bitmap, Canvas, draw, floats, bytes_
+from .dom import Bitmap, Canvas, Layer, draw, floats, bytes_
 from .layout import layout
 from .tiles import TILE, edge_style, tile_images
 
@@ -29,6 +29,8 @@ class NetworkView:
         self._segments = None
         self._atlas = None
         self._digit_atlas = None
+        self._labels = Layer()
+        self._layouts_made = 0
         self._editing = None
         self.digits_mode = False
         proxies.listen(element, "mousemove", self._hover)
@@ -42,6 +44,7 @@ class NetworkView:
         resized = self.canvas.fit()
         if resized or self.layout is None or self._sizes != sizes:
             self.layout, self._sizes = layout(sizes, self.canvas.width, self.canvas.height), list(sizes)
+            self._layouts_made += 1
             self._segments = None  # edge geometry follows the layout; weights only restyle it
 
     def draw(self, session, grid):
@@ -57,7 +60,9 @@ class NetworkView:
         h = lay.node / 2
         dst = np.array([(x - h, y - h, lay.node) for column in lay.nodes for x, y in column])
         draw.tiles(ctx, self._atlas.el, TILE, floats(dst), "#9aa5b4")
-        self._draw_labels(ctx, session, lay)
+        net, ink = session.net, self.canvas.ink()
+        key = (self._layouts_made, tuple(session.features or ()), tuple(net.activation), net.output, ink)
+        self._labels.draw_onto(self.canvas, key, lambda c: self._draw_labels(c, session, lay, ink))
 
     def draw_digits(self, session, x):
         """Digits: the input as one 8x8 image (x, 64 values in [0, 1]), each first-layer neuron
@@ -131,8 +136,8 @@ class NetworkView:
         rgba = np.column_stack([rgb, alpha * 255]).round().astype(np.uint8)
         draw.segments(ctx, self._segments, floats(widths), bytes_(rgba))
 
-    def _draw_labels(self, ctx, session, lay):
-        ctx.fillStyle = self.canvas.ink()
+    def _draw_labels(self, ctx, session, lay, ink):
+        ctx.fillStyle = ink
         ctx.font = "12px system-ui, sans-serif"
         ctx.textAlign = "right"
         ctx.textBaseline = "middle"

@@ -6,7 +6,7 @@ numpy in a buffer reused every frame, handed to the browser once, and drawn scal
 import numpy as np
 
 from . import colors
-from .dom import Bitmap, Canvas, bytes_, document, draw, floats
+from .dom import Bitmap, Canvas, Layer, bytes_, draw, floats
 
 POINT_RADIUS = 3.6
 AXIS = "#8a94a3"
@@ -18,8 +18,7 @@ class OutputView:
         self.res = res
         self.bitmap = Bitmap(res, res)
         self.rgba = np.zeros((res, res, 4), np.uint8)
-        self._points_layer = document.createElement("canvas")
-        self._points_key = None
+        self._points = Layer()
 
     def draw(self, session, grid, *, discretize=False, show_test=True, focus=None, selected=None):
         """Paint the prediction (or the `focus` neuron's activation), the points, and a ring
@@ -54,17 +53,9 @@ class OutputView:
         return (X[:, 0] - x0) / (x1 - x0) * w, (y1 - X[:, 1]) / (y1 - y0) * h
 
     def _draw_point_layer(self, session, show_test):
-        """The points on their own canvas, redrawn only when the data or the size changes."""
-        c = self.canvas
-        key = (id(session.X_train_raw), id(session.X_test_raw), show_test, c.width, c.height, c.dpr)
-        if key != self._points_key:
-            layer = self._points_layer
-            layer.width, layer.height = c.el.width, c.el.height
-            lctx = layer.getContext("2d")
-            lctx.setTransform(c.dpr, 0, 0, c.dpr, 0, 0)
-            self._draw_points(session, show_test, lctx)
-            self._points_key = key
-        c.ctx.drawImage(self._points_layer, 0, 0, c.width, c.height)
+        """The points on their own layer, painted again only when the data or the size changes."""
+        key = (id(session.X_train_raw), id(session.X_test_raw), show_test)
+        self._points.draw_onto(self.canvas, key, lambda ctx: self._draw_points(session, show_test, ctx))
 
     def _draw_points(self, session, show_test, ctx):
         sets = [(session.X_train_raw, session.y_train, False)]
