@@ -11,6 +11,7 @@ What lands in dist/ (DESIGN.md §3-4):
     app.zip                               nn/ + playground/ + data/, unpacked into Pyodide's /app
     src/                                  the same Python sources as plain files, to show and link
     runtime/python-snapshot-gzip.bin      Python's memory right after start-up, gzipped (make_snapshot.mjs)
+    runtime/numpy-bytecode.zip            numpy's modules compiled to .pyc (compile_numpy.mjs)
     bundle/*.js                           the binary assets as classic scripts, for file:// only
     build.json                            manifest: versions, sizes, sha256, where numpy came from
 
@@ -227,38 +228,60 @@ SNAPSHOT_MAKER = ROOT / "scripts" / "make_snapshot.mjs"
 # gzip inside, but not named .gz: some servers would then send it with Content-Encoding: gzip,
 # the browser would unpack it, and its sha256 (of the gzip) would no longer match
 SNAPSHOT = "runtime/python-snapshot-gzip.bin"
+NUMPY_COMPILER = ROOT / "scripts" / "compile_numpy.mjs"
+NUMPY_BYTECODE = "runtime/numpy-bytecode.zip"
 
 
-def python_snapshot(pyodide_dir: Path) -> bytes:
-    """The gzipped snapshot, made by node from these exact runtime files, or from the cache.
+def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post=None) -> bytes:
+    """post(the file `node maker *args OUT` writes to OUT), or the cached result.
 
-    Cached under the sha256 of what makes it (the runtime files and the maker script), so a
-    second build reuses it and any change to them makes a new one."""
-    inputs = hashlib.sha256()
-    for name in ("pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs"):
-        inputs.update((pyodide_dir / name).read_bytes())
-    inputs.update(SNAPSHOT_MAKER.read_bytes())
-    cached = cache_dir() / "snapshots" / f"{inputs.hexdigest()[:32]}.bin.gz"
+    Cached under the sha256 of the maker script and its `inputs`, so that a second build reuses
+    it and any change to them makes it again."""
+    key = hashlib.sha256(maker.read_bytes())
+    for data in inputs:
+        key.update(hashlib.sha256(data).digest())
+    cached = cache_dir() / "node-made" / f"{maker.stem}-{key.hexdigest()[:32]}"
     if cached.exists():
-        _log(f"python snapshot: from the cache, {cached}")
+        _log(f"{what}: from the cache, {cached}")
         return cached.read_bytes()
     node = shutil.which("node")
     if not node:
-        raise BuildError("`node` was not found: install Node.js 18+ (it makes the start-up snapshot).")
+        raise BuildError(f"`node` was not found: install Node.js 18+ (it makes the {what}).")
     t0 = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="wil-snapshot-") as tmp:
-        raw = Path(tmp) / "snapshot.bin"
-        r = subprocess.run([node, str(SNAPSHOT_MAKER), str(pyodide_dir), str(raw)],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
-        if r.returncode != 0 or not raw.exists():
-            raise BuildError(f"making the Python start-up snapshot failed:\n{r.stdout.strip()[-2000:]}")
-        packed = gzip.compress(raw.read_bytes(), compresslevel=9, mtime=0)
+    with tempfile.TemporaryDirectory(prefix="wil-node-") as tmp:
+        out = Path(tmp) / "out"
+        r = subprocess.run([node, str(maker), *args, str(out)], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=300)
+        if r.returncode != 0 or not out.exists():
+            raise BuildError(f"making the {what} failed:\n{r.stdout.strip()[-2000:]}")
+        data = out.read_bytes()
+    data = post(data) if post else data
     cached.parent.mkdir(parents=True, exist_ok=True)
     part = cached.with_name(cached.name + ".part")
-    part.write_bytes(packed)
+    part.write_bytes(data)
     os.replace(part, cached)
-    _log(f"python snapshot: made in {time.monotonic() - t0:.1f} s ({_mb(len(packed))} gzipped)")
-    return packed
+    _log(f"{what}: made in {time.monotonic() - t0:.1f} s ({_mb(len(data))})")
+    return data
+
+
+def _runtime(pyodide_dir: Path) -> list[bytes]:
+    return [(pyodide_dir / n).read_bytes() for n in ("pyodide.asm.js", "pyodide.asm.wasm",
+                                                     "python_stdlib.zip", "pyodide.mjs")]
+
+
+def python_snapshot(pyodide_dir: Path) -> bytes:
+    """Python's memory right after start-up (scripts/make_snapshot.mjs), gzipped."""
+    return node_made("Python start-up snapshot", SNAPSHOT_MAKER, _runtime(pyodide_dir),
+                     [str(pyodide_dir)], post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
+
+
+def numpy_bytecode(pyodide_dir: Path, wheel: bytes) -> bytes:
+    """numpy's modules compiled by the page's CPython (scripts/compile_numpy.mjs), as a zip."""
+    with tempfile.TemporaryDirectory(prefix="wil-wheel-") as tmp:
+        path = Path(tmp) / "numpy.whl"
+        path.write_bytes(wheel)
+        return node_made("numpy bytecode", NUMPY_COMPILER, [*_runtime(pyodide_dir), wheel],
+                         [str(pyodide_dir), str(path)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,6 +391,8 @@ def build(out: Path) -> dict:
         o.add(f"{pyodide_dir}/{file_name}", data)
         packages[name] = {"file": f"{pyodide_dir}/{file_name}", "sha256": _sha256(data),
                           "source": source}
+        if name == "numpy":  # its modules come as .py only: compiled here, not on every visit
+            o.add(NUMPY_BYTECODE, numpy_bytecode(modules / "pyodide", data))
 
     # Browser libraries.
     scripts, styles, libs = [], [], {}
@@ -396,7 +421,7 @@ def build(out: Path) -> dict:
     # What the page fetches at boot; under file:// each one is answered from a bundle script.
     fetched = [f"{pyodide_dir}/{n}" for n in ("pyodide-lock.json", "pyodide.asm.wasm",
                                               "python_stdlib.zip")]
-    fetched += [p["file"] for p in packages.values()] + ["app.zip", SNAPSHOT]
+    fetched += [p["file"] for p in packages.values()] + ["app.zip", SNAPSHOT, NUMPY_BYTECODE]
     assets = {}
     for key in fetched:
         data = o.files[key]
@@ -419,6 +444,7 @@ def build(out: Path) -> dict:
             "runtimeSize": len(o.files[f"{pyodide_dir}/pyodide.asm.js"]),
             "packages": {n: p["file"] for n, p in packages.items()},
             "snapshot": SNAPSHOT,
+            "bytecode": NUMPY_BYTECODE,
         },
         "app": {"zip": "app.zip", "files": zip_names},
         "scripts": scripts,

@@ -435,6 +435,8 @@
     names.forEach(function (n) {
       if (!pyodide.loadedPackages[n]) problems.push(n + " was not installed");
     });
+    // numpy's modules as bytecode, made by the build: importing it then compiles nothing
+    pyodide.unpackArchive(await memory[absolute(BUILD.pyodide.bytecode)].bytes, "zip", { extractDir: "/" });
     if (problems.length) {
       throw BootError("numpy could not be installed", problems.join("\n"),
         "Reload the page. If it keeps failing, the numpy file may be damaged.");

@@ -49,6 +49,19 @@ json.dumps({"path": sys.path, "executable": sys.executable, "argv": sys.argv, "c
 """
 
 
+def test_numpy_was_imported_from_the_bytecode_the_build_compiled(booted):
+    """numpy's .py files are compiled at build time (scripts/compile_numpy.mjs); every numpy
+    module the page imported has its .pyc next to it, from that zip, in the page's file system."""
+    code = """
+import importlib.util, json, os, sys
+py = [m.__file__ for name, m in list(sys.modules.items())
+      if name.split('.')[0] == 'numpy' and getattr(m, '__file__', '') and m.__file__.endswith('.py')]
+json.dumps({"modules": len(py), "without": [f for f in py if not os.path.exists(importlib.util.cache_from_source(f))]})
+"""
+    got = json.loads(booted.evaluate("(code) => window.pyodide.runPython(code)", code))
+    assert got["modules"] > 50 and got["without"] == []
+
+
 def test_the_snapshot_gives_the_interpreter_a_plain_start_gives(booted, new_page, server, wait_ready):
     """A browser without DecompressionStream starts Python the long way (no snapshot): same
     interpreter state, same modules, same numbers as the page restored from the snapshot."""
