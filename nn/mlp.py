@@ -204,7 +204,7 @@ class MLP:
             dZ[l] = dz
             W = self.params[2 * l]
             grads[2 * l] = np.matmul(A[l].T, dz, out=dst[2 * l])      # dW = Aᵀ dZ
-            grads[2 * l + 1] = dz.sum(axis=0, out=dst[2 * l + 1])     # db = Σ_rows dZ
+            grads[2 * l + 1] = np.add.reduce(dz, 0, out=dst[2 * l + 1])  # db = Σ_rows dZ (dz.sum(0) less its wrapper)
             if l == 0:
                 break
             da = dz @ W.T                              # dA = dZ Wᵀ

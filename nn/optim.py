@@ -38,7 +38,7 @@ class Optimizer:
             self._adopt_flat_state()
 
     def __setattr__(self, key, value):
-        if key in self.HYPERPARAMETERS:
+        if key in self.HYPERPARAMETERS and not _same_float(self.__dict__.get(key), value):
             self.__dict__["_changed"] = True  # checked again before the next step
         object.__setattr__(self, key, value)
 
@@ -376,6 +376,12 @@ def _buffer(state, key, like, fill=0.0):
     if key not in state:
         state[key] = np.full_like(like, float(fill))
     return state[key]
+
+
+def _same_float(old, new):
+    """Whether a hyperparameter is set to the float it already has (a constant schedule sets lr
+    again every epoch): it needs no new check, it had one when it was set, or still will."""
+    return type(old) is float and type(new) is float and old == new
 
 
 def _check_params(params, who):
