@@ -361,7 +361,8 @@ class Session:
             p_right = np.where(y == 1, out[:, 0], 1.0 - out[:, 0])
         else:
             p_right = out[np.arange(len(y)), y]
-        self._confident_epochs = self._confident_epochs + 1 if np.all(p_right > conf) else 0
+        # every point above conf when the least one is (a NaN fails both ways)
+        self._confident_epochs = self._confident_epochs + 1 if p_right.min() > conf else 0
         if self._confident_epochs >= c["converge_patience"]:
             self.stop = Stop("converged", "confidence", self.epoch,
                              f"Converged at epoch {self.epoch}: every training point has been classified "
