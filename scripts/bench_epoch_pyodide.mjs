@@ -5,8 +5,9 @@
 // into Pyodide's file system and timed in turn, round after round (so the machine's noise falls
 // on all of them alike); the median ms/epoch of each is printed, with its ratio to the first,
 // and whether the weights and metrics after the same epochs agree with the first's.
+// --per-call k runs k epochs per `step` call (the page at speed k runs k per frame).
 //
-//   node scripts/bench_epoch_pyodide.mjs [--rounds 15] [--epochs 400] [--profile] [nn-dir ...]
+//   node scripts/bench_epoch_pyodide.mjs [--rounds 15] [--epochs 400] [--per-call 1] [--profile] [nn-dir ...]
 //
 // nn-dir defaults to this worktree's nn/. Compare with a commit's engine, e.g.
 //   git archive main nn | tar -x -C /tmp/base && node scripts/bench_epoch_pyodide.mjs /tmp/base/nn nn
@@ -34,6 +35,7 @@ const flag = (name) => {
 };
 const rounds = opt("--rounds", 15);
 const epochs = opt("--epochs", 400);
+const perCall = opt("--per-call", 1);
 const profile = flag("--profile");
 const dirs = (args.length ? args : [path.join(root, "nn")]).map((d) => path.resolve(d));
 
@@ -83,11 +85,11 @@ s0 = sessions[0]
 head = {"sizes": s0.net.sizes, "train": int(s0.X_train.shape[0]), "test": int(s0.X_test.shape[0]),
         "batch_size": s0.config["batch_size"], "optimizer": s0.config["optimizer"], "lr": s0.config["lr"]}
 
-def run(s, n):
+def run(s, n, k=${perCall}):
     t = time.perf_counter()
-    for _ in range(n):
-        s.step(1, until_stop=False)
-    return (time.perf_counter() - t) * 1000 / n
+    for _ in range(n // k):
+        s.step(k, until_stop=False)
+    return (time.perf_counter() - t) * 1000 / (n // k * k)
 
 result = {"head": head}
 if ${profile ? "True" : "False"}:
@@ -101,7 +103,7 @@ if ${profile ? "True" : "False"}:
     result["profile"] = buf.getvalue()
 else:
     for s in sessions:
-        run(s, 50)  # warm up
+        run(s, max(50, ${perCall}))  # warm up
     times = [[] for _ in sessions]
     for r in range(${rounds}):
         for k, s in enumerate(sessions):
@@ -131,7 +133,7 @@ console.log(`Pyodide ${pyodide.version}, numpy ${pyodide.runPython("import numpy
 if (res.profile) {
   console.log(res.profile);
 } else {
-  console.log(`${rounds} rounds of ${epochs} epochs each; ms per epoch:`);
+  console.log(`${rounds} rounds of ${epochs} epochs each, ${perCall} per step() call; ms per epoch:`);
   res.rows.forEach((r, k) => {
     console.log(`  ${dirs[k]}\n    median ${r.median_ms} ms (min ${r.min_ms}), ${r.epochs_per_s} epochs/s, `
       + `x${r.ratio_to_first} of the first; after epoch ${r.epoch}: weights differ by ${r.max_weight_diff}, `
