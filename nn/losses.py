@@ -103,11 +103,12 @@ def targets(loss, Y, n, k):
     return Y
 
 
-def loss_value(loss, z, out, Y):
-    """The mean loss for logits z (n, k), head output `out` and checked targets Y."""
-    # means are written sum / count: the same number as np.mean, without its Python wrapper
+def loss_terms(loss, z, out, Y):
+    """Each sample's share of the loss, for logits z (n, k), head output `out` and checked targets Y:
+    an array with n rows whose mean over any rows is the mean loss on those samples (so one call
+    serves a train and a test split stacked together)."""
     if loss == "bce":
-        return float((np.maximum(z, 0.0) - z * Y + np.log1p(np.exp(-np.abs(z)))).sum() / Y.size)
+        return np.maximum(z, 0.0) - z * Y + np.log1p(np.exp(-np.abs(z)))
     if loss == "cross_entropy":
         n = z.shape[0]
         rows = np.arange(n)
@@ -118,9 +119,16 @@ def loss_value(loss, z, out, Y):
         if not np.all(np.isfinite(nll)):
             bad = ~np.isfinite(nll)
             nll[bad] = _logsumexp(z[bad]) - z[rows[bad], Y[bad]]
-        return float(nll.sum() / n)
+        return nll
     diff = out - Y  # mse
-    return float((diff * diff).sum() / diff.size)
+    return diff * diff
+
+
+def loss_value(loss, z, out, Y):
+    """The mean loss for logits z (n, k), head output `out` and checked targets Y."""
+    # a mean written sum / count: the same number as np.mean, without its Python wrapper
+    terms = loss_terms(loss, z, out, Y)
+    return float(terms.sum() / terms.size)
 
 
 def dz(loss, output, z, out, Y):

@@ -38,7 +38,7 @@ class Optimizer:
             self._adopt_flat_state()
 
     def __setattr__(self, key, value):
-        if key in self.HYPERPARAMETERS:
+        if key in self.HYPERPARAMETERS and not _same_float(self.__dict__.get(key), value):
             self.__dict__["_changed"] = True  # checked again before the next step
         object.__setattr__(self, key, value)
 
@@ -48,10 +48,10 @@ class Optimizer:
             self._validate()
             self.__dict__["_changed"] = False
         if self._flat is not None and grads is self.__dict__.get("_grads_seen"):
-            return self._flat_step(grads)  # the list checked before, viewing the same vector
+            return self._flat_step(self._grads_vector)  # the list checked before, viewing the same vector
         grads = _check_grads(grads, self.params, self.name)
         if self._flat is not None:
-            return self._flat_step(grads)
+            return self._flat_step(self._grad_vector(grads))
         for p, g, state in zip(self.params, grads, self.state):
             if self.maximize:
                 g = -g
@@ -62,22 +62,20 @@ class Optimizer:
     # vector (as an MLP's are) the same rule runs once on that vector: bit-identical, and one
     # call instead of one per array (that matters in the browser, where each call costs).
     # Each parameter's state dict then holds views into the vector-sized buffers.
-    def _flat_step(self, grads):
-        g = self._grad_vector(grads)
+    def _flat_step(self, g):
         if self.maximize:
             g = -g
         flat_state = self._flat_state
-        flat_state["step"] += 1
+        step = flat_state["step"] = flat_state["step"] + 1
         self._update(self._flat, g, flat_state)
         for state in self.state:
-            state["step"] = flat_state["step"]
-        self._link_views()
+            state["step"] = step
+        if len(flat_state) > len(self._linked) + 1:  # the rule made a buffer: view it per parameter
+            self._link_views()
 
     def _grad_vector(self, grads):
         """The gradients as one vector: the vector they view, if they view one (a session's do,
         the same list every step), else a concatenated copy."""
-        if grads is self.__dict__.get("_grads_seen"):
-            return self._grads_vector
         vector = _shared_vector(grads)
         if vector is not None:
             self._grads_seen, self._grads_vector = grads, vector
@@ -376,6 +374,12 @@ def _buffer(state, key, like, fill=0.0):
     if key not in state:
         state[key] = np.full_like(like, float(fill))
     return state[key]
+
+
+def _same_float(old, new):
+    """Whether a hyperparameter is set to the float it already has (a constant schedule sets lr
+    again every epoch): it needs no new check, it had one when it was set, or still will."""
+    return type(old) is float and type(new) is float and old == new
 
 
 def _check_params(params, who):
