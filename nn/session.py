@@ -35,6 +35,11 @@ class Stop:
     hint: str = ""
 
 
+def _by_neuron(a, shape):
+    """(points, k) -> (k, *shape): each neuron's values over the grid, as a view (no copy)."""
+    return np.moveaxis(a.reshape(*shape, -1), -1, 0)
+
+
 @dataclass
 class Grid:
     """The network evaluated on a res x res grid over the input plane (top row = highest x2).
@@ -405,7 +410,7 @@ class Session:
             F = self._inputs(P)
             for a in (x1, x2, F):
                 a.flags.writeable = False  # shared by every Grid until the key changes
-            self._grid_cache, self._grid_key = (x1, x2, F, shape), key
+            self._grid_cache, self._grid_key = (x1, x2, F, _by_neuron(F, shape), shape), key
         return self._grid_cache
 
     def grid(self, res=80, net=None):
@@ -415,7 +420,7 @@ class Session:
         if not 2 <= res <= 512:
             raise ValueError(f"res = {res} is not allowed; allowed: 2 to 512")
         net = net or self.net
-        x1, x2, F, shape = self._grid_inputs(res)
+        x1, x2, F, inputs, shape = self._grid_inputs(res)
         _, A, _ = net.layers(F)
-        return Grid(x1, x2, F.T.reshape(-1, *shape), [a.T.reshape(-1, *shape) for a in A[1:-1]],
-                    A[-1].reshape(*shape, -1))
+        # (inputs is the same array every frame until the plane or the features change)
+        return Grid(x1, x2, inputs, [_by_neuron(a, shape) for a in A[1:-1]], A[-1].reshape(*shape, -1))

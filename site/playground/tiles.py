@@ -17,6 +17,17 @@ def edge_style(w):
     return 0.35 + 1.7 * m, 0.18 + 0.82 * np.minimum(m / 1.5, 1.0)
 
 
+_input_ranges_of = [None, None]  # [inputs array, its ranges]: the grid's inputs stay the same array
+
+
+def _input_ranges(inputs):
+    """The input features' ranges (a max over the whole grid, slow in the browser), measured once
+    per grid of inputs: Session.grid gives the same array until the plane or the features change."""
+    if _input_ranges_of[0] is not inputs:
+        _input_ranges_of[:] = inputs, colors.neuron_ranges("linear", inputs)
+    return _input_ranges_of[1]
+
+
 def tile_images(session, grid):
     """(TILE, TILE * neurons, 4) uint8: every neuron's image, inputs first, outputs last."""
 
@@ -29,12 +40,12 @@ def tile_images(session, grid):
         return v[:, STEP // 2::STEP, STEP // 2::STEP][:, :TILE, :TILE]
 
     # inputs and hidden neurons: one diverging map, each neuron on its own range, one call
-    values = [sample(grid.inputs)] + [sample(layer) for layer in grid.hidden]
-    ranges = [colors.neuron_range("linear", v) for v in grid.inputs]
-    for act, layer in zip(session.net.activation, grid.hidden):
-        ranges += [colors.neuron_range(act, v) for v in layer]
-    lo, hi = np.array(ranges).T
-    tiles = [colors.diverging(np.concatenate(values), lo[:, None, None], hi[:, None, None])]
+    values = np.concatenate([sample(grid.inputs)] + [sample(layer) for layer in grid.hidden])
+    ranges = [_input_ranges(grid.inputs)]
+    ranges += [colors.neuron_ranges(act, layer) for act, layer in zip(session.net.activation, grid.hidden)]
+    lo, hi = (np.concatenate(r) for r in zip(*ranges))
+    n = len(values)  # each neuron's pixels as one row: the per-neuron range broadcasts along rows
+    tiles = [colors.diverging(values.reshape(n, -1), lo[:, None], hi[:, None]).reshape(n, TILE, TILE, 4)]
     out = sample(np.moveaxis(grid.output, -1, 0))
     if session.kind == "regression":
         tiles.append(colors.diverging(out))
