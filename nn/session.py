@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import config as cfg, datasets, features, optim, schedules
+from . import config as cfg, datasets, features, optim, picture, schedules
 import math
 
 from .losses import check_pair, loss_terms
@@ -410,7 +410,8 @@ class Session:
             F = self._inputs(P)
             for a in (x1, x2, F):
                 a.flags.writeable = False  # shared by every Grid until the key changes
-            self._grid_cache, self._grid_key = (x1, x2, F, _by_neuron(F, shape), shape), key
+            self._grid_cache = (x1, x2, F, _by_neuron(F, shape), shape, picture.separable_columns(F, shape))
+            self._grid_key = key
         return self._grid_cache
 
     def grid(self, res=80, net=None):
@@ -420,7 +421,7 @@ class Session:
         if not 2 <= res <= 512:
             raise ValueError(f"res = {res} is not allowed; allowed: 2 to 512")
         net = net or self.net
-        x1, x2, F, inputs, shape = self._grid_inputs(res)
-        _, A, _ = net.layers(F)
+        x1, x2, F, inputs, shape, columns = self._grid_inputs(res)
+        A = picture.activations(net, F, shape, columns)  # = net.layers(F)[1], the quick way
         # (inputs is the same array every frame until the plane or the features change)
         return Grid(x1, x2, inputs, [_by_neuron(a, shape) for a in A[1:-1]], A[-1].reshape(*shape, -1))
