@@ -71,6 +71,10 @@ class App:
         listen(window, "resize", self._resize)
         listen(_el("boundary"), "click", self._pick_point)
         self.digits = DigitsView(self)
+        self._texts, self._text_els = {}, {}  # what _show_text last wrote, and where
+        self._caption_for = ()  # the (focus, sizes) the focus caption was written for
+        self._discretize, self._show_test = _el("discretize"), _el("show-test")  # read every frame
+        self._digits_mode_shown = False  # body.digits-mode, as last set
         # The panels sit below the fold: they are built when the learner scrolls near them, so
         # that they cost nothing before (the first seconds belong to Play and the first frames).
         self.panels = []
@@ -240,10 +244,11 @@ class App:
         s = self.session
         t0 = performance.now()
         timing = {"train": trained_ms, "boundary": 0.0, "network": 0.0, "charts": 0.0, "panels": 0.0}
-        options = (bool(_el("discretize").checked), bool(_el("show-test").checked))
+        options = (bool(self._discretize.checked), bool(self._show_test.checked))
         key = (s.version, self.focus, options, id(s.net))
         digits_mode = s.data.name == "digits"
-        if digits_mode != document.body.classList.contains("digits-mode"):
+        if digits_mode != self._digits_mode_shown:
+            self._digits_mode_shown = digits_mode
             document.body.classList.toggle("digits-mode", digits_mode)
             _el("digits-mode").hidden = not digits_mode
             Canvas.changed()  # the layout changed: canvases are measured again
@@ -281,19 +286,32 @@ class App:
         timing["total"] = timing["train"] + performance.now() - t0
         return timing
 
+    def _show_text(self, id_, text):
+        """Set an element's text if it changed (each write costs a bridge call and a relayout)."""
+        if self._texts.get(id_) != text:
+            if id_ not in self._text_els:
+                self._text_els[id_] = _el(id_)
+            self._text_els[id_].textContent = text
+            self._texts[id_] = text
+
     def _show_metrics(self):
         m = self.session.metrics()
-        _el("epoch").textContent = f"{m['epoch']:,}"
-        _el("train-loss").textContent = _number(m["train_loss"])
-        _el("test-loss").textContent = _number(m["test_loss"])
+        self._show_text("epoch", f"{m['epoch']:,}")
+        self._show_text("train-loss", _number(m["train_loss"]))
+        self._show_text("test-loss", _number(m["test_loss"]))
         if self.session.kind == "classification":
             names, values = ("Train accuracy", "Test accuracy"), (m["train_accuracy"], m["test_accuracy"])
             texts = [f"{v:.1%}" for v in values]
         else:
             names, values = ("Train RMSE", "Test RMSE"), (m["train_rmse"], m["test_rmse"])
             texts = [_number(v) for v in values]
-        _el("train-metric-label").textContent, _el("test-metric-label").textContent = names
-        _el("train-metric").textContent, _el("test-metric").textContent = texts
+        for id_, text in zip(("train-metric-label", "test-metric-label", "train-metric", "test-metric"),
+                             (*names, *texts)):
+            self._show_text(id_, text)
+        key = (self.focus, tuple(self.session.net.sizes))
+        if self._caption_for == key:
+            return
+        self._caption_for = key
         caption = _el("focus-caption")
         if self.focus is None:
             caption.hidden = True
