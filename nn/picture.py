@@ -40,9 +40,15 @@ def separable_columns(F, shape):
 
 
 def activations(net, F, shape, columns):
-    """[F, a1, ..., output] as MLP.layers(F) gives them (no dropout), for grid features F of the
-    grid `shape`, `columns` being separable_columns(F, shape)."""
-    A = [F]
+    """The grid's activations, neuron by neuron: [Fᵀ, a1ᵀ, ..., a_lastᵀ] (each (width, points),
+    what MLP.layers(F) gives, transposed), then the output (points, outputs). No dropout.
+
+    F: the grid's features (points, features); columns: separable_columns(F, shape). Neuron-major
+    arrays make the matrix products and the bias additions run along the 6,400 points (in the
+    browser Wᵀ @ Aᵀ takes 0.33 ms where A @ W takes 0.57), and each neuron's image a plain slice.
+    """
+    X = np.ascontiguousarray(F.T)
+    A = [X]
     n_layers = len(net.sizes) - 1
     with np.errstate(over="ignore"):  # e^{2z} may overflow to inf: tanh is then exactly 1
         for l in range(n_layers):
@@ -50,23 +56,22 @@ def activations(net, F, shape, columns):
             last = l == n_layers - 1
             tanh = not last and net.activation[l] == "tanh"
             e = _exp_2z_separable(F, shape, columns, W, b) if (l == 0 and tanh and columns) else None
-            if e is not None:
-                A.append(_tanh_from_exp_2z(e))
-                continue
             if tanh:
-                e = A[l] @ (2.0 * W)
-                e += 2.0 * b
-                np.exp(e, out=e)
+                if e is None:
+                    e = (2.0 * W).T @ A[l]
+                    e += 2.0 * b[:, None]
+                    np.exp(e, out=e)
                 A.append(_tanh_from_exp_2z(e))
                 continue
-            z = A[l] @ W
-            z += b
-            A.append(losses.head(net.output, z) if last else net.acts[l].f(z))
+            z = W.T @ A[l]
+            z += b[:, None]
+            A.append(losses.head(net.output, z.T) if last else net.acts[l].f(z))
     return A
 
 
 def _exp_2z_separable(F, shape, columns, W, b):
-    """e^{2z} of the first layer as e^{2u(x1)} · e^{2v(x2)}, or None where that could overflow."""
+    """e^{2z} of the first layer, (width, points), as e^{2u(x1)} · e^{2v(x2)}; None where that
+    could overflow."""
     along_x1, along_x2 = columns
     G = np.asarray(F).reshape(*shape, -1)
     width = W.shape[1]
@@ -75,11 +80,9 @@ def _exp_2z_separable(F, shape, columns, W, b):
     v = 2.0 * (G[:, 0][:, along_x2] @ W[along_x2] + b) if along_x2 else np.tile(2.0 * b, (shape[0], 1))
     if not (np.abs(u).max(initial=0.0) < SEPARABLE_LIMIT and np.abs(v).max(initial=0.0) < SEPARABLE_LIMIT):
         return None
-    # e[row, column, neuron] = e^{2v}[row, neuron] · e^{2u}[column, neuron], as (rows, columns·width):
-    # tiling e^{2v} along the columns gives the multiply long rows (faster than 3-D broadcasting)
-    e = np.tile(np.exp(v), (1, shape[1]))
-    e *= np.exp(u).reshape(1, -1)
-    return e.reshape(-1, width)
+    # e[neuron, row, column] = e^{2v}[row, neuron] · e^{2u}[column, neuron]
+    e = np.exp(v.T)[:, :, None] * np.exp(u.T)[:, None, :]
+    return e.reshape(width, -1)
 
 
 def _tanh_from_exp_2z(e):

@@ -35,11 +35,6 @@ class Stop:
     hint: str = ""
 
 
-def _by_neuron(a, shape):
-    """(points, k) -> (k, *shape): each neuron's values over the grid, as a view (no copy)."""
-    return np.moveaxis(a.reshape(*shape, -1), -1, 0)
-
-
 @dataclass
 class Grid:
     """The network evaluated on a res x res grid over the input plane (top row = highest x2).
@@ -410,7 +405,9 @@ class Session:
             F = self._inputs(P)
             for a in (x1, x2, F):
                 a.flags.writeable = False  # shared by every Grid until the key changes
-            self._grid_cache = (x1, x2, F, _by_neuron(F, shape), shape, picture.separable_columns(F, shape))
+            inputs = np.ascontiguousarray(F.T).reshape(-1, *shape)  # each feature's image
+            inputs.flags.writeable = False
+            self._grid_cache = (x1, x2, F, inputs, shape, picture.separable_columns(F, shape))
             self._grid_key = key
         return self._grid_cache
 
@@ -422,6 +419,6 @@ class Session:
             raise ValueError(f"res = {res} is not allowed; allowed: 2 to 512")
         net = net or self.net
         x1, x2, F, inputs, shape, columns = self._grid_inputs(res)
-        A = picture.activations(net, F, shape, columns)  # = net.layers(F)[1], the quick way
+        A = picture.activations(net, F, shape, columns)  # = net.layers(F)[1], the quick way, neuron-major
         # (inputs is the same array every frame until the plane or the features change)
-        return Grid(x1, x2, inputs, [_by_neuron(a, shape) for a in A[1:-1]], A[-1].reshape(*shape, -1))
+        return Grid(x1, x2, inputs, [a.reshape(-1, *shape) for a in A[1:-1]], A[-1].reshape(*shape, -1))
