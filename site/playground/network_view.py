@@ -11,11 +11,12 @@ import numpy as np
 from nn import activations, features as feature_names
 
 from . import colors, digit_logic as dl
-from .dom import Bitmap, Canvas, Layer, draw, floats, bytes_
+from .dom import Bitmap, Canvas, Float64Array, Layer, Uint8Array, draw, floats, bytes_
 from .layout import layout
 from .tiles import TILE, edge_style, tile_images
 
 POSITIVE, NEGATIVE = colors.PALETTE[1], colors.PALETTE[0]
+POSITIVE_RGBA, NEGATIVE_RGBA = (np.append(c, 0).astype(np.uint8) for c in (POSITIVE, NEGATIVE))
 
 
 
@@ -127,14 +128,22 @@ class NetworkView:
         return min(lay.node * 3.2, gap * 0.55, 110)
 
     def _draw_edges(self, ctx, session, lay):
+        net = session.net
         if self._segments is None:  # in the order of the weights: layer by layer, W[l] row-major
-            self._segments = floats([lay.edge(l, i, j) for l, W in enumerate(session.net.W)
+            self._segments = floats([lay.edge(l, i, j) for l, W in enumerate(net.W)
                                      for i in range(W.shape[0]) for j in range(W.shape[1])])
-        w = np.concatenate([W.reshape(-1) for W in session.net.W])
+            # where those weights sit in net.flat (params = [W1, b1, W2, ...], one vector)
+            start = np.cumsum([0] + [p.size for p in net.params])[0::2]
+            self._weight_at = np.concatenate([np.arange(start[l], start[l] + W.size) for l, W in enumerate(net.W)])
+            self._edge_widths = Float64Array.new(len(self._weight_at))  # filled in place each frame
+            self._edge_rgba = Uint8Array.new(4 * len(self._weight_at))
+        w = net.flat[self._weight_at]
         widths, alpha = edge_style(w)
-        rgb = np.where((w >= 0)[:, None], POSITIVE, NEGATIVE)
-        rgba = np.column_stack([rgb, alpha * 255]).round().astype(np.uint8)
-        draw.segments(ctx, self._segments, floats(widths), bytes_(rgba))
+        rgba = np.where((w >= 0)[:, None], POSITIVE_RGBA, NEGATIVE_RGBA)
+        rgba[:, 3] = np.round(alpha * 255)
+        self._edge_widths.assign(widths)
+        self._edge_rgba.assign(rgba)
+        draw.segments(ctx, self._segments, self._edge_widths, self._edge_rgba)
 
     def _draw_labels(self, ctx, session, lay, ink):
         ctx.fillStyle = ink
