@@ -5,8 +5,18 @@
   "use strict";
   var TAU = 2 * Math.PI;
 
+  // CSS colour strings by packed RGBA: the same few hundred colours come back every frame, and
+  // building each string (toFixed) cost more than drawing the edge.
+  var cssCache = new Map();
   function css(rgba, i) {
-    return "rgba(" + rgba[i] + "," + rgba[i + 1] + "," + rgba[i + 2] + "," + (rgba[i + 3] / 255).toFixed(3) + ")";
+    var key = ((rgba[i] << 24) | (rgba[i + 1] << 16) | (rgba[i + 2] << 8) | rgba[i + 3]) >>> 0;
+    var s = cssCache.get(key);
+    if (s === undefined) {
+      s = "rgba(" + rgba[i] + "," + rgba[i + 1] + "," + rgba[i + 2] + "," + (rgba[i + 3] / 255).toFixed(3) + ")";
+      if (cssCache.size > 4096) cssCache.clear(); // bounded: a long session meets many alphas
+      cssCache.set(key, s);
+    }
+    return s;
   }
 
   self.WILDraw = {
