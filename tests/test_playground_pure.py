@@ -57,6 +57,29 @@ def test_network_tiles_for_every_kind_of_output():
         assert atlas.shape == (TILE, TILE * sum(s.net.sizes), 4) and atlas.dtype == np.uint8, config
 
 
+def test_each_tile_is_its_neurons_own_map():
+    """Tile by tile, the atlas equals each neuron's grid, sampled every 4th cell and coloured on
+    its own range, the output tile as the output view paints it (also after the kept ranges)."""
+    from nn import Session
+    from playground.tiles import STEP, TILE, tile_images
+    for config in ({"dataset": "spiral"}, {"dataset": "moons", "activation": "relu"}, {"dataset": "plane"}):
+        s = Session(config)
+        for _ in range(2):
+            s.step(5, until_stop=False)
+            g = s.grid(80)
+            atlas = tile_images(s, g)
+            images = [(v, "linear") for v in g.inputs]
+            images += [(v, act) for act, layer in zip(s.net.activation, g.hidden) for v in layer]
+            for k, (v, act) in enumerate(images):
+                small = v[STEP // 2::STEP, STEP // 2::STEP]
+                want = colors.diverging(small, *colors.neuron_range(act, v))  # range over the whole grid
+                assert np.array_equal(atlas[:, k * TILE:(k + 1) * TILE], want), (config, k)
+            small_out = g.output[STEP // 2::STEP, STEP // 2::STEP, 0]
+            want_out = (colors.diverging(small_out) if s.kind == "regression"
+                        else colors.probabilities_rgba(small_out[..., None]))
+            assert np.array_equal(atlas[:, -TILE:], want_out), config
+
+
 def test_edge_style_grows_with_the_weight():
     from playground.tiles import edge_style
     width, alpha = edge_style(np.array([0.0, 0.5, -0.5, 3.0, 50.0]))

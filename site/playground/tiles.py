@@ -28,6 +28,27 @@ def _input_ranges(inputs):
     return _input_ranges_of[1]
 
 
+_BOUNDED = ("tanh", "sine", "sigmoid")  # activations whose images span a fixed range
+_ranges_of = [None, None]  # [key, (lo, hi)] while every range is fixed
+
+
+def _ranges(session, grid, out):
+    """lo, hi of each tile: inputs, hidden neurons, then `out` (a single output) if given. With
+    bounded activations only, they change with the inputs or the network's shape alone: kept."""
+    acts = tuple(session.net.activation)
+    key = (grid.inputs, acts, tuple(session.net.sizes), session.kind, out is None)
+    fixed = all(a in _BOUNDED for a in acts)
+    if fixed and _ranges_of[0] is not None and _ranges_of[0][0] is key[0] and _ranges_of[0][1:] == key[1:]:
+        return _ranges_of[1]
+    ranges = [_input_ranges(grid.inputs)]
+    ranges += [colors.neuron_ranges(act, layer) for act, layer in zip(acts, grid.hidden)]
+    if out is not None:
+        ranges.append(colors.neuron_ranges("tanh" if session.kind == "regression" else "sigmoid", out))
+    lo_hi = tuple(np.concatenate(r) for r in zip(*ranges))
+    _ranges_of[:] = (key if fixed else None), lo_hi
+    return lo_hi
+
+
 def tile_images(session, grid):
     """(TILE, TILE * neurons, 4) uint8: every neuron's image, inputs first, outputs last."""
 
@@ -39,18 +60,15 @@ def tile_images(session, grid):
             return np.broadcast_to(v[:, None, idx], (v.shape[0], TILE, TILE))
         return v[:, STEP // 2::STEP, STEP // 2::STEP][:, :TILE, :TILE]
 
-    # inputs and hidden neurons: one diverging map, each neuron on its own range, one call
-    values = np.concatenate([sample(grid.inputs)] + [sample(layer) for layer in grid.hidden])
-    ranges = [_input_ranges(grid.inputs)]
-    ranges += [colors.neuron_ranges(act, layer) for act, layer in zip(session.net.activation, grid.hidden)]
-    lo, hi = (np.concatenate(r) for r in zip(*ranges))
-    n = len(values)  # each neuron's pixels as one row: the per-neuron range broadcasts along rows
-    tiles = [colors.diverging(values.reshape(n, -1), lo[:, None], hi[:, None]).reshape(n, TILE, TILE, 4)]
+    # inputs, hidden neurons, and a one-value output (sigmoid's P(class 1) on 0..1, a regression's
+    # value on −1..1, as the output view paints them): one diverging map, each on its own range
     out = sample(np.moveaxis(grid.output, -1, 0))
-    if session.kind == "regression":
-        tiles.append(colors.diverging(out))
-    elif out.shape[0] == 1:
-        tiles.append(colors.probabilities_rgba(out[..., None]))
-    else:
-        tiles.append(np.stack([colors.one_class_rgba(v, k) for k, v in enumerate(out)]))
-    return np.ascontiguousarray(np.concatenate(np.concatenate(tiles), axis=1))
+    single = session.kind == "regression" or out.shape[0] == 1
+    parts = [sample(grid.inputs)] + [sample(layer) for layer in grid.hidden] + ([out] if single else [])
+    lo, hi = _ranges(session, grid, out if single else None)
+    values = np.concatenate(parts)
+    n = len(values)  # each neuron's pixels as one row: the per-neuron range broadcasts along rows
+    rgba = colors.diverging(values.reshape(n, -1), lo[:, None], hi[:, None]).reshape(n, TILE, TILE, 4)
+    if not single:  # softmax: each class's probability in its own colour
+        rgba = np.concatenate([rgba, np.stack([colors.one_class_rgba(v, k) for k, v in enumerate(out)])])
+    return np.ascontiguousarray(rgba.transpose(1, 0, 2, 3)).reshape(TILE, -1, 4)  # side by side
