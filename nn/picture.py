@@ -21,41 +21,41 @@ from . import losses
 SEPARABLE_LIMIT = 350.0  # |2u|, |2v| below this: e^{2u}·e^{2v} ≤ e^700, finite in float64
 
 
-def separable_columns(F, shape):
-    """For grid features F (rows of the grid, top row first; columns along x1), the columns that
-    vary with x1 only and with x2 only; None if some feature varies with both (or 1-D data)."""
-    if len(shape) != 2:
+def separable_columns(inputs):
+    """For the grid's features `inputs` (features, rows, columns; top row first, columns along
+    x1), the features that vary with x1 only and with x2 only; None if some feature varies with
+    both (or the data are 1-D)."""
+    if inputs.ndim != 3:
         return None
-    G = np.asarray(F).reshape(*shape, -1)
     along_x1, along_x2 = [], []
-    for f in range(G.shape[-1]):
-        column = G[..., f]
-        if np.array_equal(column, np.broadcast_to(column[:1, :], shape)):    # the same in every row
+    for f, image in enumerate(inputs):
+        if np.array_equal(image, np.broadcast_to(image[:1, :], image.shape)):    # the same in every row
             along_x1.append(f)
-        elif np.array_equal(column, np.broadcast_to(column[:, :1], shape)):  # the same in every column
+        elif np.array_equal(image, np.broadcast_to(image[:, :1], image.shape)):  # the same in every column
             along_x2.append(f)
         else:
             return None
     return along_x1, along_x2
 
 
-def activations(net, F, shape, columns):
+def activations(net, inputs, columns):
     """The grid's activations, neuron by neuron: [Fᵀ, a1ᵀ, ..., a_lastᵀ] (each (width, points),
-    what MLP.layers(F) gives, transposed), then the output (points, outputs). No dropout.
+    what MLP.layers(F) gives for the grid's features F, transposed), then the output (points,
+    outputs). No dropout.
 
-    F: the grid's features (points, features); columns: separable_columns(F, shape). Neuron-major
-    arrays make the matrix products and the bias additions run along the 6,400 points (in the
-    browser Wᵀ @ Aᵀ takes 0.33 ms where A @ W takes 0.57), and each neuron's image a plain slice.
+    inputs: the grid's features as images (features, *grid shape), C-contiguous, so Fᵀ is a view;
+    columns: separable_columns(inputs). Neuron-major arrays make the matrix products and the bias
+    additions run along the 6,400 points (in the browser Wᵀ @ Aᵀ takes 0.33 ms where A @ W takes
+    0.57), and each neuron's image a plain slice.
     """
-    X = np.ascontiguousarray(F.T)
-    A = [X]
+    A = [inputs.reshape(len(inputs), -1)]
     n_layers = len(net.sizes) - 1
     with np.errstate(over="ignore"):  # e^{2z} may overflow to inf: tanh is then exactly 1
         for l in range(n_layers):
             W, b = net.params[2 * l], net.params[2 * l + 1]
             last = l == n_layers - 1
             tanh = not last and net.activation[l] == "tanh"
-            e = _exp_2z_separable(F, shape, columns, W, b) if (l == 0 and tanh and columns) else None
+            e = _exp_2z_separable(inputs, columns, W, b) if (l == 0 and tanh and columns) else None
             if tanh:
                 if e is None:
                     e = (2.0 * W).T @ A[l]
@@ -69,15 +69,15 @@ def activations(net, F, shape, columns):
     return A
 
 
-def _exp_2z_separable(F, shape, columns, W, b):
+def _exp_2z_separable(inputs, columns, W, b):
     """e^{2z} of the first layer, (width, points), as e^{2u(x1)} · e^{2v(x2)}; None where that
     could overflow."""
     along_x1, along_x2 = columns
-    G = np.asarray(F).reshape(*shape, -1)
+    _, rows, cols = inputs.shape
     width = W.shape[1]
     # u along the top row (it is the same in every row), v down the first column, b with v
-    u = 2.0 * (G[0][:, along_x1] @ W[along_x1]) if along_x1 else np.zeros((shape[1], width))
-    v = 2.0 * (G[:, 0][:, along_x2] @ W[along_x2] + b) if along_x2 else np.tile(2.0 * b, (shape[0], 1))
+    u = 2.0 * (inputs[along_x1, 0, :].T @ W[along_x1]) if along_x1 else np.zeros((cols, width))
+    v = 2.0 * (inputs[along_x2, :, 0].T @ W[along_x2] + b) if along_x2 else np.tile(2.0 * b, (rows, 1))
     if not (np.abs(u).max(initial=0.0) < SEPARABLE_LIMIT and np.abs(v).max(initial=0.0) < SEPARABLE_LIMIT):
         return None
     # e[neuron, row, column] = e^{2v}[row, neuron] · e^{2u}[column, neuron]

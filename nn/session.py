@@ -407,7 +407,7 @@ class Session:
                 a.flags.writeable = False  # shared by every Grid until the key changes
             inputs = np.ascontiguousarray(F.T).reshape(-1, *shape)  # each feature's image
             inputs.flags.writeable = False
-            self._grid_cache = (x1, x2, F, inputs, shape, picture.separable_columns(F, shape))
+            self._grid_cache = (x1, x2, F, inputs, shape, picture.separable_columns(inputs))
             self._grid_key = key
         return self._grid_cache
 
@@ -419,6 +419,6 @@ class Session:
             raise ValueError(f"res = {res} is not allowed; allowed: 2 to 512")
         net = net or self.net
         x1, x2, F, inputs, shape, columns = self._grid_inputs(res)
-        A = picture.activations(net, F, shape, columns)  # = net.layers(F)[1], the quick way, neuron-major
+        A = picture.activations(net, inputs, columns)  # = net.layers(F)[1], the quick way, neuron-major
         # (inputs is the same array every frame until the plane or the features change)
         return Grid(x1, x2, inputs, [a.reshape(-1, *shape) for a in A[1:-1]], A[-1].reshape(*shape, -1))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import gzip
 import hashlib
 import io
@@ -264,9 +265,10 @@ def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post
     return data
 
 
-def _runtime(pyodide_dir: Path) -> list[bytes]:
-    return [(pyodide_dir / n).read_bytes() for n in ("pyodide.asm.js", "pyodide.asm.wasm",
-                                                     "python_stdlib.zip", "pyodide.mjs")]
+@functools.cache  # read once per build: both node-made files are keyed by them
+def _runtime(pyodide_dir: Path) -> tuple[bytes, ...]:
+    return tuple((pyodide_dir / n).read_bytes() for n in ("pyodide.asm.js", "pyodide.asm.wasm",
+                                                          "python_stdlib.zip", "pyodide.mjs"))
 
 
 def python_snapshot(pyodide_dir: Path) -> bytes:

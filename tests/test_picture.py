@@ -37,7 +37,7 @@ def test_huge_first_layer_weights_take_the_plain_way():
     s = Session({"dataset": "spiral"})
     s.net.params[0][...] = 200.0  # 2u reaches 2·200·3·... far past the separable limit
     x1, x2, F, inputs, shape, columns = s._grid_inputs(80)
-    assert picture._exp_2z_separable(F, shape, columns, s.net.params[0], s.net.params[1]) is None
+    assert picture._exp_2z_separable(inputs, columns, s.net.params[0], s.net.params[1]) is None
     _, A, _ = s.net.layers(F)
     np.testing.assert_allclose(s.grid(80).hidden[0], np.moveaxis(A[1].reshape(*shape, -1), -1, 0), rtol=1e-12, atol=1e-14)
 
