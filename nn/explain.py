@@ -138,10 +138,7 @@ def explain_step(session):
     if not ok:
         raise ValueError(f"this step diverges (the loss or a weight becomes infinite) at learning rate "
                          f"{opt.lr:g}: lower the learning rate")
-    opt.step(grads)
-    session.steps += 1
-    session.version += 1
-    session.refresh_metrics()  # the page's loss and accuracy show the weights as they now are
+    session.apply_step(grads)  # the page's loss and accuracy then show the weights as they now are
 
     def loss_of(params):
         with np.errstate(over="ignore", invalid="ignore"):

@@ -21,6 +21,7 @@ from .mlp import MLP
 from .thinning import Thinning
 
 HISTORY_CAPACITY = 2000
+MAX_EDITED_WEIGHT = 100.0  # a weight typed by hand: larger ones only saturate every neuron
 CONVERGE_LOSS = {"classification": 1e-3, "regression": 1e-5}
 
 
@@ -58,6 +59,8 @@ def _derived_seeds(seed):
 class Session:
     def __init__(self, config=None):
         self.config = cfg.resolve(config)
+        self.version = 0  # a generation counter: up by one whenever the weights, the network or the
+        #                   data change; never restarts, so `version` alone says what a picture shows
         self._build_data()
         self._build_model()
 
@@ -111,7 +114,7 @@ class Session:
         self.steps = 0
         self.added = 0              # samples added by hand (the drawing pad) since the data was made
         self.seen_last_epoch = 0    # training samples the last epoch went through
-        self.version = 0          # goes up whenever the weights change: redraw when it does
+        self.version += 1
         self.stop = None
         self._confident_epochs = 0
         self.history = Thinning(HISTORY_CAPACITY)
@@ -242,11 +245,6 @@ class Session:
                 ran += 1
         return ran
 
-    def _epoch(self):
-        """One epoch, overflow warnings silenced as in `step`."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            return self._epoch_unguarded()
-
     def _epoch_unguarded(self):
         c, net, opt, grads = self.config, self.net, self.optimizer, self._grads
         loss, l1, l2 = self.loss, c["l1"], c["l2"]
@@ -284,6 +282,37 @@ class Session:
                          f"The weights are back to where they were before that epoch.",
                          f"The learning rate ({lr:g}) is too high for this setting: try {lr / 10:g}.")
         return False
+
+    # -- what the page and the teaching panels do to a session, through its own methods ------------
+    def clear_stop(self):
+        """Forget why training stopped (the learner pressed play again); returns that Stop or None."""
+        stop, self.stop = self.stop, None
+        return stop
+
+    def set_weight(self, layer, i, j, value):
+        """Set one weight W[layer][i, j] by hand (the page's weight editor); the metrics follow."""
+        sizes = self.net.sizes
+        if not (isinstance(layer, (int, np.integer)) and 0 <= layer < len(sizes) - 1):
+            raise ValueError(f"layer must be 0 to {len(sizes) - 2}, got {layer!r}")
+        W = self.net.W[layer]
+        if not (isinstance(i, (int, np.integer)) and isinstance(j, (int, np.integer))
+                and 0 <= i < W.shape[0] and 0 <= j < W.shape[1]):
+            raise ValueError(f"weight index must be within {W.shape}, got ({i!r}, {j!r})")
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) \
+                or not math.isfinite(value) or abs(value) > MAX_EDITED_WEIGHT:
+            raise ValueError(f"a weight must be a number from −{MAX_EDITED_WEIGHT:g} to {MAX_EDITED_WEIGHT:g}; "
+                             f"got {value!r}")
+        W[i, j] = float(value)
+        self.version += 1
+        self.refresh_metrics()
+
+    def apply_step(self, grads):
+        """One optimizer step with the given gradients outside an epoch (the explained step):
+        the step count and the version go up, the epoch does not, and the metrics follow."""
+        self.optimizer.step(grads)
+        self.steps += 1
+        self.version += 1
+        self.refresh_metrics()
 
     def refresh_metrics(self):
         """Measure the current weights again (after a change between epochs, such as an edited

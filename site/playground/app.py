@@ -1,7 +1,6 @@
 """The controller: owns the session and the animation loop, applies every change in one place,
 and repaints what changed. Views draw; the session learns; this ties them together."""
 import json
-import math
 import sys
 from collections import deque
 
@@ -152,13 +151,11 @@ class App:
         self.render(force=True)
 
     def edit_weight(self, l, i, j, value):
-        if not (math.isfinite(value) and abs(value) <= 100):
-            self.show_message(f"A weight must be a number from −100 to 100; got {value}.",
-                              "The weight was not changed.", "error")
+        try:
+            self.session.set_weight(l, i, j, value)  # the metrics shown follow the edited network
+        except ValueError as e:
+            self.show_message(f"{str(e)[:1].upper()}{str(e)[1:]}.", "The weight was not changed.", "error")
             return
-        self.session.net.W[l][i, j] = value
-        self.session.version += 1
-        self.session.refresh_metrics()  # the loss and accuracy shown are those of the edited network
         self.render()
 
     def set_focus(self, focus):
@@ -178,7 +175,7 @@ class App:
         if s.stop is not None:
             if s.stop.kind == "converged":
                 self.past_convergence = True  # "press play again to keep training": it does
-            s.stop = None  # (after divergence: go on from the restored weights, as the hint said)
+            s.clear_stop()  # (after divergence: go on from the restored weights, as the hint said)
             self.hide_message()
         self.running = True
         self._show_running()
@@ -193,7 +190,7 @@ class App:
         self.pause()
         s = self.session
         if s.stop is not None and s.stop.kind == "diverged":
-            s.stop = None
+            s.clear_stop()
         s.step(1, until_stop=False)
         self._after_training()
         self.render(force=True)
@@ -245,7 +242,7 @@ class App:
         t0 = performance.now()
         timing = {"train": trained_ms, "boundary": 0.0, "network": 0.0, "charts": 0.0, "panels": 0.0}
         options = (bool(self._discretize.checked), bool(self._show_test.checked))
-        key = (s.version, self.focus, options, id(s.net))
+        key = (s.version, self.focus, options)
         digits_mode = s.data.name == "digits"
         if digits_mode != self._digits_mode_shown:
             self._digits_mode_shown = digits_mode
@@ -385,9 +382,9 @@ class App:
         s = self.session
         if s.data.extent is None:
             return None
-        if self._grid_version != (s.version, id(s.net)):
+        if self._grid_version != s.version:
             self._grid = s.grid(GRID)
-            self._grid_version = (s.version, id(s.net))
+            self._grid_version = s.version
         return self._grid
 
     def _seen(self, entries, observer=None):

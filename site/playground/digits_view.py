@@ -188,7 +188,7 @@ class DigitsView:
 
     def draw(self, session):
         """Confusion matrix and mistakes for the current weights (when they changed)."""
-        key = (session.version, id(session.net), session.added)
+        key = (session.version, session.added)
         if key == self._shown:
             return
         self._shown = key

@@ -38,7 +38,7 @@ class Panel:
 
     def _key(self):
         s = self.app.session
-        return s.version, id(s.net), self.point
+        return s.version, self.point
 
     def _poll(self):
         if self._refresh.due(self.app, self.section, self._key()):

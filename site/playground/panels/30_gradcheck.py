@@ -41,12 +41,12 @@ class Panel:
 
     def _poll(self):
         s = self.app.session
-        if self._refresh.due(self.app, self.section, (s.version, id(s.net))):
+        if self._refresh.due(self.app, self.section, s.version):
             self._update()
 
     def _update(self):
         s = self.app.session
-        self._refresh.done((s.version, id(s.net)))
+        self._refresh.done(s.version)
         c = explain.live_check(s)
         lines = et.live_check_lines(c, s.net.sizes, s.features)
         self.live.replaceChildren()
@@ -71,7 +71,7 @@ class Panel:
             r = explain.full_check(s)
         finally:
             self.button.disabled = False
-        self._full_key = (s.version, id(s.net))
+        self._full_key = s.version
         show_blocks(self.full, et.full_check_blocks(r, s.net.sizes, s.net.activation, s.features))
         verdict = self.full.querySelectorAll(".teach-eq")[1]
         verdict.classList.add("teach-verdict", "ok" if r["largest"] <= et.TOLERANCE else "bad")
