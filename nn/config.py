@@ -31,6 +31,26 @@ class Key:
     help: str = ""
 
 
+def optimizer_keys():
+    """One key per optimizer setting, from the optimizers' own records (nn.optim SETTINGS): its
+    default is the one the optimizers share, or None, "the optimizer's own", where they differ."""
+    found = {}
+    for cls in optim.OPTIMIZERS.values():
+        for s in cls.SETTINGS:
+            found.setdefault(s.key, []).append((cls.name, s))
+    keys = []
+    for name, owned in found.items():
+        first = owned[0][1]
+        if any((s.kind, s.lo, s.hi) != (first.kind, first.lo, first.hi) for _, s in owned):
+            raise ValueError(f"optimizers disagree on the type or range of {name!r}")  # a bug in nn.optim
+        shared = len({s.default for _, s in owned}) == 1
+        helps = list(dict.fromkeys(s.help for _, s in owned))  # each different help once, in order
+        help_ = "; ".join(helps)
+        keys.append(Key(name, first.kind, first.default if shared else None, "train", first.lo, first.hi,
+                        optional=not shared, help=help_ if shared else f"default: the optimizer's own ({help_})"))
+    return keys
+
+
 KEYS = (
     # data
     Key("dataset", "choice", "spiral", "data", choices=datasets.NAMES, help="which problem to learn"),
@@ -55,17 +75,7 @@ KEYS = (
     # training: optimizer and its settings (each optimizer reads the ones it has)
     Key("optimizer", "choice", "adam", "train", choices=optim.NAMES),
     Key("lr", "float", 0.01, "train", 0.0, 100.0, help="learning rate"),
-    Key("momentum", "float", 0.0, "train", 0.0, 0.999),
-    Key("dampening", "float", 0.0, "train", 0.0, 1.0),
-    Key("nesterov", "bool", False, "train"),
-    Key("beta1", "float", 0.9, "train", 0.0, 0.999999),
-    Key("beta2", "float", 0.999, "train", 0.0, 0.999999),
-    Key("eps", "float", None, "train", 1e-12, 1.0, optional=True, help="default: the optimizer's own"),
-    Key("weight_decay", "float", None, "train", 0.0, 1.0, optional=True, help="default: the optimizer's own"),
-    Key("alpha", "float", 0.99, "train", 0.0, 0.999999, help="RMSprop's smoothing constant"),
-    Key("centered", "bool", False, "train"),
-    Key("amsgrad", "bool", False, "train"),
-    Key("lr_decay", "float", 0.0, "train", 0.0, 1.0, help="Adagrad's learning-rate decay"),
+    *optimizer_keys(),
     Key("schedule", "choice", "constant", "train", choices=schedules.NAMES, help="learning-rate schedule, per epoch"),
     Key("step_size", "int", 100, "train", 1, 10**6, help="step schedule: epochs between decays"),
     Key("gamma", "float", 0.5, "train", 0.0, 1.0, help="step/exponential schedule: decay factor"),

@@ -47,6 +47,7 @@ class StepRecord:
     hyper: dict             # the optimizer's hyperparameters at the step
     state_before: list      # opt.state copies: {"step": t, "exp_avg": ..., ...} per parameter
     state_after: list
+    notes: list             # per parameter: what the optimizer's rule noted while it ran (nn.optim)
     loss_name: str
     output: str
     activation: list
@@ -138,7 +139,8 @@ def explain_step(session):
     if not ok:
         raise ValueError(f"this step diverges (the loss or a weight becomes infinite) at learning rate "
                          f"{opt.lr:g}: lower the learning rate")
-    session.apply_step(grads)  # the page's loss and accuracy then show the weights as they now are
+    notes = []
+    session.apply_step(grads, notes)  # the page's loss and accuracy then show the weights as they now are
 
     def loss_of(params):
         with np.errstate(over="ignore", invalid="ignore"):
@@ -147,7 +149,7 @@ def explain_step(session):
         n=session.X_train.shape[0], params_before=before, params_after=[p.copy() for p in net.params],
         grads=grads, trace=trace, loss=float(loss), loss_after=float(loss_of(net.params)),
         loss_before_eval=float(loss_of(before)), optimizer=opt.name, hyper=hyper,
-        state_before=state_before, state_after=_state_copy(opt.state), loss_name=session.loss,
+        state_before=state_before, state_after=_state_copy(opt.state), notes=notes, loss_name=session.loss,
         output=net.output, activation=list(net.activation), sizes=list(net.sizes),
         negative_slope=net.negative_slope, steps=session.steps, version=session.version, _session=session)
 
@@ -189,77 +191,25 @@ def sample_grads(s):
 
 # -- one weight's update, as the optimizer computed it ------------------------------------------
 def update_detail(rec, i, idx):
-    """The update of entry `idx` of parameter i, quantity by quantity, in the optimizer's own order
-    of operations: {"g": ..., "m": ..., "w_new": ...}; "w_after" is what the step really left."""
-    h, name = rec.hyper, rec.optimizer
-    sb = {k: v[idx] if isinstance(v, np.ndarray) else v for k, v in rec.state_before[i].items()}
-    w, g = float(rec.params_before[i][idx]), float(rec.grads[i][idx])
-    t = rec.state_after[i]["step"]
-    q = {"optimizer": name, "w": w, "grad": g, "t": t, "lr": h["lr"]}
-    if h.get("maximize"):
-        g = -g
-    wd = h.get("weight_decay", 0.0)
-    if wd and name != "AdamW":
-        g = g + wd * w
-    q["g"] = g
-    if name == "SGD":
-        mu, tau = h["momentum"], h["dampening"]
-        direction = g
-        if mu != 0:
-            if "momentum_buffer" not in sb:
-                q["buf_old"], buf = None, g
-            else:
-                q["buf_old"] = sb["momentum_buffer"]
-                buf = sb["momentum_buffer"] * mu + (1 - tau) * g
-            q["buf"] = buf
-            direction = (g + mu * buf) if h["nesterov"] else buf
-        q["direction"] = direction
-        q["w_new"] = w - h["lr"] * direction
-    elif name == "RMSprop":
-        alpha, eps = h["alpha"], h["eps"]
-        v_old = sb.get("square_avg", 0.0)
-        v = v_old * alpha + (1 - alpha) * g * g
-        q.update(v_old=v_old, v=v)
-        if h["centered"]:
-            m_old = sb.get("grad_avg", 0.0)
-            m = m_old + (1 - alpha) * (g - m_old)
-            q.update(m_old=m_old, m=m)
-            avg = np.sqrt(v - m * m) + eps
-        else:
-            avg = np.sqrt(v) + eps
-        q["avg"] = float(avg)
-        if h["momentum"] > 0:
-            q["buf_old"] = sb.get("momentum_buffer", 0.0)
-            q["buf"] = q["buf_old"] * h["momentum"] + g / avg
-            q["w_new"] = w - h["lr"] * q["buf"]
-        else:
-            q["w_new"] = w - h["lr"] * (g / avg)
-    elif name in ("Adam", "AdamW"):
-        lr, (b1, b2), eps = h["lr"], h["betas"], h["eps"]
-        if wd and name == "AdamW":
-            q["w_decayed"] = w = w * (1 - lr * wd)
-        m_old, v_old = sb.get("exp_avg", 0.0), sb.get("exp_avg_sq", 0.0)
-        m = m_old * b1 + (1 - b1) * g
-        v = v_old * b2 + (1 - b2) * g * g
-        q.update(m_old=m_old, m=m, v_old=v_old, v=v)
-        if h["amsgrad"]:
-            q["vmax_old"] = sb.get("max_exp_avg_sq", 0.0)
-            q["vmax"] = v = max(q["vmax_old"], v)
-        bc1, bc2 = 1 - b1**t, 1 - b2**t
-        q.update(bc1=bc1, bc2=bc2, m_hat=m / bc1, v_hat=v / bc2)
-        denom = np.sqrt(v) / np.sqrt(bc2) + eps
-        q["denom"] = float(denom)
-        q["w_new"] = w - (lr / bc1) * (m / denom)
-    elif name == "Adagrad":
-        clr = h["lr"] / (1 + (t - 1) * h["lr_decay"])
-        s_old = sb["sum"]
-        s = s_old + g * g
-        q.update(clr=clr, s_old=s_old, s=s, w_new=w - clr * (g / (np.sqrt(s) + h["eps"])))
-    else:
-        raise ValueError(f"no explanation written for optimizer {name!r}")
-    q = {k: (float(v) if isinstance(v, (np.floating, np.ndarray)) else v) for k, v in q.items()}
+    """The update of entry `idx` of parameter i, quantity by quantity, as the optimizer's own rule
+    noted them while it ran (nn.optim: `note(...)` in each `_update`): {"g": ..., "m": ...,
+    "w_new": ...}, each buffer's value before the step as "<name>_old" (None if it did not exist
+    yet), and "w_after", what the step really left."""
+    h = rec.hyper
+    q = {"optimizer": rec.optimizer, "w": float(rec.params_before[i][idx]), "grad": float(rec.grads[i][idx]),
+         "t": rec.state_after[i]["step"], "lr": h["lr"]}
+    before = rec.state_before[i]
+    for key, buffer in optim.lookup(rec.optimizer).STATE.items():
+        q[buffer.note + "_old"] = _entry(before[key], idx) if key in before else None
+    for name, value in rec.notes[i].items():
+        q[name] = _entry(value, idx)
     q["w_after"] = float(rec.params_after[i][idx])
     return q
+
+
+def _entry(value, idx):
+    """One weight's entry of a noted array (or the number itself, for a per-parameter scalar)."""
+    return float(value[idx]) if np.ndim(value) else float(value)
 
 
 # -- gradient checks --------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Optimizers: SGD, RMSprop, Adam, AdamW and Adagrad, computed step for step as PyTorch 2.13 does.
+"""Optimizers: SGD, RMSprop, Adam, AdamW, Adagrad and NAdam, computed step for step as PyTorch 2.13 does.
 
 An optimizer holds a list of parameter arrays and changes them in place; it never computes
 gradients. Each `step(grads)` applies one update rule to every parameter:
@@ -11,12 +11,75 @@ Hyperparameters are plain attributes (`opt.lr = 0.01` between steps keeps all st
 PyTorch's names and defaults. `opt.state[i]` is a dict for parameter i: its own `"step"` count
 and named buffers ("momentum_buffer", "exp_avg", ...), named as PyTorch names them. A buffer
 appears when the rule first needs it, as in PyTorch, so before the first step most are absent.
-"""
 
+Each optimizer class is the one record of everything about it:
+- `_update`: its rule, written once. It calls `note(name, value)` on each quantity a learner
+  should see; `step(grads, trace=[])` collects those per parameter (the explained step shows them).
+- `SETTINGS`: what the page offers and the config checks (range, default, menu values, help).
+- `STATE`: its buffers, with the symbol each goes by in the formulas.
+- `formula_lines`: the rule written out for one weight, symbolic and then with the numbers.
+Menus, config keys, the explained step and its text are made from these; nothing else lists them.
+The page trains through `nn.optim_flat.FlatStep`, which runs the same `_update` once on the
+vector an MLP's parameters view (a speed path, held bit-identical to `step` by a test).
+"""
 import math
 import numbers
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of an optimizer, as the page offers it and the config checks it.
+
+    `lo`/`hi` are the range a learner may choose (PyTorch's own checks, in `_validate`, are wider);
+    `offered` are the page's menu values (None there means "the optimizer's own default"); a
+    setting with a bool default is a checkbox; one with nothing offered is config-only."""
+
+    key: str                 # the config key
+    label: str               # the page's name for it
+    default: object          # this optimizer's own default (PyTorch's)
+    lo: float = None
+    hi: float = None
+    offered: tuple = ()
+    help: str = ""
+    param: str = None        # the constructor keyword when it is not `key` (β₁, β₂ make `betas`)
+
+    @property
+    def kind(self):
+        return "bool" if isinstance(self.default, bool) else "float"
+
+    @property
+    def shown(self):
+        """Whether the page has a control for it."""
+        return self.kind == "bool" or bool(self.offered)
+
+
+_OPTIMIZERS = {}  # lower-case name -> class, in the order the classes are defined below
+
+
+class Buffer(NamedTuple):
+    """A state entry: the name its value is noted under in the rule, and the words for it."""
+
+    note: str
+    shown: str
+
+
+def _ignore(name, value):
+    """The `note` of a step nobody explains."""
+
+
+class _Notes:
+    """The `note` of an explained step: keeps a copy of each quantity, by name, per parameter."""
+
+    def __init__(self, trace):
+        self.values = {}
+        trace.append(self.values)
+
+    def __call__(self, name, value):
+        self.values[name] = np.array(value, dtype=np.float64)  # a copy: buffers change in place later
 
 
 class Optimizer:
@@ -24,82 +87,31 @@ class Optimizer:
 
     name = "Optimizer"
     HYPERPARAMETERS = ()  # constructor keywords, in signature order
-    BUFFERS = ()  # state buffer names this optimizer may create
+    SETTINGS = ()         # Setting records: what the page and the config know of it
+    STATE = {}            # state entry -> Buffer(note name, words)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _OPTIMIZERS[cls.name.lower()] = cls  # defining the class is all it takes to offer it
 
     def __init__(self, params, **hyperparameters):
         self.params = _check_params(params, self.name)
         for key, value in hyperparameters.items():
             setattr(self, key, value)
         self._validate()
-        self.__dict__["_changed"] = False
         self.state = [self._init_state(p) for p in self.params]
-        self._flat = _shared_vector(self.params)
-        if self._flat is not None:
-            self._adopt_flat_state()
 
-    def __setattr__(self, key, value):
-        if key in self.HYPERPARAMETERS and not _same_float(self.__dict__.get(key), value):
-            self.__dict__["_changed"] = True  # checked again before the next step
-        object.__setattr__(self, key, value)
+    def step(self, grads, trace=None):
+        """Apply one update to every parameter, in place. grads: arrays shaped like params.
 
-    def step(self, grads):
-        """Apply one update to every parameter, in place. grads: arrays shaped like params."""
-        if self.__dict__.get("_changed", True):  # a hyperparameter was reassigned since the last step
-            self._validate()
-            self.__dict__["_changed"] = False
-        if self._flat is not None and grads is self.__dict__.get("_grads_seen"):
-            return self._flat_step(self._grads_vector)  # the list checked before, viewing the same vector
+        trace: a list, to receive one dict per parameter of the quantities the rule noted."""
+        self._validate()  # hyperparameters are attributes: they may have been set since the last step
         grads = _check_grads(grads, self.params, self.name)
-        if self._flat is not None:
-            return self._flat_step(self._grad_vector(grads))
         for p, g, state in zip(self.params, grads, self.state):
             if self.maximize:
                 g = -g
             state["step"] += 1
-            self._update(p, g, state)
-
-    # Every update rule here is elementwise, so when the params are consecutive views of one
-    # vector (as an MLP's are) the same rule runs once on that vector: bit-identical, and one
-    # call instead of one per array (that matters in the browser, where each call costs).
-    # Each parameter's state dict then holds views into the vector-sized buffers.
-    def _flat_step(self, g):
-        if self.maximize:
-            g = -g
-        flat_state = self._flat_state
-        step = flat_state["step"] = flat_state["step"] + 1
-        self._update(self._flat, g, flat_state)
-        for state in self.state:
-            state["step"] = step
-        if len(flat_state) > len(self._linked) + 1:  # the rule made a buffer: view it per parameter
-            self._link_views()
-
-    def _grad_vector(self, grads):
-        """The gradients as one vector: the vector they view, if they view one (a session's do,
-        the same list every step), else a concatenated copy."""
-        vector = _shared_vector(grads)
-        if vector is not None:
-            self._grads_seen, self._grads_vector = grads, vector
-            return vector
-        return np.concatenate([gi.reshape(-1) for gi in grads])
-
-    def _adopt_flat_state(self):
-        """Gather the per-parameter state into vector-sized buffers, and view them back."""
-        keys = [k for k in self.state[0] if k != "step" and all(k in s for s in self.state)]
-        self._flat_state = {"step": self.state[0]["step"]}
-        for key in keys:
-            self._flat_state[key] = np.concatenate([s[key].reshape(-1) for s in self.state])
-        self._linked = {}
-        self._link_views()
-
-    def _link_views(self):
-        for key, buf in self._flat_state.items():
-            if key == "step" or self._linked.get(key) is buf:
-                continue
-            offset = 0
-            for p, state in zip(self.params, self.state):
-                state[key] = buf[offset:offset + p.size].reshape(p.shape)
-                offset += p.size
-            self._linked[key] = buf
+            self._update(p, g, state, _ignore if trace is None else _Notes(trace))
 
     def hyperparameters(self):
         """The current hyperparameters as a JSON-safe dict (betas as a list)."""
@@ -114,6 +126,24 @@ class Optimizer:
                 out[key] = float(value)
         return out
 
+    @classmethod
+    def hyperparameters_from(cls, values):
+        """Constructor keywords from setting values keyed as the config keys them; a None value
+        (or a missing one) leaves the optimizer's own default. Settings sharing a `param` form a
+        tuple in their order (beta1, beta2 -> betas)."""
+        out, pairs = {}, {}
+        for s in cls.SETTINGS:
+            value = values.get(s.key)
+            if s.param is None:
+                if value is not None:
+                    out[s.key] = value
+            else:
+                pairs.setdefault(s.param, []).append(value)
+        for param, parts in pairs.items():
+            if all(v is not None for v in parts):
+                out[param] = tuple(parts)
+        return out
+
     def to_dict(self):
         """JSON-safe snapshot: name, hyperparameters and state (buffers as nested lists)."""
         state = [
@@ -126,15 +156,26 @@ class Optimizer:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
         return f"{self.name}({args})"
 
-    # Subclasses define these three.
+    # Subclasses define these.
     def _validate(self):
         raise NotImplementedError
 
     def _init_state(self, p):
         return {"step": 0}
 
-    def _update(self, p, g, state):
+    def _update(self, p, g, state, note):
         raise NotImplementedError
+
+    @staticmethod
+    def formula_lines(q, h, n):
+        """The update of one weight, each line symbolic and then with its numbers.
+        q: the weight's quantities (nn.explain.update_detail), h: the hyperparameters,
+        n: the notation (n.num, n.factor for a number alone or as a factor, n.sup for exponents)."""
+        raise NotImplementedError
+
+
+# -- the optimizers ---------------------------------------------------------------------------------
+WEIGHT_DECAY_HELP = "adds λ·w to the gradient (L2)"
 
 
 class SGD(Optimizer):
@@ -146,7 +187,13 @@ class SGD(Optimizer):
 
     name = "SGD"
     HYPERPARAMETERS = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
-    BUFFERS = ("momentum_buffer",)
+    SETTINGS = (
+        Setting("momentum", "Momentum", 0.0, 0.0, 0.999, (0.0, 0.5, 0.9, 0.99), "μ: how much of the last step carries on"),
+        Setting("nesterov", "Nesterov", False, help="step along g + μ·b (look ahead)"),
+        Setting("dampening", "Dampening", 0.0, 0.0, 1.0, help="τ: the share of g left out of the momentum"),
+        Setting("weight_decay", "Weight decay", 0.0, 0.0, 1.0, (None, 0.0001, 0.001, 0.01), WEIGHT_DECAY_HELP),
+    )
+    STATE = {"momentum_buffer": Buffer("buf", "momentum b")}
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False, *, maximize=False):
@@ -162,9 +209,10 @@ class SGD(Optimizer):
                 f"got momentum={self.momentum!r}, dampening={self.dampening!r}"
             )
 
-    def _update(self, p, g, state):
+    def _update(self, p, g, state, note):
         if self.weight_decay != 0:
             g = g + self.weight_decay * p
+        note("g", g)
         if self.momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
@@ -173,8 +221,27 @@ class SGD(Optimizer):
             else:
                 buf *= self.momentum
                 buf += (1 - self.dampening) * g
+            note("buf", buf)
             g = (g + self.momentum * buf) if self.nesterov else buf
+        note("direction", g)
         p -= self.lr * g
+        note("w_new", p)
+
+    @staticmethod
+    def formula_lines(q, h, n):
+        num, f = n.num, n.factor
+        g, w, lr = q["g"], q["w"], q["lr"]
+        if "buf" not in q:
+            return [f"w ← w − lr·g = {num(w)} − {num(lr)}·{f(g)} = {num(q['w_new'])}"]
+        if q["buf_old"] is None:
+            lines = [f"b = g = {num(q['buf'])}   (the first momentum buffer is the gradient itself)"]
+        else:
+            lines = [f"b = μ·b + (1 − τ)·g = {num(h['momentum'])}·{f(q['buf_old'])} + "
+                     f"{num(1 - h['dampening'])}·{f(g)} = {num(q['buf'])}"]
+        if h["nesterov"]:
+            return lines + [f"d = g + μ·b = {num(g)} + {num(h['momentum'])}·{f(q['buf'])} = {num(q['direction'])}",
+                            f"w ← w − lr·d = {num(w)} − {num(lr)}·{f(q['direction'])} = {num(q['w_new'])}"]
+        return lines + [f"w ← w − lr·b = {num(w)} − {num(lr)}·{f(q['buf'])} = {num(q['w_new'])}"]
 
 
 class RMSprop(Optimizer):
@@ -186,7 +253,15 @@ class RMSprop(Optimizer):
 
     name = "RMSprop"
     HYPERPARAMETERS = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
-    BUFFERS = ("square_avg", "momentum_buffer", "grad_avg")
+    SETTINGS = (
+        Setting("alpha", "Alpha", 0.99, 0.0, 0.999999, (0.9, 0.99, 0.999), "RMSprop's smoothing constant"),
+        Setting("momentum", "Momentum", 0.0, 0.0, 0.999, (0.0, 0.5, 0.9), "μ: how much of the last step carries on"),
+        Setting("centered", "Centered", False, help="divide by the variance of g instead of its mean square"),
+        Setting("eps", "ε", 1e-8, 1e-12, 1.0, help="added to the root, so it never divides by 0"),
+        Setting("weight_decay", "Weight decay", 0.0, 0.0, 1.0, (None, 0.0001, 0.001, 0.01), WEIGHT_DECAY_HELP),
+    )
+    STATE = {"square_avg": Buffer("v", "v"), "grad_avg": Buffer("m", "m"),
+             "momentum_buffer": Buffer("buf", "momentum b")}
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, *, maximize=False):
@@ -197,25 +272,57 @@ class RMSprop(Optimizer):
         _check_numbers(self, lr=0.0, alpha=0.0, eps=0.0, weight_decay=0.0, momentum=0.0)
         _check_flags(self, "centered", "maximize")
 
-    def _update(self, p, g, state):
+    def _update(self, p, g, state, note):
         if self.weight_decay != 0:
             g = g + self.weight_decay * p
+        note("g", g)
         square_avg = _buffer(state, "square_avg", p)
         square_avg *= self.alpha
         square_avg += (1 - self.alpha) * g * g
+        note("v", square_avg)
         if self.centered:
             grad_avg = _buffer(state, "grad_avg", p)
             grad_avg += (1 - self.alpha) * (g - grad_avg)  # = α·m + (1 − α)·g
+            note("m", grad_avg)
             avg = np.sqrt(square_avg - grad_avg * grad_avg) + self.eps
         else:
             avg = np.sqrt(square_avg) + self.eps
+        note("avg", avg)
         if self.momentum > 0:
             buf = _buffer(state, "momentum_buffer", p)
             buf *= self.momentum
             buf += g / avg
+            note("buf", buf)
             p -= self.lr * buf
         else:
             p -= self.lr * (g / avg)
+        note("w_new", p)
+
+    @staticmethod
+    def formula_lines(q, h, n):
+        num, f = n.num, n.factor
+        g, w, lr, a = q["g"], q["w"], q["lr"], h["alpha"]
+        lines = [f"v = α·v + (1 − α)·g² = {num(a)}·{f(_zero(q['v_old']))} + {num(1 - a)}·{f(g)}² = {num(q['v'])}"]
+        if "m" in q:
+            lines.append(f"m = α·m + (1 − α)·g = {num(a)}·{f(_zero(q['m_old']))} + {num(1 - a)}·{f(g)} = {num(q['m'])}")
+            lines.append(f"r = √(v − m²) + ε = √({num(q['v'])} − {f(q['m'])}²) + {num(h['eps'])} = {num(q['avg'])}")
+        else:
+            lines.append(f"r = √v + ε = √{num(q['v'])} + {num(h['eps'])} = {num(q['avg'])}")
+        if "buf" in q:
+            lines.append(f"b = μ·b + g/r = {num(h['momentum'])}·{f(_zero(q['buf_old']))} + {f(g)}/{num(q['avg'])} = "
+                         f"{num(q['buf'])}")
+            lines.append(f"w ← w − lr·b = {num(w)} − {num(lr)}·{f(q['buf'])} = {num(q['w_new'])}")
+        else:
+            lines.append(f"w ← w − lr·g/r = {num(w)} − {num(lr)}·{f(g)}/{num(q['avg'])} = {num(q['w_new'])}")
+        return lines
+
+
+BETA_SETTINGS = (
+    Setting("beta1", "β₁", 0.9, 0.0, 0.999999, (0.0, 0.5, 0.8, 0.9, 0.95, 0.99),
+            "how long m remembers the gradient", param="betas"),
+    Setting("beta2", "β₂", 0.999, 0.0, 0.999999, (0.9, 0.99, 0.999, 0.9999),
+            "how long v remembers the squared gradient", param="betas"),
+)
 
 
 class Adam(Optimizer):
@@ -228,7 +335,14 @@ class Adam(Optimizer):
 
     name = "Adam"
     HYPERPARAMETERS = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")
-    BUFFERS = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    SETTINGS = (
+        *BETA_SETTINGS,
+        Setting("amsgrad", "AMSGrad", False, help="divide by the largest v so far"),
+        Setting("eps", "ε", 1e-8, 1e-12, 1.0, help="added to the root, so it never divides by 0"),
+        Setting("weight_decay", "Weight decay", 0.0, 0.0, 1.0, (None, 0.0001, 0.001, 0.01), WEIGHT_DECAY_HELP),
+    )
+    STATE = {"exp_avg": Buffer("m", "m"), "exp_avg_sq": Buffer("v", "v"),
+             "max_exp_avg_sq": Buffer("vmax", "max v")}
     _decoupled_weight_decay = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
@@ -241,33 +355,70 @@ class Adam(Optimizer):
         _check_flags(self, "amsgrad", "maximize")
         self.betas = _check_betas(self.betas, self.name)
 
-    def _update(self, p, g, state):
+    def _update(self, p, g, state, note):
         lr, (beta1, beta2), t = self.lr, self.betas, state["step"]
         if self.weight_decay != 0:
             if self._decoupled_weight_decay:
                 p *= 1 - lr * self.weight_decay
+                note("w_decayed", p)
             else:
                 g = g + self.weight_decay * p
+        note("g", g)
         exp_avg = _buffer(state, "exp_avg", p)
         exp_avg_sq = _buffer(state, "exp_avg_sq", p)
         exp_avg *= beta1
         exp_avg += (1 - beta1) * g
         exp_avg_sq *= beta2
         exp_avg_sq += (1 - beta2) * g * g
+        note("m", exp_avg)
+        note("v", exp_avg_sq)
         if self.amsgrad:
             max_exp_avg_sq = _buffer(state, "max_exp_avg_sq", p)
             np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+            note("vmax", max_exp_avg_sq)
             exp_avg_sq = max_exp_avg_sq
-        bias_correction1 = 1 - beta1**t
-        bias_correction2 = 1 - beta2**t
-        denom = np.sqrt(exp_avg_sq) / math.sqrt(bias_correction2) + self.eps
-        p -= (lr / bias_correction1) * (exp_avg / denom)
+        m_hat = exp_avg / (1 - beta1**t)
+        v_hat = exp_avg_sq / (1 - beta2**t)
+        note("m_hat", m_hat)
+        note("v_hat", v_hat)
+        p -= lr * (m_hat / (np.sqrt(v_hat) + self.eps))
+        note("w_new", p)
+
+    @staticmethod
+    def formula_lines(q, h, n):
+        num, f = n.num, n.factor
+        g, w, lr, t = q["g"], q["w"], q["lr"], q["t"]
+        b1, b2 = h["betas"]
+        lines = []
+        if "w_decayed" in q:
+            lines.append(f"w ← w·(1 − lr·λ) = {num(w)}·(1 − {num(lr)}·{num(h['weight_decay'])}) = "
+                         f"{num(q['w_decayed'])}   (decoupled)")
+            w = q["w_decayed"]
+        lines.append(f"m = β₁·m + (1 − β₁)·g = {num(b1)}·{f(_zero(q['m_old']))} + {num(1 - b1)}·{f(g)} = {num(q['m'])}")
+        lines.append(f"v = β₂·v + (1 − β₂)·g² = {num(b2)}·{f(_zero(q['v_old']))} + {num(1 - b2)}·{f(g)}² = {num(q['v'])}")
+        v = q["v"]
+        if "vmax" in q:
+            lines.append(f"v_max = max(v_max, v) = max({num(_zero(q['vmax_old']))}, {num(q['v'])}) = {num(q['vmax'])}")
+            v = q["vmax"]
+        lines.append(f"m̂ = m / (1 − β₁ᵗ) = {f(q['m'])} / (1 − {num(b1)}{n.sup(t)}) = {num(q['m_hat'])}")
+        lines.append(f"v̂ = {'v_max' if 'vmax' in q else 'v'} / (1 − β₂ᵗ) = {num(v)} / (1 − {num(b2)}{n.sup(t)}) = "
+                     f"{num(q['v_hat'])}")
+        lines.append(f"w ← w − lr·m̂ / (√v̂ + ε) = {num(w)} − {num(lr)}·{f(q['m_hat'])} / "
+                     f"(√{num(q['v_hat'])} + {num(h['eps'])}) = {num(q['w_new'])}")
+        return lines
 
 
 class AdamW(Adam):
     """Adam with decoupled weight decay: θ *= 1 − lr·λ, then the Adam step (λ stays out of m, v)."""
 
     name = "AdamW"
+    SETTINGS = (
+        *BETA_SETTINGS,
+        Setting("amsgrad", "AMSGrad", False, help="divide by the largest v so far"),
+        Setting("eps", "ε", 1e-8, 1e-12, 1.0, help="added to the root, so it never divides by 0"),
+        Setting("weight_decay", "Weight decay", 1e-2, 0.0, 1.0, (None, 0.001, 0.01, 0.1),
+                "shrinks every weight by lr·λ each step (decoupled)"),
+    )
     _decoupled_weight_decay = True
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
@@ -285,7 +436,12 @@ class Adagrad(Optimizer):
     name = "Adagrad"
     HYPERPARAMETERS = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps",
                        "maximize")
-    BUFFERS = ("sum",)
+    SETTINGS = (
+        Setting("lr_decay", "LR decay", 0.0, 0.0, 1.0, (0.0, 0.0001, 0.001, 0.01), "Adagrad's learning-rate decay"),
+        Setting("eps", "ε", 1e-10, 1e-12, 1.0, help="added to the root, so it never divides by 0"),
+        Setting("weight_decay", "Weight decay", 0.0, 0.0, 1.0, (None, 0.0001, 0.001, 0.01), WEIGHT_DECAY_HELP),
+    )
+    STATE = {"sum": Buffer("s", "s")}
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, *, maximize=False):
@@ -302,22 +458,39 @@ class Adagrad(Optimizer):
         # PyTorch fills the accumulator at construction, not at the first step.
         return {"step": 0, "sum": np.full_like(p, float(self.initial_accumulator_value))}
 
-    def _update(self, p, g, state):
+    def _update(self, p, g, state, note):
         if self.weight_decay != 0:
             g = g + self.weight_decay * p
+        note("g", g)
         clr = self.lr / (1 + (state["step"] - 1) * self.lr_decay)
+        note("clr", clr)
         state_sum = _buffer(state, "sum", p, fill=self.initial_accumulator_value)
         state_sum += g * g
+        note("s", state_sum)
         p -= clr * (g / (np.sqrt(state_sum) + self.eps))
+        note("w_new", p)
+
+    @staticmethod
+    def formula_lines(q, h, n):
+        num, f = n.num, n.factor
+        g, w, lr = q["g"], q["w"], q["lr"]
+        lines = [f"s = s + g² = {num(q['s_old'])} + {f(g)}² = {num(q['s'])}"]
+        if h["lr_decay"]:
+            lines.append(f"lr_t = lr / (1 + (t − 1)·decay) = {num(lr)} / (1 + {q['t'] - 1}·{num(h['lr_decay'])}) = "
+                         f"{num(q['clr'])}")
+        lines.append(f"w ← w − lr_t·g / (√s + ε) = {num(w)} − {num(q['clr'])}·{f(g)} / (√{num(q['s'])} + "
+                     f"{num(h['eps'])}) = {num(q['w_new'])}")
+        return lines
 
 
-_OPTIMIZERS = {cls.name.lower(): cls for cls in (SGD, RMSprop, Adam, AdamW, Adagrad)}
-NAMES = tuple(_OPTIMIZERS)
+OPTIMIZERS = dict(_OPTIMIZERS)  # lower-case name -> class: the menu's order is the order above
+NAMES = tuple(OPTIMIZERS)
 
 
+# -- helpers -------------------------------------------------------------------------------------
 def make(name, params, **hyperparameters):
     """Build an optimizer by case-insensitive name: one of NAMES, e.g. make("adam", params)."""
-    cls = _lookup(name)
+    cls = lookup(name)
     unknown = sorted(set(hyperparameters) - set(cls.HYPERPARAMETERS))
     if unknown:
         raise ValueError(
@@ -339,34 +512,20 @@ def from_dict(d, params):
         )
     opt.state = [_state_from_dict(s, p, opt, i)
                  for i, (s, p) in enumerate(zip(d["state"], opt.params))]
-    if opt._flat is not None:
-        opt._adopt_flat_state()
     return opt
 
 
-# --- helpers -------------------------------------------------------------------------------------
-
-def _lookup(name):
+def lookup(name):
+    """The optimizer class called `name` (case-insensitive); ValueError naming the allowed ones."""
     key = name.lower() if isinstance(name, str) else name
     if key not in _OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; allowed: {', '.join(NAMES)}")
+        raise ValueError(f"unknown optimizer {name!r}; allowed: {', '.join(_OPTIMIZERS)}")
     return _OPTIMIZERS[key]
 
 
-def _shared_vector(params):
-    """The 1-D array that `params` are consecutive views of, in order and covering it; else None."""
-    base = params[0].base if params else None
-    if base is None or len(params) < 2 or base.ndim != 1 or not base.flags.c_contiguous \
-            or base.dtype != np.float64:
-        return None
-    start = base.__array_interface__["data"][0]
-    offset = 0
-    for p in params:
-        if p.base is not base or not p.flags.c_contiguous \
-                or p.__array_interface__["data"][0] - start != offset * base.itemsize:
-            return None
-        offset += p.size
-    return base if offset == base.size else None
+def _zero(v):
+    """A buffer's value before the step, for a formula: a buffer that starts at zeros is 0 then."""
+    return 0.0 if v is None else v
 
 
 def _buffer(state, key, like, fill=0.0):
@@ -374,12 +533,6 @@ def _buffer(state, key, like, fill=0.0):
     if key not in state:
         state[key] = np.full_like(like, float(fill))
     return state[key]
-
-
-def _same_float(old, new):
-    """Whether a hyperparameter is set to the float it already has (a constant schedule sets lr
-    again every epoch): it needs no new check, it had one when it was set, or still will."""
-    return type(old) is float and type(new) is float and old == new
 
 
 def _check_params(params, who):
@@ -450,11 +603,14 @@ def _state_from_dict(s, p, opt, i):
     for key, value in s.items():
         if key == "step":
             continue
-        if key not in opt.BUFFERS:
+        if key not in opt.STATE:
             raise ValueError(
                 f"{opt.name}: unknown state buffer {key!r} in state[{i}]; "
-                f"allowed: {', '.join(opt.BUFFERS)}"
+                f"allowed: {', '.join(opt.STATE)}"
             )
+        if key in SCALAR_STATE:
+            state[key] = float(value)
+            continue
         a = np.array(value, dtype=np.float64)
         if a.shape != p.shape:
             if a.size != 0 or p.size != 0:  # an empty array's .tolist() loses trailing dims
@@ -465,3 +621,6 @@ def _state_from_dict(s, p, opt, i):
             a = a.reshape(p.shape)
         state[key] = a
     return state
+
+
+SCALAR_STATE = ("step", "mu_product")  # state entries that are one number per parameter, not an array

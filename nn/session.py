@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import config as cfg, datasets, features, optim, picture, schedules
 import math
+
+from . import config as cfg, datasets, features, optim, picture, schedules
 
 from .losses import check_pair, loss_terms
 from .mlp import MLP
+from .optim_flat import FlatStep
 from .thinning import Thinning
 
 HISTORY_CAPACITY = 2000
@@ -108,7 +110,8 @@ class Session:
                        dropout=c["dropout"], negative_slope=c["leaky_slope"])
         self.Y_train, self.Y_test = self._targets(self.y_train), self._targets(self.y_test)
         self._shuffle = np.random.default_rng(self._seeds[2])
-        self._grads = self.net.views(np.empty_like(self.net.flat))  # gradients land here, one vector
+        self._grad_vector = np.empty_like(self.net.flat)
+        self._grads = self.net.views(self._grad_vector)  # backprop writes the gradients here, one vector
         self._build_optimizer()
         self.epoch = 0
         self.steps = 0
@@ -124,19 +127,12 @@ class Session:
     def _optimizer_settings(self):
         """The optimizer's name and the hyperparameters it takes, from the config."""
         c = self.config
-        hyper = {"lr": c["lr"]}
-        accepted = optim._lookup(c["optimizer"]).HYPERPARAMETERS
-        for key in ("momentum", "dampening", "nesterov", "alpha", "centered", "amsgrad", "lr_decay",
-                    "eps", "weight_decay"):
-            if key in accepted and c[key] is not None:
-                hyper[key] = c[key]
-        if "betas" in accepted:
-            hyper["betas"] = (c["beta1"], c["beta2"])
-        return c["optimizer"], hyper
+        return c["optimizer"], {"lr": c["lr"], **optim.lookup(c["optimizer"]).hyperparameters_from(c)}
 
     def _build_optimizer(self):
         name, hyper = self._optimizer_settings()
         self.optimizer = optim.make(name, self.net.params, **hyper)
+        self._fast_step = FlatStep(self.optimizer, self.net.flat, self._grad_vector)  # = optimizer.step(self._grads)
         self.schedule = self._make_schedule(self.optimizer)
 
     def _make_schedule(self, opt):
@@ -246,7 +242,7 @@ class Session:
         return ran
 
     def _epoch_unguarded(self):
-        c, net, opt, grads = self.config, self.net, self.optimizer, self._grads
+        c, net, grads, fast_step = self.config, self.net, self._grads, self._fast_step
         loss, l1, l2 = self.loss, c["l1"], c["l2"]
         X, Y = self.X_train, self.Y_train
         n = X.shape[0]
@@ -262,7 +258,7 @@ class Session:
             # which then restores the weights from the start of the epoch
             net.backprop(X[start:start + bs], Y[start:start + bs], loss, l1, l2, train=True,
                          with_loss=False, out=grads)
-            opt.step(grads)  # the same list each step: the optimizer takes its vector as it is
+            fast_step()  # opt.step(grads), on the one vector the gradients were written into
             self.steps += 1
         self.seen_last_epoch = n
         self.schedule.step()
@@ -306,10 +302,12 @@ class Session:
         self.version += 1
         self.refresh_metrics()
 
-    def apply_step(self, grads):
+    def apply_step(self, grads, trace=None):
         """One optimizer step with the given gradients outside an epoch (the explained step):
-        the step count and the version go up, the epoch does not, and the metrics follow."""
-        self.optimizer.step(grads)
+        the step count and the version go up, the epoch does not, and the metrics follow.
+        trace: a list that receives the quantities the rule noted, per parameter."""
+        self.optimizer.step(grads, trace)  # the readable step; it may make buffers, so
+        self._fast_step.adopt()            # the fast one gathers the state again
         self.steps += 1
         self.version += 1
         self.refresh_metrics()

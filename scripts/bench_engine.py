@@ -22,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from nn import MLP, optim  # noqa: E402
+from nn.optim_flat import FlatStep  # noqa: E402
 
 CASES = {
     "small_2-8-8-8-1_tanh_500pts": dict(sizes=[2, 8, 8, 8, 1], activation="tanh", n=500, classes=2),
@@ -57,11 +58,15 @@ def ours(case, X, y):
     output = "sigmoid" if case["classes"] == 2 else "softmax"
     net = MLP(case["sizes"], activation=case["activation"], output=output, seed=0)
     opt = optim.SGD(net.params, lr=LR)
-    Y = y.astype(float) if output == "sigmoid" else y
+    Y = y.astype(float)[:, None] if output == "sigmoid" else y
+    loss = "bce" if output == "sigmoid" else "cross_entropy"
+    vector = np.empty_like(net.flat)
+    grads = net.views(vector)            # as a Session trains: gradients into one vector,
+    fast_step = FlatStep(opt, net.flat, vector)  # and the rule run once on it
 
     def step():
-        _, grads = net.loss_and_grads(X, Y)
-        opt.step(grads)
+        net.backprop(X, Y, loss, 0.0, 0.0, train=True, out=grads)
+        fast_step()
     return step
 
 

@@ -2,7 +2,7 @@
 the session's config. What each control offers comes from tables here and in nn.config."""
 from js import document
 
-from nn import datasets, features
+from nn import datasets, features, optim
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 5000]
@@ -19,19 +19,6 @@ OUTPUTS = {
     "sigmoid/bce": "sigmoid · binary cross-entropy", "sigmoid/mse": "sigmoid · mean squared error",
     "softmax/cross_entropy": "softmax · cross-entropy", "softmax/mse": "softmax · mean squared error",
     "linear/mse": "linear · mean squared error",
-}
-# each optimizer's own settings, with the values offered (None: the optimizer's default)
-OPTIMIZER_SETTINGS = {
-    "sgd": [("momentum", "Momentum", [0.0, 0.5, 0.9, 0.99]), ("nesterov", "Nesterov", bool),
-            ("weight_decay", "Weight decay", [None, 0.0001, 0.001, 0.01])],
-    "rmsprop": [("alpha", "Alpha", [0.9, 0.99, 0.999]), ("momentum", "Momentum", [0.0, 0.5, 0.9]),
-                ("centered", "Centered", bool), ("weight_decay", "Weight decay", [None, 0.0001, 0.001, 0.01])],
-    "adam": [("beta1", "β₁", [0.0, 0.5, 0.8, 0.9, 0.95, 0.99]), ("beta2", "β₂", [0.9, 0.99, 0.999, 0.9999]),
-             ("amsgrad", "AMSGrad", bool), ("weight_decay", "Weight decay", [None, 0.0001, 0.001, 0.01])],
-    "adamw": [("beta1", "β₁", [0.0, 0.5, 0.8, 0.9, 0.95, 0.99]), ("beta2", "β₂", [0.9, 0.99, 0.999, 0.9999]),
-              ("amsgrad", "AMSGrad", bool), ("weight_decay", "Weight decay", [None, 0.001, 0.01, 0.1])],
-    "adagrad": [("lr_decay", "LR decay", [0.0, 0.0001, 0.001, 0.01]),
-                ("weight_decay", "Weight decay", [None, 0.0001, 0.001, 0.01])],
 }
 MAX_LAYERS = 6
 MAX_WIDTH = 8
@@ -77,6 +64,7 @@ class Controls:
         listen(_el("reset"), "click", lambda e: on_reset())
         listen(_el("speed"), "change", lambda e: on_speed(int(e.target.value)))
         _options(_el("dataset"), [(n, DATASET_LABELS[n]) for n in datasets.NAMES], "spiral")
+        _options(_el("optimizer"), [(n, cls.name) for n, cls in optim.OPTIMIZERS.items()], "adam")
         for key, cast in (("dataset", str), ("lr", float), ("optimizer", str), ("batch_size", int),
                           ("dropout", float), ("schedule", str)):
             listen(_el(key), "change", self._setter(key, cast))
@@ -208,8 +196,11 @@ class Controls:
     def _sync_optimizer_settings(self, c):
         box = self._optimizer_box
         box.replaceChildren()
-        for key, label, offered in OPTIMIZER_SETTINGS[c["optimizer"]]:
-            if offered is bool:
+        for setting in optim.lookup(c["optimizer"]).SETTINGS:  # the optimizer's own record
+            if not setting.shown:
+                continue
+            key, label = setting.key, setting.label
+            if setting.kind == "bool":
                 wrap = document.createElement("label")
                 wrap.className = "check"
                 box_ = document.createElement("input")
@@ -226,7 +217,7 @@ class Controls:
             sel = document.createElement("select")
             sel.dataset.key = key
             sel.setAttribute("aria-label", label)
-            items = [("" if v is None else v, "default" if v is None else _fmt(v)) for v in offered]
+            items = [("" if v is None else v, "default" if v is None else _fmt(v)) for v in setting.offered]
             _options(sel, items, "" if c[key] is None else c[key])
             wrap.append(sel)
             box.append(wrap)

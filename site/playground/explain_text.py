@@ -7,10 +7,11 @@ A panel shows a list of Blocks: a heading, a sentence, an equation, or a row of 
 Numbers have 4 significant digits (`num`), negative factors are bracketed, minus is "−".
 """
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
-from nn import activations, features as feature_names
+from nn import activations, features as feature_names, optim
 
 DIGITS = 4
 MAX_TERMS = 8            # a sum of more terms shows its largest ones and the rest as one number
@@ -278,7 +279,8 @@ def update_blocks(rec, weight, q, feats=None):
     out += [Block("eq", line) for line in optimizer_lines(q, rec.hyper)]
     dw = q["w_after"] - q["w"]
     out.append(Block("eq", f"Δw = {num(q['w_after'])} − {factor(q['w'])} = {num(dw)}"))
-    before, after = _state_text(rec.state_before[pl], (i, j)), _state_text(rec.state_after[pl], (i, j))
+    before = _state_text(rec.state_before[pl], (i, j), rec.optimizer)
+    after = _state_text(rec.state_after[pl], (i, j), rec.optimizer)
     out.append(Block("p", f"Its optimizer state: before {before}; after {after}."))
     changes = [np.abs(a - b).max() for a, b in zip(rec.params_after, rec.params_before)]
     dropout = any(m is not None for m in rec.trace.masks)
@@ -301,79 +303,29 @@ def stage_blocks(stage, rec, s, focus, weight, detail, *, kind, n_classes, feats
     raise ValueError(f"unknown stage {stage!r}; allowed: {', '.join(STAGES)}")
 
 
-_STATE_NAMES = {"momentum_buffer": "momentum b", "exp_avg": "m", "exp_avg_sq": "v", "max_exp_avg_sq": "max v",
-                "square_avg": "v", "grad_avg": "m", "sum": "s"}
-
-
-def _state_text(state, idx):
+def _state_text(state, idx, optimizer):
+    """An optimizer's state for one weight, in the words its record gives each buffer."""
     parts = [f"step {state['step']}"]
-    for k, v in state.items():
-        if k != "step":
-            parts.append(f"{_STATE_NAMES.get(k, k)} = {num(v[idx])}")
+    for key, buffer in optim.lookup(optimizer).STATE.items():
+        if key in state:
+            value = state[key]
+            parts.append(f"{buffer.shown} = {num(value[idx] if np.ndim(value) else value)}")
     if len(parts) == 1:
         parts.append("no buffers yet")
     return ", ".join(parts)
 
 
+NOTATION = SimpleNamespace(num=num, factor=factor, sup=lambda t: str(t).translate(_SUP))
+
+
 def optimizer_lines(q, h):
-    """One weight's update, each rule symbolic and then with its numbers (q: nn.explain.update_detail)."""
-    f = factor
-    name, g, w, lr = q["optimizer"], q["g"], q["w"], q["lr"]
+    """One weight's update, each rule symbolic and then with its numbers (q: nn.explain.update_detail),
+    written by the optimizer's own record (its `formula_lines`)."""
     lines = [f"g = ∂L/∂w = {num(q['grad'])}"]
     wd = h.get("weight_decay", 0.0)
-    if wd and name != "AdamW":
-        lines.append(f"g = ∂L/∂w + λ·w = {num(q['grad'])} + {num(wd)}·{f(w)} = {num(g)}")
-    if name == "SGD":
-        if "buf" in q:
-            if q["buf_old"] is None:
-                lines.append(f"b = g = {num(q['buf'])}   (the first momentum buffer is the gradient itself)")
-            else:
-                lines.append(f"b = μ·b + (1 − τ)·g = {num(h['momentum'])}·{f(q['buf_old'])} + "
-                             f"{num(1 - h['dampening'])}·{f(g)} = {num(q['buf'])}")
-            if h["nesterov"]:
-                lines.append(f"d = g + μ·b = {num(g)} + {num(h['momentum'])}·{f(q['buf'])} = {num(q['direction'])}")
-                lines.append(f"w ← w − lr·d = {num(w)} − {num(lr)}·{f(q['direction'])} = {num(q['w_new'])}")
-            else:
-                lines.append(f"w ← w − lr·b = {num(w)} − {num(lr)}·{f(q['buf'])} = {num(q['w_new'])}")
-        else:
-            lines.append(f"w ← w − lr·g = {num(w)} − {num(lr)}·{f(g)} = {num(q['w_new'])}")
-    elif name == "RMSprop":
-        a = h["alpha"]
-        lines.append(f"v = α·v + (1 − α)·g² = {num(a)}·{f(q['v_old'])} + {num(1 - a)}·{f(g)}² = {num(q['v'])}")
-        if "m" in q:
-            lines.append(f"m = α·m + (1 − α)·g = {num(a)}·{f(q['m_old'])} + {num(1 - a)}·{f(g)} = {num(q['m'])}")
-            lines.append(f"r = √(v − m²) + ε = √({num(q['v'])} − {f(q['m'])}²) + {num(h['eps'])} = {num(q['avg'])}")
-        else:
-            lines.append(f"r = √v + ε = √{num(q['v'])} + {num(h['eps'])} = {num(q['avg'])}")
-        if "buf" in q:
-            lines.append(f"b = μ·b + g/r = {num(h['momentum'])}·{f(q['buf_old'])} + {f(g)}/{num(q['avg'])} = {num(q['buf'])}")
-            lines.append(f"w ← w − lr·b = {num(w)} − {num(lr)}·{f(q['buf'])} = {num(q['w_new'])}")
-        else:
-            lines.append(f"w ← w − lr·g/r = {num(w)} − {num(lr)}·{f(g)}/{num(q['avg'])} = {num(q['w_new'])}")
-    elif name in ("Adam", "AdamW"):
-        b1, b2 = h["betas"]
-        if "w_decayed" in q:
-            lines.append(f"w ← w·(1 − lr·λ) = {num(w)}·(1 − {num(lr)}·{num(wd)}) = {num(q['w_decayed'])}   (decoupled)")
-            w = q["w_decayed"]
-        lines.append(f"m = β₁·m + (1 − β₁)·g = {num(b1)}·{f(q['m_old'])} + {num(1 - b1)}·{f(g)} = {num(q['m'])}")
-        lines.append(f"v = β₂·v + (1 − β₂)·g² = {num(b2)}·{f(q['v_old'])} + {num(1 - b2)}·{f(g)}² = {num(q['v'])}")
-        v = q["v"]
-        if "vmax" in q:
-            lines.append(f"v_max = max(v_max, v) = max({num(q['vmax_old'])}, {num(q['v'])}) = {num(q['vmax'])}")
-            v = q["vmax"]
-        t = q["t"]
-        lines.append(f"m̂ = m / (1 − β₁ᵗ) = {f(q['m'])} / (1 − {num(b1)}{str(t).translate(_SUP)}) = {num(q['m_hat'])}")
-        lines.append(f"v̂ = {'v_max' if 'vmax' in q else 'v'} / (1 − β₂ᵗ) = {num(v)} / (1 − {num(b2)}{str(t).translate(_SUP)}) = "
-                     f"{num(q['v_hat'])}")
-        lines.append(f"w ← w − lr·m̂ / (√v̂ + ε) = {num(w)} − {num(lr)}·{f(q['m_hat'])} / "
-                     f"(√{num(q['v_hat'])} + {num(h['eps'])}) = {num(q['w_new'])}")
-    elif name == "Adagrad":
-        lines.append(f"s = s + g² = {num(q['s_old'])} + {f(g)}² = {num(q['s'])}")
-        if h["lr_decay"]:
-            lines.append(f"lr_t = lr / (1 + (t − 1)·decay) = {num(lr)} / (1 + {q['t'] - 1}·{num(h['lr_decay'])}) = {num(q['clr'])}")
-        lines.append(f"w ← w − lr_t·g / (√s + ε) = {num(w)} − {num(q['clr'])}·{f(g)} / (√{num(q['s'])} + "
-                     f"{num(h['eps'])}) = {num(q['w_new'])}")
-    return lines
+    if wd and "w_decayed" not in q:  # L2: λ·w joins the gradient (decoupled decay shrinks w instead)
+        lines.append(f"g = ∂L/∂w + λ·w = {num(q['grad'])} + {num(wd)}·{factor(q['w'])} = {num(q['g'])}")
+    return lines + optim.lookup(q["optimizer"]).formula_lines(q, h, NOTATION)
 
 
 # -- the gradient check ----------------------------------------------------------------------------------

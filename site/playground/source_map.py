@@ -5,18 +5,20 @@
 """
 import ast
 
+from nn import optim
+
 STAGE_CODE = {
     "forward": ("mlp.py", "MLP.layers"),
     "loss": ("losses.py", "loss_and_dz"),
     "backward": ("mlp.py", "MLP.backprop"),
 }
-OWN_UPDATE = {"SGD", "RMSprop", "Adam", "Adagrad"}   # AdamW inherits Adam's rule
 
 
 def code_for_stage(stage, optimizer="Adam"):
     """(file in nn/, qualified name) of the function that computes a stage of a step."""
-    if stage == "update":
-        return "optim.py", f"{optimizer if optimizer in OWN_UPDATE else 'Adam'}._update"
+    if stage == "update":  # the class whose rule it runs: AdamW inherits Adam's
+        owner = next(c for c in optim.lookup(optimizer).__mro__ if "_update" in c.__dict__)
+        return "optim.py", f"{owner.__qualname__}._update"
     if stage not in STAGE_CODE:
         raise ValueError(f"unknown stage {stage!r}; allowed: forward, loss, backward, update")
     return STAGE_CODE[stage]
