@@ -483,6 +483,95 @@ class Adagrad(Optimizer):
         return lines
 
 
+class NAdam(Optimizer):
+    """Adam with Nesterov momentum: the step looks ahead along the next momentum μₜ₊₁.
+
+    μₜ = β₁·(1 − ½·0.96^(t·ψ)) warms the momentum up (ψ: momentum_decay);  m, v as in Adam;
+    θ −= lr·(1 − μₜ)/(1 − Πμ)·g/(√v̂ + ε) + lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)·m/(√v̂ + ε),  v̂ = v/(1 − β₂ᵗ).
+    Πμ (mu_product) is the product of every μ so far. weight_decay adds λ·θ to the gradient, or
+    with decoupled_weight_decay shrinks θ by (1 − lr·λ) first, as AdamW does.
+    """
+
+    name = "NAdam"
+    HYPERPARAMETERS = ("lr", "betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay",
+                       "maximize")
+    SETTINGS = (
+        *BETA_SETTINGS,
+        Setting("momentum_decay", "Momentum decay", 4e-3, 0.0, 1.0, (0.0, 0.001, 0.004, 0.01, 0.1),
+                "ψ: how fast the momentum warms up to β₁"),
+        Setting("decoupled_weight_decay", "Decoupled decay", False, help="shrink w by lr·λ instead of adding λ·w to g"),
+        Setting("eps", "ε", 1e-8, 1e-12, 1.0, help="added to the root, so it never divides by 0"),
+        Setting("weight_decay", "Weight decay", 0.0, 0.0, 1.0, (None, 0.0001, 0.001, 0.01), WEIGHT_DECAY_HELP),
+    )
+    STATE = {"mu_product": Buffer("mu_product", "Πμ"), "exp_avg": Buffer("m", "m"), "exp_avg_sq": Buffer("v", "v")}
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
+                 decoupled_weight_decay=False, *, maximize=False):
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                         momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
+                         maximize=maximize)
+
+    def _validate(self):
+        _check_numbers(self, lr=0.0, eps=0.0, weight_decay=0.0, momentum_decay=0.0)
+        _check_flags(self, "decoupled_weight_decay", "maximize")
+        self.betas = _check_betas(self.betas, self.name)
+
+    def _update(self, p, g, state, note):
+        lr, (beta1, beta2), t, psi = self.lr, self.betas, state["step"], self.momentum_decay
+        if self.weight_decay != 0:
+            if self.decoupled_weight_decay:
+                p *= 1 - lr * self.weight_decay
+                note("w_decayed", p)
+            else:
+                g = g + self.weight_decay * p
+        note("g", g)
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
+        mu_product = state["mu_product"] = state.get("mu_product", 1.0) * mu
+        note("mu", mu)
+        note("mu_next", mu_next)
+        note("mu_product", mu_product)
+        exp_avg = _buffer(state, "exp_avg", p)
+        exp_avg_sq = _buffer(state, "exp_avg_sq", p)
+        exp_avg += (1 - beta1) * (g - exp_avg)  # = β₁·m + (1 − β₁)·g, as torch's lerp computes it
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1 - beta2) * g * g
+        note("m", exp_avg)
+        note("v", exp_avg_sq)
+        v_hat = exp_avg_sq / (1 - beta2**t)
+        note("v_hat", v_hat)
+        denom = np.sqrt(v_hat) + self.eps
+        p -= lr * (1 - mu) / (1 - mu_product) * (g / denom)
+        p -= lr * mu_next / (1 - mu_product * mu_next) * (exp_avg / denom)
+        note("w_new", p)
+
+    @staticmethod
+    def formula_lines(q, h, n):
+        num, f = n.num, n.factor
+        g, w, lr, t = q["g"], q["w"], q["lr"], q["t"]
+        b1, b2 = h["betas"]
+        psi = h["momentum_decay"]
+        lines = []
+        if "w_decayed" in q:
+            lines.append(f"w ← w·(1 − lr·λ) = {num(w)}·(1 − {num(lr)}·{num(h['weight_decay'])}) = "
+                         f"{num(q['w_decayed'])}   (decoupled)")
+            w = q["w_decayed"]
+        lines += [
+            f"μₜ = β₁·(1 − ½·0.96^(t·ψ)) = {num(b1)}·(1 − ½·0.96^({t}·{num(psi)})) = {num(q['mu'])};  "
+            f"μₜ₊₁ = {num(q['mu_next'])}",
+            f"Πμ = Πμ·μₜ = {num(1.0 if q['mu_product_old'] is None else q['mu_product_old'])}·{num(q['mu'])} = "
+            f"{num(q['mu_product'])}",
+            f"m = β₁·m + (1 − β₁)·g = {num(b1)}·{f(_zero(q['m_old']))} + {num(1 - b1)}·{f(g)} = {num(q['m'])}",
+            f"v = β₂·v + (1 − β₂)·g² = {num(b2)}·{f(_zero(q['v_old']))} + {num(1 - b2)}·{f(g)}² = {num(q['v'])}",
+            f"v̂ = v / (1 − β₂ᵗ) = {num(q['v'])} / (1 − {num(b2)}{n.sup(t)}) = {num(q['v_hat'])}",
+            f"w ← w − lr·(1 − μₜ)/(1 − Πμ)·g/(√v̂ + ε) − lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)·m/(√v̂ + ε) = {num(w)} − "
+            f"{num(lr)}·{num(1 - q['mu'])}/{num(1 - q['mu_product'])}·{f(g)}/(√{num(q['v_hat'])} + {num(h['eps'])}) − "
+            f"{num(lr)}·{num(q['mu_next'])}/{num(1 - q['mu_product'] * q['mu_next'])}·{f(q['m'])}/"
+            f"(√{num(q['v_hat'])} + {num(h['eps'])}) = {num(q['w_new'])}",
+        ]
+        return lines
+
+
 OPTIMIZERS = dict(_OPTIMIZERS)  # lower-case name -> class: the menu's order is the order above
 NAMES = tuple(OPTIMIZERS)
 

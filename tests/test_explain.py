@@ -21,6 +21,8 @@ OPTIMIZERS = [
     {"optimizer": "adam", "amsgrad": True, "weight_decay": 0.01},
     {"optimizer": "adamw"},
     {"optimizer": "adagrad", "lr_decay": 0.1, "weight_decay": 0.01},
+    {"optimizer": "nadam"},
+    {"optimizer": "nadam", "weight_decay": 0.01, "decoupled_weight_decay": True, "momentum_decay": 0.01},
 ]
 
 

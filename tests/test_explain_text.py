@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import Session, explain
+from nn import Session, explain, optim
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
@@ -91,7 +91,8 @@ def test_stage_blocks_show_the_records_numbers():
 @pytest.mark.parametrize("config", [{"optimizer": "sgd"}, {"optimizer": "sgd", "momentum": 0.9, "nesterov": True},
                                     {"optimizer": "rmsprop", "centered": True, "momentum": 0.3},
                                     {"optimizer": "adam", "amsgrad": True}, {"optimizer": "adamw"},
-                                    {"optimizer": "adagrad", "lr_decay": 0.01}])
+                                    {"optimizer": "adagrad", "lr_decay": 0.01}, {"optimizer": "nadam"},
+                                    {"optimizer": "nadam", "weight_decay": 0.1, "decoupled_weight_decay": True}])
 def test_optimizer_lines_end_at_the_new_weight(config):
     s, rec, t = step(config)
     for i in range(0, len(rec.params_after), 2):
@@ -158,7 +159,7 @@ def test_saturation_sentences_come_from_the_derivative(name, words):
 
 def test_source_map_finds_each_stage_in_the_engine():
     for stage in et.STAGES:
-        for opt in ("SGD", "RMSprop", "Adam", "AdamW", "Adagrad"):
+        for opt in (cls.name for cls in optim.OPTIMIZERS.values()):  # every optimizer defined
             file, name = source_map.code_for_stage(stage, opt)
             text = (ROOT / "nn" / file).read_text(encoding="utf-8")
             first, last = source_map.locate(text, name)

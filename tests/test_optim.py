@@ -16,6 +16,7 @@ FULL = {
     "adam": dict(lr=0.01, amsgrad=True, weight_decay=0.01),
     "adamw": dict(lr=0.01, amsgrad=True),
     "adagrad": dict(lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1),
+    "nadam": dict(lr=0.01, weight_decay=0.01, momentum_decay=0.01),
 }
 SHAPES = [(3, 2), (2,), ()]
 
@@ -49,6 +50,20 @@ def test_sgd_momentum_first_step_uses_the_gradient_itself():
     assert opt.state[0]["momentum_buffer"][0] == pytest.approx(0.7, rel=1e-15)
     assert p[0] == pytest.approx(0.88, rel=1e-15)
     assert opt.state[0]["step"] == 2
+
+
+def test_nadam_first_step_by_hand():
+    # t = 1, ψ = 0.004: μ₁ = 0.9·(1 − ½·0.96^0.004) ≈ 0.450073, μ₂ = 0.9·(1 − ½·0.96^0.008) ≈ 0.450147
+    # m = 0.1·0.5 = 0.05;  v = 0.001·0.25;  v̂ = 0.25, √v̂ = 0.5
+    # θ = 1 − 0.1·(1 − μ₁)/(1 − μ₁)·0.5/0.5 − 0.1·μ₂/(1 − μ₁μ₂)·0.05/0.5 ≈ 0.894355
+    mu1, mu2 = 0.9 * (1 - 0.5 * 0.96**0.004), 0.9 * (1 - 0.5 * 0.96**0.008)
+    p = _one(1.0)
+    opt = optim.NAdam([p], lr=0.1)
+    opt.step([_one(0.5)])
+    denom = 0.5 + 1e-8
+    assert p[0] == pytest.approx(1 - 0.1 * 0.5 / denom - 0.1 * mu2 / (1 - mu1 * mu2) * 0.05 / denom, rel=1e-14)
+    assert p[0] == pytest.approx(0.894355, abs=1e-6)
+    assert opt.state[0]["mu_product"] == pytest.approx(mu1, rel=1e-15)
 
 
 def test_sgd_nesterov_first_step():
@@ -135,7 +150,7 @@ def test_updates_in_place_and_leaves_grads_alone(name):
     assert [id(p) for p in opt.params] == ids
     assert all(not np.array_equal(p, b) for p, b in zip(params, before))
     assert all(isinstance(v, np.ndarray) and v.shape == p.shape
-               for s, p in zip(opt.state, params) for k, v in s.items() if k != "step")
+               for s, p in zip(opt.state, params) for k, v in s.items() if k not in optim.SCALAR_STATE)
     assert [s["step"] for s in opt.state] == [3, 3, 3]
 
 
@@ -175,7 +190,7 @@ def test_changing_lr_between_steps_keeps_state(name):
     params, grads = _problem()
     opt = optim.make(name, params, **FULL[name])
     opt.step(grads(params))
-    buffers = {k: v for k, v in opt.state[0].items() if k != "step"}
+    buffers = {k: v for k, v in opt.state[0].items() if k not in optim.SCALAR_STATE}
     opt.lr = opt.lr / 2
     opt.step(grads(params))
     assert opt.hyperparameters()["lr"] == FULL[name]["lr"] / 2
@@ -204,7 +219,7 @@ def test_defaults_and_hyperparameters_are_json_safe():
 def test_make_is_case_insensitive():
     assert isinstance(optim.make("AdamW", [np.zeros(1)]), optim.AdamW)
     assert isinstance(optim.make("RMSPROP", [np.zeros(1)]), optim.RMSprop)
-    assert optim.NAMES == ("sgd", "rmsprop", "adam", "adamw", "adagrad")
+    assert optim.NAMES == ("sgd", "rmsprop", "adam", "adamw", "adagrad", "nadam")
 
 
 def test_state_is_created_as_pytorch_creates_it():
@@ -340,8 +355,8 @@ def test_from_dict_rejects_mismatches():
         optim.from_dict(bad, params)
     with pytest.raises(ValueError, match="needs the keys"):
         optim.from_dict({"name": "adam"}, params)
-    with pytest.raises(ValueError, match="unknown optimizer 'nadam'"):
-        optim.from_dict(dict(d, name="nadam"), params)
+    with pytest.raises(ValueError, match="unknown optimizer 'adamax'"):
+        optim.from_dict(dict(d, name="adamax"), params)
 
 
 def test_from_dict_handles_empty_and_scalar_params():

@@ -17,6 +17,7 @@ CONFIGS = [
     ("adam", {}), ("adam", {"amsgrad": True, "weight_decay": 0.01}),
     ("adamw", {}), ("adamw", {"amsgrad": True}),
     ("adagrad", {}), ("adagrad", {"lr_decay": 0.01, "initial_accumulator_value": 0.1}),
+    ("nadam", {}), ("nadam", {"weight_decay": 0.01, "momentum_decay": 0.01}),
 ]
 
 

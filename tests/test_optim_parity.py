@@ -20,8 +20,19 @@ TORCH = {
     "adam": torch.optim.Adam,
     "adamw": torch.optim.AdamW,
     "adagrad": torch.optim.Adagrad,
+    "nadam": torch.optim.NAdam,
 }
 SHAPES = [(4, 3), (3,), (1,), ()]
+
+
+@pytest.fixture(autouse=True)
+def torch_scalars_in_float64():
+    """torch keeps per-parameter scalars (NAdam's mu_product, every step count) in its default
+    dtype, float32 unless told: the reference must compute in float64 throughout, as we do."""
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(before)
 STEPS = 200
 
 CASES = [
@@ -55,6 +66,13 @@ CASES = [
     ("adagrad", dict(lr=0.1, initial_accumulator_value=0.5)),
     ("adagrad", dict(lr=0.1, lr_decay=0.05, weight_decay=0.1, initial_accumulator_value=0.1,
                      eps=1e-6)),
+    ("nadam", dict()),
+    ("nadam", dict(lr=0.01)),
+    ("nadam", dict(lr=0.01, momentum_decay=0.05)),
+    ("nadam", dict(lr=0.01, weight_decay=0.1)),
+    ("nadam", dict(lr=0.01, maximize=True)),
+    ("nadam", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1, momentum_decay=0.01,
+                   decoupled_weight_decay=True)),
 ]
 
 
