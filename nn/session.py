@@ -218,8 +218,7 @@ class Session:
         for key, value in hyper.items():
             if key != "lr" or c["lr"] != old["lr"]:  # else a schedule's decayed rate would be undone
                 setattr(opt, key, value)
-        sched_keys = ("schedule", "step_size", "gamma", "T_max", "eta_min", "start_factor",
-                      "end_factor", "total_iters")
+        sched_keys = {"schedule", *(k for cls in schedules._SCHEDULES.values() for k in cls.ARGUMENTS)}
         if any(c[k] != old[k] for k in sched_keys) or c["lr"] != old["lr"]:
             self.schedule = self._make_schedule(opt)
         self.stop = None if self.stop and self.stop.kind == "converged" else self.stop
