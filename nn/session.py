@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import copy
 import math
 
 from . import config as cfg, datasets, features, optim, picture, schedules
@@ -53,6 +54,12 @@ class Grid:
     output: np.ndarray
 
 
+def _own_text(session):
+    """The output head, loss and inputs a session chose, in words for a notice."""
+    inputs = "64 pixels" if session.features is None else ", ".join(session.features)
+    return f"{session.net.output} · {session.loss}; inputs {inputs}"
+
+
 def _derived_seeds(seed):
     """Three independent seeds from one: data, initial weights, shuffling."""
     return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(3)]
@@ -61,6 +68,7 @@ def _derived_seeds(seed):
 class Session:
     def __init__(self, config=None):
         self.config = cfg.resolve(config)
+        self.notice = None  # what the last update changed otherwise than asked, in words
         self.version = 0  # a generation counter: up by one whenever the weights, the network or the
         #                   data change; never restarts, so `version` alone says what a picture shows
         self._build_data()
@@ -176,27 +184,66 @@ class Session:
 
     # -- changing settings ------------------------------------------------------------------------
     def update(self, changes):
-        """Apply setting changes; returns what it took: None, "train" (weights kept), "model"
-        (new network, same data) or "data" (new data and network)."""
+        """Apply setting changes, all or nothing; returns what it took: None, "train" (weights
+        kept), "model" (new network, same data) or "data" (new data and network).
+
+        The new state (config, data, network, optimizer, schedule) is built and checked aside and
+        swapped in whole: a refused change raises ValueError and leaves every field as it was.
+        Where a change cannot apply as asked but has a sensible reading, it takes that reading and
+        says so in `self.notice` (else None): a new dataset brings its own output head, loss and
+        inputs when the learner's do not fit it, and a per-layer activation list follows a new
+        number of layers."""
+        if not isinstance(changes, dict):
+            raise ValueError(f"changes are a dict of settings, got {type(changes).__name__}")
+        dataset = cfg.check_value(cfg.BY_NAME["dataset"], changes.get("dataset", self.config["dataset"]))
+        switching = dataset != self.config["dataset"]
         given = self._given()
-        if changes.get("dataset", self.config["dataset"]) != self.config["dataset"]:
-            # a new dataset brings its recommended network and rate; other settings carry over
-            given = {k: v for k, v in given.items() if k not in cfg.PRESETS[changes["dataset"]]}
-        new = cfg.resolve({**given, **changes})
+        if switching:  # a new dataset brings its recommended network and rate; other settings carry over
+            given = {k: v for k, v in given.items() if k not in cfg.PRESETS[dataset]}
+        wanted = {**given, **changes}
+        notes = []
+        new = cfg.resolve(wanted)
+        acts, hidden = new["activation"], new["hidden"]
+        if isinstance(acts, list) and len(acts) != len(hidden):
+            if "activation" in changes:
+                raise ValueError(f"activation lists {len(acts)} names for {len(hidden)} hidden layers; "
+                                 "give one name, or one per hidden layer")
+            fitted = (acts + acts[-1:] * len(hidden))[:len(hidden)] if acts else []
+            new["activation"] = fitted[0] if len(set(fitted)) == 1 else fitted
+            notes.append(f"the activation list now fits the {len(hidden)} hidden layer{'s' if len(hidden) != 1 else ''}")
         scope = cfg.scope_of_change(self.config, new)
-        old, self.config = self.config, new
+        if scope is None:
+            self.notice = None
+            return None
         try:
-            if scope == "data":
-                self._build_data()
-                self._build_model()
-            elif scope == "model":
-                self._build_model()
-            elif scope == "train":
-                self._apply_training_settings(old)
+            trial = self._built_aside(new, scope)
         except ValueError:
-            self.config = old
-            raise
+            own = [k for k in ("output", "loss", "features") if new[k] is not None]
+            if not (switching and own):
+                raise
+            # the learner's head or inputs do not fit the new data: the data's own do
+            trial = self._built_aside(cfg.resolve({**new, **{k: None for k in own}}), scope)
+            notes.append(f"{', '.join(own)} set to the new data's own ({_own_text(trial)})")
+        self._swap_in(trial)
+        self.notice = f"Changed as asked, except: {'; '.join(notes)}." if notes else None
         return scope
+
+    def _built_aside(self, config, scope):
+        """A copy of this session with `config` applied, built without touching this one."""
+        trial = copy.copy(self)  # shallow: a rebuild replaces the arrays and objects it changes
+        trial.config = config
+        if scope == "data":
+            trial._build_data()
+            trial._build_model()
+        elif scope == "model":
+            trial._build_model()
+        elif scope == "train":
+            trial._apply_training_settings(self.config)
+        return trial
+
+    def _swap_in(self, trial):
+        vars(self).clear()
+        vars(self).update(vars(trial))
 
     def _given(self):
         """The config without preset values, so a new dataset brings its own preset."""
@@ -204,23 +251,28 @@ class Session:
         return {k: v for k, v in self.config.items() if not (k in preset and preset[k] == v)}
 
     def _apply_training_settings(self, old):
+        """Apply a "train" change to this session's own copies of what it changes (called on a
+        session built aside: the live optimizer, schedule and network are not touched)."""
         c = self.config
         name, hyper = self._optimizer_settings()
-        # check the new settings on a throwaway optimizer and schedule first (torch's rules, e.g.
-        # nesterov needs momentum), so a refused change leaves the live ones untouched
-        probe = optim.make(name, [np.zeros(1)], **hyper)
-        self._make_schedule(probe)
+        self.net = copy.copy(self.net)  # the same weights (shared arrays), its own dropout setting
         self.net.dropout = c["dropout"]
         if name != old["optimizer"]:
             self._build_optimizer()  # a new optimizer starts with fresh state; weights stay
-            return
-        opt = self.optimizer
-        for key, value in hyper.items():
-            if key != "lr" or c["lr"] != old["lr"]:  # else a schedule's decayed rate would be undone
+        else:
+            opt = optim.from_dict(self.optimizer.to_dict(), self.net.params)  # its state, continued
+            for key, value in hyper.items():
+                if key == "lr" and c["lr"] == old["lr"]:
+                    value = self.optimizer.lr  # a schedule's decayed rate is not undone
                 setattr(opt, key, value)
-        sched_keys = {"schedule", *(k for cls in schedules._SCHEDULES.values() for k in cls.ARGUMENTS)}
-        if any(c[k] != old[k] for k in sched_keys) or c["lr"] != old["lr"]:
-            self.schedule = self._make_schedule(opt)
+            opt._validate()  # torch's rules (e.g. nesterov needs momentum), before anything is swapped in
+            sched_keys = {"schedule", *(k for cls in schedules._SCHEDULES.values() for k in cls.ARGUMENTS)}
+            if any(c[k] != old[k] for k in sched_keys) or c["lr"] != old["lr"]:
+                schedule = self._make_schedule(opt)
+            else:
+                schedule = schedules.from_dict(self.schedule.to_dict(), opt)
+            self.optimizer, self.schedule = opt, schedule
+            self._fast_step = FlatStep(opt, self.net.flat, self._grad_vector)
         self.stop = None if self.stop and self.stop.kind == "converged" else self.stop
 
     # -- training ---------------------------------------------------------------------------------
