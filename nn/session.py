@@ -24,6 +24,12 @@ from .optim_flat import FlatStep
 from .thinning import Thinning
 
 HISTORY_CAPACITY = 2000
+RUNAWAY = 100.0            # diverged: the training loss is this many times its best so far ...
+RUNAWAY_FROM_START = 10.0  # ... and this many times its value at the start (so noise near 0 is not)
+UNHEALTHY = 3.0            # or it stayed above this many times its value at the start ...
+UNHEALTHY_EPOCHS = 20      # ... for this many epochs in a row (an adaptive rate bouncing too far)
+HINT_TRIES = 3             # the hint tries lr/10, lr/100, lr/1000 ...
+HINT_EPOCHS = 5            # ... each for this many epochs from the restored weights, on a copy
 MAX_EDITED_WEIGHT = 100.0  # a weight typed by hand: larger ones only saturate every neuron
 CONVERGE_LOSS = {"classification": 1e-3, "regression": 1e-5}
 
@@ -66,6 +72,8 @@ def _derived_seeds(seed):
 
 
 class Session:
+    _probe = False  # a copy that tries a learning rate for a hint (it gives no hints itself)
+
     def __init__(self, config=None):
         self.config = cfg.resolve(config)
         self.notice = None  # what the last update changed otherwise than asked, in words
@@ -298,7 +306,6 @@ class Session:
         X, Y = self.X_train, self.Y_train
         n = X.shape[0]
         bs = min(c["batch_size"], n)
-        saved = net.flat.copy()
         if bs < n:
             # shuffle the split once; each mini-batch is then a slice of it (a view, not a copy),
             # the same rows as taking the permutation's part for each batch
@@ -315,20 +322,63 @@ class Session:
         self.schedule.step()
         self.epoch += 1
         self.version += 1
-        if not self._evaluate():
-            return self._diverged(saved)
+        ran_away = self._evaluate(judge=True)
+        if ran_away:
+            return self._diverged(ran_away)
         self._check_convergence()
 
-    def _diverged(self, saved):
-        self.net.flat[...] = saved
-        self._build_optimizer()  # its state holds the runaway values; start it afresh
+    def _diverged(self, why):
+        """Back to the last healthy epoch: its weights, epoch and step count (and no history after
+        it), a fresh optimizer (its state holds the runaway values), and a hint checked to train."""
+        self.epoch, flat, self.steps = self._healthy
+        self.net.flat[...] = flat
+        self._unhealthy = 0
+        self.history.drop_after(self.epoch)
+        self.snapshots.drop_after(self.epoch)
+        lr = float(self.optimizer.lr)
+        self._build_optimizer()
         self.version += 1
-        lr = self.config["lr"]
-        self.stop = Stop("diverged", "non-finite", self.epoch,
-                         f"Training diverged at epoch {self.epoch + 1}: the loss became infinite or NaN. "
-                         f"The weights are back to where they were before that epoch.",
-                         f"The learning rate ({lr:g}) is too high for this setting: try {lr / 10:g}.")
+        self._evaluate(record=False)  # the restored weights' metrics (the history has that epoch already)
+        if self._probe:
+            self.stop = Stop("diverged", "probe", self.epoch, "")
+            return False
+        e, (kind, loss) = self.epoch, why
+        what = {"non-finite": f"the training loss became infinite or NaN in epoch {e + 1}",
+                "jumped": f"the training loss jumped to {loss:.3g} in epoch {e + 1}",
+                "stayed": f"the training loss stayed above {UNHEALTHY:g} times its starting value "
+                          f"({UNHEALTHY * self._start_loss:.3g}) for {UNHEALTHY_EPOCHS} epochs after epoch {e}"}[kind]
+        self.stop = Stop("diverged", kind, e,
+                         f"Training diverged: {what}. The weights are back to where they were at epoch {e}, "
+                         f"the last epoch before it went wrong.", self._rate_hint(lr))
         return False
+
+    def _rate_hint(self, lr):
+        """Advice on the learning rate, with a rate that was tried: a few epochs from the restored
+        weights on a copy of this session, each ten times lower until one stays healthy."""
+        for k in range(1, HINT_TRIES + 1):
+            rate = lr / 10**k
+            if self._trains_at(rate):
+                return f"The learning rate ({lr:g}) is too high for this setting: try {rate:g}."
+        return (f"The learning rate ({lr:g}) is too high for this setting, and even {lr / 10**HINT_TRIES:g} "
+                "runs away from these weights: press Reset, then try a much lower rate or a smaller network.")
+
+    def _trains_at(self, rate, epochs=HINT_EPOCHS):
+        """Whether `epochs` epochs at `rate` from the current weights stay healthy (on a copy)."""
+        twin = copy.copy(self)
+        twin.net = MLP.from_dict(self.net.to_dict())
+        twin._grad_vector = np.empty_like(twin.net.flat)
+        twin._grads = twin.net.views(twin._grad_vector)
+        twin._shuffle = copy.deepcopy(self._shuffle)
+        twin.config = {**self.config, "lr": rate, "schedule": "constant"}
+        twin.history, twin.snapshots = Thinning(epochs + 1), Thinning(2, epochs + 1)
+        twin.stop, twin._probe, twin._unhealthy = None, True, 0
+        twin._build_optimizer()
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(epochs):
+                twin._epoch_unguarded()
+                if twin.stop is not None and twin.stop.kind == "diverged":
+                    return False
+        return True
 
     # -- what the page and the teaching panels do to a session, through its own methods ------------
     def clear_stop(self):
@@ -370,8 +420,13 @@ class Session:
             self._evaluate(record=False)
         return self.metrics()
 
-    def _evaluate(self, record=True):
-        """Metrics on the whole train and test splits (no dropout); False if non-finite."""
+    def _evaluate(self, record=True, judge=False):
+        """Metrics on the whole train and test splits (no dropout), kept unless unhealthy.
+
+        Returns why they are unhealthy, else None: ("non-finite", loss), or, judging an epoch's
+        result, ("jumped", loss) when the training loss is above RUNAWAY times its best so far
+        and RUNAWAY_FROM_START times its value at the start, or ("stayed", loss) when it has been
+        above UNHEALTHY times its value at the start for UNHEALTHY_EPOCHS epochs in a row."""
         m = {"epoch": self.epoch, "lr": float(self.optimizer.lr)}
         # one forward pass over train and test stacked; each numpy call then serves both splits,
         # and a split's numbers are read from its rows (the same numbers as for the split alone)
@@ -398,15 +453,27 @@ class Session:
                     spread = np.sum((self.y_test - self.y_test.mean()) ** 2)
                     m["r2"] = float(1.0 - np.sum(e2) / spread) if spread > 0 else 0.0
         self._train_out = out[:n_train]
-        if not (math.isfinite(m["train_loss"]) and np.isfinite(self.net.flat).all()):
-            return False
+        loss = m["train_loss"]
+        if not (math.isfinite(loss) and np.isfinite(self.net.flat).all()):
+            return "non-finite", loss
+        if judge:
+            if loss > max(RUNAWAY * self._best_loss, RUNAWAY_FROM_START * self._start_loss):
+                return "jumped", loss
+            self._unhealthy = self._unhealthy + 1 if loss > UNHEALTHY * self._start_loss else 0
+            if self._unhealthy >= UNHEALTHY_EPOCHS:
+                return "stayed", loss
         self._metrics = m
-        if not record:
-            return True
-        self.history.add(self.epoch, m)
-        if self.snapshots.keeps(self.epoch):
-            self.snapshots.add(self.epoch, self.net.flat.copy())
-        return True
+        if record:
+            if self.epoch == 0:
+                self._start_loss = self._best_loss = loss
+                self._unhealthy = 0
+            self._best_loss = min(self._best_loss, loss)
+            if not self._unhealthy:  # the restore point, should training run away later
+                self._healthy = (self.epoch, self.net.flat.copy(), self.steps)
+            self.history.add(self.epoch, m)
+            if self.snapshots.keeps(self.epoch):
+                self.snapshots.add(self.epoch, self.net.flat.copy())
+        return None
 
     def _both(self):
         """Train and test inputs, targets and labels, each stacked (train rows first); made again

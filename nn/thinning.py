@@ -33,6 +33,13 @@ class Thinning:
                 return
         self.entries.append((epoch, value))
 
+    def drop_after(self, epoch):
+        """Forget the entries after `epoch` (training went back to it); the newest kept is then
+        the last one at or before it."""
+        self.entries = [e for e in self.entries if e[0] <= epoch]
+        if self.latest is not None and self.latest[0] > epoch:
+            self.latest = self.entries[-1] if self.entries else None
+
     def all(self):
         """Every kept entry, oldest first, with the newest one at the end."""
         if self.latest is not None and (not self.entries or self.entries[-1][0] != self.latest[0]):

@@ -1,4 +1,6 @@
 """The training session: settings, determinism, live changes, stopping rules, bounded memory."""
+import re
+
 import numpy as np
 import pytest
 
@@ -135,19 +137,34 @@ def test_converges_on_confidence_after_patience():
     assert hist["epoch"][-1] == s.epoch
 
 
-def test_divergence_stops_restores_and_hints():
-    s = Session({"dataset": "sine", "optimizer": "sgd", "lr": 80.0, "hidden": [8], "snapshot_every": 1})
+@pytest.mark.parametrize("config", [
+    {"dataset": "sine", "optimizer": "sgd", "lr": 80.0, "hidden": [8]},   # the loss jumps to 1e57 at once
+    {"dataset": "sine", "optimizer": "sgd", "lr": 10.0},                  # to 2.7e40 at once (finite)
+    {"dataset": "spiral", "optimizer": "adam", "lr": 10.0},               # an adaptive rate: bounces, never NaN
+], ids=["sgd-80", "sgd-10", "adam-10"])
+def test_divergence_stops_restores_the_last_healthy_epoch_and_hints_a_rate_that_trains(config):
+    s = Session(config)
     ran = s.step(1000)
-    assert s.stop.kind == "diverged" and ran < 1000
-    assert all(np.all(np.isfinite(p)) for p in s.net.params)
-    _, last_good = s.network_at(s.epoch)  # the weights are those after the last finite epoch
-    assert all(np.array_equal(p, q) for p, q in zip(s.net.params, last_good.params))
-    assert f"epoch {s.epoch + 1}" in s.stop.message and "too high" in s.stop.hint and "8" in s.stop.hint
+    assert s.stop.kind == "diverged" and ran < 200
+    e = s.stop.epoch
+    assert s.epoch == e and s.history.all()[-1][0] == e and s.metrics()["epoch"] == e  # one epoch number
+    assert f"at epoch {e}," in s.stop.message
+    twin = Session(config)  # the same run, stopped by hand at that epoch: the restore point
+    twin.step(e, until_stop=False)
+    np.testing.assert_array_equal(s.net.flat, twin.net.flat)
+    assert s.metrics()["train_loss"] == twin.metrics()["train_loss"] < 3 * Session(config).metrics()["train_loss"]
+    assert s.steps == twin.steps
+    rate = float(re.search(r"try ([0-9.e+-]+)\.", s.stop.hint).group(1))
+    assert rate < config["lr"]
+    probe = Session({**config, "lr": rate})  # the hinted rate, from the restored weights: it trains
+    probe.net.flat[...] = s.net.flat
+    probe.refresh_metrics()
+    assert probe.step(30) > 0 and (probe.stop is None or probe.stop.kind != "diverged")
     assert s.step(5) == 0
-    s.update({"lr": 0.01})                      # a lower rate carries on from there
-    assert s.stop.kind == "diverged"            # ... only once the learner clears it:
-    s.stop = None
-    assert s.step(3) == 3 and np.isfinite(s.metrics()["train_loss"])
+    s.update({"lr": rate})                       # a lower rate carries on from there
+    assert s.stop.kind == "diverged"             # ... only once the learner clears it:
+    s.clear_stop()
+    assert s.step(3) == 3 and np.isfinite(s.metrics()["train_loss"]) and s.epoch == e + 3
 
 
 def test_snapshots_and_history_stay_bounded():
