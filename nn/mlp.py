@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import activations, init as inits, losses
+from . import activations, init as inits, losses, serialize
 
 MAX_HIDDEN_LAYERS = 8
 MAX_HIDDEN_WIDTH = 256
 MAX_IO_WIDTH = 4096
-FORMAT = "nn.MLP/1"
 
 
 @dataclass(slots=True)  # slots: one is made for every mini-batch, and that is quicker without a __dict__
@@ -241,35 +240,16 @@ class MLP:
             return 0.0
         return float(sum(l1 * np.abs(W).sum() + 0.5 * l2 * (W * W).sum() for W in self.W))
 
-    # -- save and load ----------------------------------------------------------------------------
+    # -- save and load (the saved form is nn/serialize.py's) -----------------------------------
     def to_dict(self, optimizer=None):
-        """A JSON-safe dict of the architecture, weights, random state (and optimizer state).
-
-        Floats go through json exactly (Python writes the shortest repr that reads back the same
-        bits), so `MLP.from_dict(json.loads(json.dumps(d)))` is bit-identical.
-        """
-        d = {
-            "format": FORMAT,
-            "sizes": list(self.sizes),
-            "activation": list(self.activation),
-            "output": self.output,
-            "init": self.init,
-            "seed": self.seed,
-            "bias_init": self.bias_init,
-            "dropout": self.dropout,
-            "negative_slope": self.negative_slope,
-            "params": [p.tolist() for p in self.params],
-            "rng": self.rng.bit_generator.state,
-        }
-        if optimizer is not None:
-            d["optimizer"] = optimizer.to_dict()
-        return d
+        """A JSON-safe dict of the architecture, weights, random state (and optimizer state);
+        `MLP.from_dict(json.loads(json.dumps(d)))` is bit-identical."""
+        return serialize.to_dict(self, optimizer)
 
     @classmethod
     def from_dict(cls, d):
         """The network saved by `to_dict`; ValueError naming what is wrong in a damaged dict."""
-        from .serialize import mlp_from_dict
-        return mlp_from_dict(cls, d)
+        return serialize.from_dict(cls, d)
 
     def __repr__(self):
         acts = ",".join(self.activation) or "-"
