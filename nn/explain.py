@@ -23,7 +23,7 @@ import numpy as np
 
 from . import losses, optim
 from .gradcheck import numeric_gradient, two_point
-from .mlp import Trace
+from .mlp import Trace, forward_layers
 
 LIVE_EPS = 1e-5          # two-point ε: truncation ε²·L‴/6 and rounding 1e-16·L/ε both ≈ 1e-10
 CHECK_WORK = 100_000     # the full check uses at most this many (parameter × point) pairs ...
@@ -331,30 +331,32 @@ def project(points, center, d1, d2):
 def loss_surface(net, X, Y, loss, d1, d2, span, res=41, *, l1=0.0, l2=0.0):
     """L(θ + α·d₁ + β·d₂) for α, β each on `res` points over [−span, span], dropout off.
 
-    One batched forward pass per row of the grid: the row's `res` weight sets are stacked, so
-    each layer is one matmul (res, n, fan_in) @ (res, fan_in, fan_out).
+    One forward pass (mlp.forward_layers) per row of the grid: the row's `res` weight sets are
+    stacked, so each layer is one matmul (res, n, fan_in) @ (res, fan_in, fan_out).
     Returns (ts, L) with ts the res values of α (and β) and L[β index, α index].
     """
     loss = losses.check_pair(net.output, loss)
     X = np.asarray(X, dtype=np.float64)
     Y = losses.targets(loss, Y, X.shape[0], net.sizes[-1])
     ts = np.linspace(-span, span, res)
+    alphas = ts[:, None, None]
     L = np.empty((res, res))
-    n_layers = len(net.sizes) - 1
     with np.errstate(over="ignore", invalid="ignore"):
         for jb, beta in enumerate(ts):
-            P = [p + beta * e2 + ts.reshape(-1, *[1] * p.ndim) * e1 for p, e1, e2 in zip(net.params, d1, d2)]
-            A = X
-            for l in range(n_layers):
-                Z = A @ P[2 * l] + P[2 * l + 1][:, None, :]
-                if l < n_layers - 1:
-                    A = net.acts[l].f(Z)
-            for ia in range(res):
-                L[jb, ia], _ = losses.loss_and_dz(loss, net.output, Z[ia], losses.head(net.output, Z[ia]), Y)
+            # W (res, fan_in, fan_out) and b (res, 1, fan_out): b as a row, to broadcast over the points
+            P = [_as_rows(p + beta * e2) + alphas * _as_rows(e1) for p, e1, e2 in zip(net.params, d1, d2)]
+            Z, _, _ = forward_layers(X, P, net.acts, None)
+            for ia, z in enumerate(Z[-1]):
+                L[jb, ia] = losses.loss_value(loss, z, losses.head(net.output, z), Y)
             if l1 or l2:
                 W = P[0::2]
                 L[jb] += sum(l1 * np.abs(w).sum(axis=(1, 2)) + 0.5 * l2 * (w * w).sum(axis=(1, 2)) for w in W)
     return ts, L
+
+
+def _as_rows(p):
+    """A weight matrix as it is, a bias vector (fan_out,) as one row (1, fan_out)."""
+    return p.reshape(-1, p.shape[-1])
 
 
 def plane_descent(net, X, Y, loss, d1, d2, lr, steps=15, *, l1=0.0, l2=0.0):

@@ -9,7 +9,9 @@ and backpropagation runs the same chain the other way, four lines a layer:
 
     dW[l] = A[l].T @ dZ[l]     db[l] = dZ[l].sum(0)     dA = dZ[l] @ W[l].T     dZ[l-1] = dA · f'(Z[l-1])
 
-`loss_and_grads` keeps every one of these in `net.trace`, so a page can draw them.
+`loss_and_grads` keeps every one of these in `net.trace`, so a page can draw them. The forward pass
+is one function of the parameters, `forward_layers`, so other weights (or many weight sets stacked)
+go through the same code.
 Computing gradients and applying them are separate acts: only an optimizer changes weights.
 """
 import math
@@ -17,12 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import activations, init as inits, losses
+from . import activations, init as inits, losses, serialize
 
 MAX_HIDDEN_LAYERS = 8
 MAX_HIDDEN_WIDTH = 256
 MAX_IO_WIDTH = 4096
-FORMAT = "nn.MLP/1"
 
 
 @dataclass(slots=True)  # slots: one is made for every mini-batch, and that is quicker without a __dict__
@@ -56,6 +57,36 @@ def _check_X(X, n_in):
 def _check_penalties(l1, l2):
     if not (np.isfinite(l1) and np.isfinite(l2) and l1 >= 0 and l2 >= 0):
         raise ValueError(f"l1 and l2 must be finite and ≥ 0, got l1={l1}, l2={l2}")
+
+
+def forward_layers(X, params, acts, output, dropout=0.0, rng=None):
+    """The forward pass, layer by layer: the lists Z and A (A[0] = X), and the dropout masks.
+
+        Z[l] = A[l] @ W[l] + b[l]      A[l+1] = f(Z[l]), the output head for the last layer
+
+    params [W1, b1, W2, ...]: W (fan_in, fan_out), b (fan_out,), then Z and A are (n, width).
+    Or s weight sets stacked: W (s, fan_in, fan_out), b (s, 1, fan_out), then (s, n, width).
+    acts: the hidden layers' Activations; output: the head's name, or None to end at the logits.
+    dropout p > 0 drops each hidden activation with probability p (masks drawn from rng) and
+    scales the kept ones by 1/(1−p); otherwise the masks are None.
+    """
+    Z, A, masks = [], [X], []
+    n_layers = len(params) // 2
+    for l in range(n_layers):
+        z = A[l] @ params[2 * l]
+        z += params[2 * l + 1]  # in place: no second (n, width) array
+        Z.append(z)
+        if l == n_layers - 1:
+            A.append(z if output is None else losses.head(output, z))
+            break
+        a = acts[l].f(z)
+        mask = None
+        if dropout > 0.0:
+            mask = (rng.random(a.shape) >= dropout) / (1.0 - dropout)
+            a = a * mask
+        masks.append(mask)
+        A.append(a)
+    return Z, A, masks
 
 
 class MLP:
@@ -148,23 +179,8 @@ class MLP:
         With train=True, hidden activations are dropped with probability `dropout` and the kept
         ones scaled by 1/(1−p) (inverted dropout), so nothing changes at test time.
         """
-        Z, A, masks = [], [X], []
-        n_layers = len(self.sizes) - 1
-        for l in range(n_layers):
-            z = A[l] @ self.params[2 * l]
-            z += self.params[2 * l + 1]  # in place: no second (n, width) array
-            Z.append(z)
-            if l == n_layers - 1:
-                A.append(losses.head(self.output, z))
-                break
-            a = self.acts[l].f(z)
-            mask = None
-            if train and self.dropout > 0.0:
-                mask = (self.rng.random(a.shape) >= self.dropout) / (1.0 - self.dropout)
-                a = a * mask
-            masks.append(mask)
-            A.append(a)
-        return Z, A, masks
+        return forward_layers(X, self.params, self.acts, self.output,
+                              self.dropout if train else 0.0, self.rng)
 
     def forward(self, X):
         """The network's output for inputs X (n, inputs): probabilities, or values.  -> (n, outputs)"""
@@ -241,35 +257,16 @@ class MLP:
             return 0.0
         return float(sum(l1 * np.abs(W).sum() + 0.5 * l2 * (W * W).sum() for W in self.W))
 
-    # -- save and load ----------------------------------------------------------------------------
+    # -- save and load (the saved form is nn/serialize.py's) -----------------------------------
     def to_dict(self, optimizer=None):
-        """A JSON-safe dict of the architecture, weights, random state (and optimizer state).
-
-        Floats go through json exactly (Python writes the shortest repr that reads back the same
-        bits), so `MLP.from_dict(json.loads(json.dumps(d)))` is bit-identical.
-        """
-        d = {
-            "format": FORMAT,
-            "sizes": list(self.sizes),
-            "activation": list(self.activation),
-            "output": self.output,
-            "init": self.init,
-            "seed": self.seed,
-            "bias_init": self.bias_init,
-            "dropout": self.dropout,
-            "negative_slope": self.negative_slope,
-            "params": [p.tolist() for p in self.params],
-            "rng": self.rng.bit_generator.state,
-        }
-        if optimizer is not None:
-            d["optimizer"] = optimizer.to_dict()
-        return d
+        """A JSON-safe dict of the architecture, weights, random state (and optimizer state);
+        `MLP.from_dict(json.loads(json.dumps(d)))` is bit-identical."""
+        return serialize.to_dict(self, optimizer)
 
     @classmethod
     def from_dict(cls, d):
         """The network saved by `to_dict`; ValueError naming what is wrong in a damaged dict."""
-        from .serialize import mlp_from_dict
-        return mlp_from_dict(cls, d)
+        return serialize.from_dict(cls, d)
 
     def __repr__(self):
         acts = ",".join(self.activation) or "-"

@@ -1,9 +1,10 @@
-"""The forward pass over the picture grid (Session.grid), done the quick way.
+"""The forward pass over the picture grid (Session.grid): a speed path of MLP.layers.
 
 The page evaluates every neuron on an 80x80 grid of the plane on every frame while it trains: that
-pass is the largest single cost of a frame. It computes the same activations as MLP.layers (equal
-to float64 rounding; tests/test_picture.py holds them to 1e-12), with two shortcuts that only a
-grid allows:
+pass is the largest single cost of a frame. It computes the same activations as MLP.layers, whose
+readable forward is mlp.forward_layers (equal to float64 rounding; tests/test_picture.py holds
+each quick function here to its readable one, to 1e-12), with two shortcuts that only a grid
+allows:
 
 - tanh layers take their weights doubled, so that tanh z = 1 − 2 / (1 + e^{2z}) costs four passes
   over the grid's values instead of six: no clamp (an overflowing e^{2z} = inf gives exactly 1,
@@ -19,6 +20,14 @@ import numpy as np
 from . import losses
 
 SEPARABLE_LIMIT = 350.0  # |2u|, |2v| below this: e^{2u}·e^{2v} ≤ e^700, finite in float64
+
+# Each quick function here -> "file in nn/:qualname" of the readable function it equals (the
+# page's source panel names it; tests/test_picture.py holds each pair equal).
+MIRRORS = {
+    "activations": "mlp.py:forward_layers",        # every layer, neuron-major
+    "_exp_2z_separable": "mlp.py:forward_layers",  # the first layer's e^{2z}, z = F @ W + b
+    "_tanh_from_exp_2z": "activations.py:tanh",
+}
 
 
 def separable_columns(inputs):

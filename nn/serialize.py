@@ -1,9 +1,37 @@
-"""Reading a saved network back, checking every field so a damaged file says what is wrong."""
+"""A network's saved form: writing it as a JSON-safe dict, and reading it back with every field
+checked, so that a damaged file says what is wrong.
+
+`MLP.to_dict` and `MLP.from_dict` call these. This module imports nothing of mlp.py (the class to
+build is passed in), so the two never import each other.
+"""
 import numpy as np
 
-from . import mlp as _mlp
-
+FORMAT = "nn.MLP/1"
 REQUIRED = ("sizes", "activation", "output", "params")
+
+
+def to_dict(net, optimizer=None):
+    """A JSON-safe dict of the architecture, weights, random state (and optimizer state).
+
+    Floats go through json exactly (Python writes the shortest repr that reads back the same
+    bits), so `from_dict(MLP, json.loads(json.dumps(d)))` is bit-identical.
+    """
+    d = {
+        "format": FORMAT,
+        "sizes": list(net.sizes),
+        "activation": list(net.activation),
+        "output": net.output,
+        "init": net.init,
+        "seed": net.seed,
+        "bias_init": net.bias_init,
+        "dropout": net.dropout,
+        "negative_slope": net.negative_slope,
+        "params": [p.tolist() for p in net.params],
+        "rng": net.rng.bit_generator.state,
+    }
+    if optimizer is not None:
+        d["optimizer"] = optimizer.to_dict()
+    return d
 
 
 def _array(value, shape, what):
@@ -18,12 +46,13 @@ def _array(value, shape, what):
     return a
 
 
-def mlp_from_dict(cls, d):
-    """Rebuild an MLP from `MLP.to_dict()` output, bit for bit, random state included."""
+def from_dict(cls, d):
+    """Rebuild a network of class `cls` (MLP) from `to_dict` output, bit for bit, random state
+    included."""
     if not isinstance(d, dict):
         raise ValueError(f"a saved network is a dict, got {type(d).__name__}")
-    if d.get("format", _mlp.FORMAT) != _mlp.FORMAT:
-        raise ValueError(f"unknown format {d.get('format')!r}; this engine reads {_mlp.FORMAT!r}")
+    if d.get("format", FORMAT) != FORMAT:
+        raise ValueError(f"unknown format {d.get('format')!r}; this engine reads {FORMAT!r}")
     missing = [k for k in REQUIRED if k not in d]
     if missing:
         raise ValueError(f"saved network lacks {', '.join(missing)}")

@@ -529,7 +529,7 @@ class Session:
         """A copy of the network with the weights kept nearest before `epoch` (for scrubbing)."""
         net = MLP.from_dict(self.net.to_dict())
         if epoch >= self.epoch:
-            return self.epoch, net  # the live weights
+            return self.epoch, net  # the live weights, copied
         at, flat = self.snapshots.at(epoch)
         net.flat[...] = flat
         return at, net

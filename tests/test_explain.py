@@ -227,12 +227,13 @@ def test_full_check_uses_fewer_points_for_more_parameters():
     assert explain.check_points(big) >= explain.CHECK_POINTS[0]
 
 
+@pytest.mark.parametrize("dataset", ["quadrants", "spiral", "plane"])  # softmax, sigmoid and linear heads
 @pytest.mark.parametrize("directions", ["weights", "random"])
-def test_the_loss_surface_is_the_loss_at_each_point(directions):
-    s = _session(dataset="quadrants", l1=0.001, l2=0.01)
+def test_the_loss_surface_is_the_loss_at_each_point(directions, dataset):
+    s = _session(dataset=dataset, l1=0.001, l2=0.01)
     net = s.net
     if directions == "weights":
-        d1, d2 = explain.weight_direction(net, 0, (0, 1)), explain.weight_direction(net, 2, (3, 2))
+        d1, d2 = explain.weight_direction(net, 0, (0, 1)), explain.weight_direction(net, 2, (3, 0))
     else:
         d1, d2 = explain.random_directions(net, np.random.default_rng(1))
     ts, L = explain.loss_surface(net, s.X_train, s.Y_train, s.loss, d1, d2, 2.0, res=9, l1=0.001, l2=0.01)

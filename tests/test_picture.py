@@ -1,8 +1,12 @@
 """Session.grid's quick forward pass (nn/picture.py) equals the plain one, MLP.layers, on the grid."""
+import importlib
+import inspect
+
 import numpy as np
 import pytest
 
-from nn import Session, picture
+from nn import Session, activations, picture
+from nn.mlp import forward_layers
 
 CASES = [
     ({"dataset": "spiral"}, "separable"),                                          # the page's default
@@ -49,3 +53,34 @@ def test_saturated_tanh_is_exactly_one_without_warnings():
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         g = s.grid(80)
     assert np.all(g.hidden[1][:4] == 1.0) and np.all(g.hidden[1][4:] == -1.0)
+
+
+@pytest.mark.parametrize("config", [{"dataset": "spiral"}, {"dataset": "circle", "features": ["x2^2", "sin(x1)"]}])
+def test_the_separable_first_layer_equals_the_plain_one(config):
+    s = Session(config)
+    s.step(30, until_stop=False)
+    x1, x2, F, inputs, shape, columns = s._grid_inputs(80)
+    assert columns is not None
+    got = picture._exp_2z_separable(inputs, columns, s.net.params[0], s.net.params[1])
+    Z, _, _ = forward_layers(F, s.net.params[:2], [], None)  # the first layer alone
+    np.testing.assert_allclose(got, np.exp(2.0 * Z[0]).T, rtol=1e-12, atol=0)
+
+
+def test_tanh_from_exp_2z_equals_tanh():
+    z = np.linspace(-30.0, 30.0, 6401)  # past TANH_VIA_EXP_FROM, and below it
+    for part in (z, z[:100]):
+        want = activations.tanh(part)
+        np.testing.assert_allclose(picture._tanh_from_exp_2z(np.exp(2.0 * part)), want, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(want, np.tanh(part), rtol=1e-12, atol=1e-15)
+
+
+def test_every_quick_function_names_the_readable_one_it_mirrors():
+    quick = {name for name, f in vars(picture).items()
+             if inspect.isfunction(f) and f.__module__ == picture.__name__ and name != "separable_columns"}
+    assert set(picture.MIRRORS) == quick  # separable_columns only inspects the grid: it mirrors nothing
+    for name, where in picture.MIRRORS.items():
+        file, qualname = where.split(":")
+        target = importlib.import_module(f"nn.{file.removesuffix('.py')}")
+        for part in qualname.split("."):
+            target = getattr(target, part)
+        assert callable(target), where
