@@ -8,7 +8,7 @@ import ast
 from nn import optim
 
 STAGE_CODE = {
-    "forward": ("mlp.py", "MLP.layers"),
+    "forward": ("mlp.py", "forward_layers"),
     "loss": ("losses.py", "loss_and_dz"),
     "backward": ("mlp.py", "MLP.backprop"),
 }
