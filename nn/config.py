@@ -10,6 +10,7 @@ scope, which says what changing it mid-run means:
 
 Changing the optimizer itself keeps the weights and starts its state afresh.
 """
+import reprlib
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -120,8 +121,13 @@ PRESETS = {
 }
 
 
+_SHORT = reprlib.Repr()  # a refusal never echoes a huge value: 8 items of a list, 40 characters of a string
+_SHORT.maxlist = _SHORT.maxtuple = 8
+_SHORT.maxstring = _SHORT.maxother = 40
+
+
 def _fail(key, value, allowed):
-    raise ValueError(f"{key.name} = {value!r} is not allowed; allowed: {allowed}")
+    raise ValueError(f"{key.name} = {_SHORT.repr(value)} is not allowed; allowed: {allowed}")
 
 
 def _range_text(key):

@@ -44,11 +44,16 @@ class Trace:
 
 
 def _check_X(X, n_in):
-    X = np.asarray(X, dtype=np.float64)
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"inputs must be numbers, shape (n, {n_in})") from None
     if X.ndim == 1 and n_in == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[1] != n_in:
         raise ValueError(f"inputs must have shape (n, {n_in}), got {X.shape}")
+    if X.shape[0] == 0:  # a mean over no samples is NaN: say so instead
+        raise ValueError(f"inputs have no rows; at least one sample is needed, shape (n ≥ 1, {n_in})")
     if not np.all(np.isfinite(X)):
         raise ValueError("inputs contain NaN or inf")
     return X

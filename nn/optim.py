@@ -61,10 +61,13 @@ _OPTIMIZERS = {}  # lower-case name -> class, in the order the classes are defin
 
 
 class Buffer(NamedTuple):
-    """A state entry: the name its value is noted under in the rule, and the words for it."""
+    """A state entry: the name its value is noted under in the rule, the words for it, and the
+    range its values can take (a saved state outside it is damaged)."""
 
     note: str
     shown: str
+    low: float = -math.inf
+    high: float = math.inf
 
 
 def _ignore(name, value):
@@ -260,7 +263,7 @@ class RMSprop(Optimizer):
         Setting("eps", "ε", 1e-8, 1e-12, 1.0, help="added to the root, so it never divides by 0"),
         Setting("weight_decay", "Weight decay", 0.0, 0.0, 1.0, (None, 0.0001, 0.001, 0.01), WEIGHT_DECAY_HELP),
     )
-    STATE = {"square_avg": Buffer("v", "v"), "grad_avg": Buffer("m", "m"),
+    STATE = {"square_avg": Buffer("v", "v", 0.0), "grad_avg": Buffer("m", "m"),
              "momentum_buffer": Buffer("buf", "momentum b")}
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
@@ -341,8 +344,8 @@ class Adam(Optimizer):
         Setting("eps", "ε", 1e-8, 1e-12, 1.0, help="added to the root, so it never divides by 0"),
         Setting("weight_decay", "Weight decay", 0.0, 0.0, 1.0, (None, 0.0001, 0.001, 0.01), WEIGHT_DECAY_HELP),
     )
-    STATE = {"exp_avg": Buffer("m", "m"), "exp_avg_sq": Buffer("v", "v"),
-             "max_exp_avg_sq": Buffer("vmax", "max v")}
+    STATE = {"exp_avg": Buffer("m", "m"), "exp_avg_sq": Buffer("v", "v", 0.0),
+             "max_exp_avg_sq": Buffer("vmax", "max v", 0.0)}
     _decoupled_weight_decay = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
@@ -441,7 +444,7 @@ class Adagrad(Optimizer):
         Setting("eps", "ε", 1e-10, 1e-12, 1.0, help="added to the root, so it never divides by 0"),
         Setting("weight_decay", "Weight decay", 0.0, 0.0, 1.0, (None, 0.0001, 0.001, 0.01), WEIGHT_DECAY_HELP),
     )
-    STATE = {"sum": Buffer("s", "s")}
+    STATE = {"sum": Buffer("s", "s", 0.0)}
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
                  eps=1e-10, *, maximize=False):
@@ -503,7 +506,8 @@ class NAdam(Optimizer):
         Setting("eps", "ε", 1e-8, 1e-12, 1.0, help="added to the root, so it never divides by 0"),
         Setting("weight_decay", "Weight decay", 0.0, 0.0, 1.0, (None, 0.0001, 0.001, 0.01), WEIGHT_DECAY_HELP),
     )
-    STATE = {"mu_product": Buffer("mu_product", "Πμ"), "exp_avg": Buffer("m", "m"), "exp_avg_sq": Buffer("v", "v")}
+    STATE = {"mu_product": Buffer("mu_product", "Πμ", 0.0, 1.0), "exp_avg": Buffer("m", "m"),
+             "exp_avg_sq": Buffer("v", "v", 0.0)}
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  decoupled_weight_decay=False, *, maximize=False):
@@ -688,7 +692,10 @@ def _check_betas(betas, who):
 def _state_from_dict(s, p, opt, i):
     if not isinstance(s, dict) or "step" not in s:
         raise ValueError(f"{opt.name}: state[{i}] must be a dict with a 'step' count")
-    state = {"step": int(s["step"])}
+    step = s["step"]
+    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or not 0 <= step <= MAX_STEP:
+        raise ValueError(f"{opt.name}: state[{i}]['step'] must be a whole number from 0 to {MAX_STEP:,}, got {step!r:.40}")
+    state = {"step": int(step)}
     for key, value in s.items():
         if key == "step":
             continue
@@ -697,10 +704,22 @@ def _state_from_dict(s, p, opt, i):
                 f"{opt.name}: unknown state buffer {key!r} in state[{i}]; "
                 f"allowed: {', '.join(opt.STATE)}"
             )
+        low, high = opt.STATE[key].low, opt.STATE[key].high
+        where = f"{opt.name}: state[{i}][{key!r}]"
         if key in SCALAR_STATE:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
+                raise ValueError(f"{where} must be a number from {low:g} to {high:g}, got {value!r:.40}")
             state[key] = float(value)
             continue
-        a = np.array(value, dtype=np.float64)
+        try:
+            a = np.array(value)
+        except (TypeError, ValueError):
+            a = np.array(None)
+        if a.dtype.kind not in "iuf" and a.size:
+            raise ValueError(f"{where} must be an array of numbers")
+        a = a.astype(np.float64)
+        if not np.all(np.isfinite(a) & (a >= low) & (a <= high)):
+            raise ValueError(f"{where} must hold finite numbers{'' if low == -math.inf else f' >= {low:g}'}")
         if a.shape != p.shape:
             if a.size != 0 or p.size != 0:  # an empty array's .tolist() loses trailing dims
                 raise ValueError(
@@ -712,4 +731,5 @@ def _state_from_dict(s, p, opt, i):
     return state
 
 
+MAX_STEP = 10**12  # a step count (bias corrections raise β to it)
 SCALAR_STATE = ("step", "mu_product")  # state entries that are one number per parameter, not an array

@@ -191,7 +191,13 @@ NAMES = tuple(_SCHEDULES)
 def make(name, optimizer, **arguments):
     """Attach a schedule by name (NAMES, or None for "constant"): make("cosine", opt, T_max=50)."""
     cls = _lookup(name)
-    unknown = sorted(set(arguments) - set(cls.ARGUMENTS))
+    _check_arguments(cls, arguments)
+    return cls(optimizer, **arguments)
+
+
+def _check_arguments(cls, arguments):
+    """Every argument known to `cls`, and every required one given."""
+    unknown = sorted(map(str, set(arguments) - set(cls.ARGUMENTS)))
     if unknown:
         allowed = ", ".join(cls.ARGUMENTS) or "none"
         raise ValueError(
@@ -202,7 +208,6 @@ def make(name, optimizer, **arguments):
                if signature[k].default is inspect.Parameter.empty and k not in arguments]
     if missing:
         raise ValueError(f"{cls.name}: missing required argument(s) {', '.join(missing)}")
-    return cls(optimizer, **arguments)
 
 
 def from_dict(d, optimizer):
@@ -214,10 +219,20 @@ def from_dict(d, optimizer):
     if not isinstance(d, dict) or not keys <= set(d):
         raise ValueError(f"schedule dict needs the keys {', '.join(sorted(keys))}")
     cls = _lookup(d["name"])
+    if not isinstance(d["arguments"], dict):
+        raise ValueError(f"{cls.name}: arguments must be a dict, got {type(d['arguments']).__name__}")
+    for key in ("base_lr", "last_lr"):
+        value = d[key]
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
+            raise ValueError(f"{cls.name}: {key} must be a finite number >= 0, got {value!r}")
+    epoch = d["last_epoch"]
+    if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or epoch < 0:
+        raise ValueError(f"{cls.name}: last_epoch must be a whole number >= 0, got {epoch!r}")
+    _check_arguments(cls, d["arguments"])
     sched = cls.__new__(cls)  # skip __init__: it would take epoch 0 again
     sched._bind(optimizer, dict(d["arguments"]))
     sched.base_lr = float(d["base_lr"])
-    sched.last_epoch = int(d["last_epoch"])
+    sched.last_epoch = int(epoch)
     sched._last_lr = float(d["last_lr"])
     return sched
 
@@ -225,6 +240,8 @@ def from_dict(d, optimizer):
 # --- helpers -------------------------------------------------------------------------------------
 
 def _lookup(name):
+    if name is not None and not isinstance(name, str):
+        raise ValueError(f"a schedule's name is text; allowed: {', '.join(NAMES)} (or None)")
     key = "constant" if name is None else name
     key = key.lower() if isinstance(key, str) else key
     if key not in _SCHEDULES:

@@ -10,6 +10,27 @@ FORMAT = "nn.MLP/1"
 REQUIRED = ("sizes", "activation", "output", "params")
 
 
+def _number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+# the type each field must have before the network's own checks read its value
+_FIELDS = (
+    ("sizes", lambda v: isinstance(v, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in v),
+     "a list of whole numbers"),
+    ("activation", lambda v: isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)),
+     "a name or a list of names"),
+    ("output", lambda v: isinstance(v, str), "a name"),
+    ("init", lambda v: isinstance(v, str), "a name"),
+    ("seed", lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**64),
+     "a whole number from 0 to 2^64 − 1"),
+    ("bias_init", _number, "a number"),
+    ("dropout", _number, "a number"),
+    ("negative_slope", _number, "a number"),
+    ("rng", lambda v: isinstance(v, dict), "a saved random state (a dict)"),
+)
+
+
 def to_dict(net, optimizer=None):
     """A JSON-safe dict of the architecture, weights, random state (and optimizer state).
 
@@ -34,11 +55,21 @@ def to_dict(net, optimizer=None):
     return d
 
 
+def _plain_numbers(value):
+    """Whether `value` is a number or nested lists of numbers (True and False are not numbers)."""
+    if isinstance(value, list):
+        return all(_plain_numbers(v) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _array(value, shape, what):
+    if not _plain_numbers(value):  # text, booleans, objects: a number written as text is damage too
+        raise ValueError(f"{what} is not an array of numbers")
     try:
-        a = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
+        a = np.array(value)
+    except (TypeError, ValueError):  # ragged lists
         raise ValueError(f"{what} is not an array of numbers") from None
+    a = a.astype(np.float64)
     if a.shape != shape:
         raise ValueError(f"{what} has shape {a.shape}; the architecture needs {shape}")
     if not np.all(np.isfinite(a)):
@@ -56,6 +87,9 @@ def from_dict(cls, d):
     missing = [k for k in REQUIRED if k not in d]
     if missing:
         raise ValueError(f"saved network lacks {', '.join(missing)}")
+    for key, ok, allowed in _FIELDS:
+        if key in d and not ok(d[key]):
+            raise ValueError(f"saved network's {key} is damaged; allowed: {allowed}")
     net = cls(d["sizes"], activation=d["activation"], output=d["output"],
               init=d.get("init", "xavier_uniform"), seed=d.get("seed", 0),
               bias_init=d.get("bias_init", 0.0), dropout=d.get("dropout", 0.0),
@@ -69,6 +103,6 @@ def from_dict(cls, d):
     if "rng" in d:
         try:
             net.rng.bit_generator.state = d["rng"]
-        except (TypeError, ValueError, KeyError) as e:
-            raise ValueError(f"saved random state is damaged ({e})") from None
+        except (TypeError, ValueError, KeyError, OverflowError) as e:
+            raise ValueError(f"saved random state is damaged ({type(e).__name__}: {str(e)[:80]})") from None
     return net

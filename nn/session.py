@@ -7,23 +7,22 @@
     g = s.grid(80)                           # what the page draws: every neuron over the plane
 
 An epoch is one pass over the training split in shuffled mini-batches. The session notices when
-training has converged (and why) or diverged (and then restores the last finite weights).
+training has converged (and why) or diverged (and then goes back to its last healthy epoch).
 """
+import copy
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-import copy
-import math
-
 from . import config as cfg, datasets, features, optim, picture, schedules
-
 from .losses import check_pair, loss_terms
 from .mlp import MLP
 from .optim_flat import FlatStep
 from .thinning import Thinning
 
 HISTORY_CAPACITY = 2000
+GRID_VALUES = 2**24        # a picture grid evaluates at most this many neuron values (128 MB of float64)
 RUNAWAY = 100.0            # diverged: the training loss is this many times its best so far ...
 RUNAWAY_FROM_START = 10.0  # ... and this many times its value at the start (so noise near 0 is not)
 UNHEALTHY = 3.0            # or it stayed above this many times its value at the start ...
@@ -188,7 +187,16 @@ class Session:
 
     def predict(self, X_raw):
         """The network's output (probabilities, or values) for raw inputs.  (n, d) -> (n, outputs)"""
-        return self.net.forward(self._inputs(np.atleast_2d(np.asarray(X_raw, dtype=np.float64))))
+        try:
+            X = np.atleast_2d(np.asarray(X_raw, dtype=np.float64))
+        except (TypeError, ValueError):
+            raise ValueError("inputs must be numbers, one row per sample") from None
+        with np.errstate(over="ignore", invalid="ignore"):  # judged below instead of warned about
+            out = self.net.forward(self._inputs(X))
+        if not np.all(np.isfinite(out)):
+            raise ValueError("these inputs are too large for the network: its output is not finite; "
+                             "give inputs of the size the data has")
+        return out
 
     # -- changing settings ------------------------------------------------------------------------
     def update(self, changes):
@@ -560,9 +568,14 @@ class Session:
         """Every neuron of `net` (default: the live one) over a res x res grid of the plane."""
         if self.data.extent is None:
             raise ValueError("digits have no input plane to draw")
-        if not 2 <= res <= 512:
-            raise ValueError(f"res = {res} is not allowed; allowed: 2 to 512")
         net = net or self.net
+        if isinstance(res, bool) or not isinstance(res, (int, np.integer)) or not 2 <= res <= 512:
+            raise ValueError(f"res = {res!r} is not allowed; allowed: a whole number from 2 to 512")
+        neurons = sum(net.sizes)
+        if res * res * neurons > GRID_VALUES:
+            top = int((GRID_VALUES / neurons) ** 0.5)
+            raise ValueError(f"res = {res} would evaluate {res * res:,} points x {neurons} neurons; allowed: at most "
+                             f"{GRID_VALUES:,} values, so res up to {top} for this network")
         x1, x2, F, inputs, shape, columns = self._grid_inputs(res)
         A = picture.activations(net, inputs, columns)  # = net.layers(F)[1], the quick way, neuron-major
         # (inputs is the same array every frame until the plane or the features change)
