@@ -22,12 +22,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import losses, optim
-from .gradcheck import numeric_gradient, two_point
+from .gradcheck import EPS, four_point, numeric_gradient, two_point
 from .mlp import Trace, forward_layers
 
 LIVE_EPS = 1e-5          # two-point ε: truncation ε²·L‴/6 and rounding 1e-16·L/ε both ≈ 1e-10
 CHECK_WORK = 100_000     # the full check uses at most this many (parameter × point) pairs ...
-CHECK_POINTS = (20, 400)  # ... and this many training points: from 20 up to 400
+CHECK_POINTS = (20, 400)  # ... and this many training points: from 20 up to 400 ...
+CHECK_COST = 3 * 10**8   # ... and at most this many multiply-adds (under a second in the page): a
+#                          bigger network has a random sample of its parameters checked
+ROUNDING = 1.1e-16       # float64's relative rounding: a loss L is known to about ROUNDING·|L|
 KINK = 1e-3               # a relu input z this close to 0 may be straddled by the check's nudges
 
 
@@ -244,9 +247,11 @@ def live_check(session, eps=LIVE_EPS, where=None):
     flat[j] = w
     analytic = float(grads[i][idx])
     denom = abs(analytic) + abs(numeric)
+    rounding = ROUNDING * abs(float(seen[w + eps])) / eps
     return {"param": i, "index": idx, "w": w, "eps": eps, "loss_plus": float(seen[w + eps]),
             "loss_minus": float(seen[w - eps]), "numeric": numeric, "analytic": analytic,
-            "relative_error": abs(analytic - numeric) / denom if denom > 0 else 0.0}
+            "relative_error": abs(analytic - numeric) / denom if denom > 0 else 0.0,
+            "rounding": rounding, "too_large": bool(not rounding <= 1e-6 * max(abs(analytic), 1e-300))}
 
 
 def check_points(session):
@@ -256,27 +261,60 @@ def check_points(session):
     return min(session.X_train.shape[0], max(lo, min(hi, CHECK_WORK // session.net.n_params)))
 
 
-def full_check(session, points=None):
+def check_parameters(session):
+    """How many parameters the full check estimates: all of them, or as many as CHECK_COST allows
+    (4 forward passes each, of points × n_params multiply-adds)."""
+    n = session.net.n_params
+    return int(min(n, max(1, CHECK_COST // (4 * check_points(session) * n))))
+
+
+def full_check(session, points=None, checked=None):
     """nn.gradcheck's check (four-point central differences) of every parameter, on the first
-    `points` training points (default: check_points): its verdict, the relative error of each
-    parameter array, and where analytic and numeric differ most."""
+    `points` training points (default: check_points), or of `checked` of them (default:
+    check_parameters; a seeded random sample, the largest |∂L/∂w| among them): its verdict, the
+    relative error of each parameter array, where analytic and numeric differ most, and whether
+    the loss is too large for finite differences to tell."""
     c = session.config
     m = check_points(session) if points is None else points
     net = _clone(session.net)
     X, Y = session.X_train[:m], session.Y_train[:m]
-    _, analytic = net.loss_and_grads(X, Y, session.loss, l1=c["l1"], l2=c["l2"], train=False)
+    loss, analytic = net.loss_and_grads(X, Y, session.loss, l1=c["l1"], l2=c["l2"], train=False)
     kinked = [z for z, name in zip(net.trace.Z, net.activation) if name in ("relu", "leaky_relu")]
-    numeric = numeric_gradient(net, X, Y, session.loss, l1=c["l1"], l2=c["l2"])
-    g, n = _flat(analytic), _flat(numeric)
-    per = [_relative(a, b) for a, b in zip(analytic, numeric)]
-    k = int(np.argmax(np.abs(g - n)))
+    g = _flat(analytic)
+    k_max = check_parameters(session) if checked is None else min(checked, g.size)
+    if k_max >= g.size:
+        n = _flat(numeric_gradient(net, X, Y, session.loss, l1=c["l1"], l2=c["l2"]))
+        chosen = np.arange(g.size)
+    else:
+        rng = np.random.default_rng(0)
+        chosen = np.union1d(rng.choice(g.size, k_max - 1, replace=False), [int(np.argmax(np.abs(g)))])
+        n = np.full(g.size, np.nan)
+        flat = net.flat  # the clone's own vector, which its params view
+        for j in chosen:
+            keep = flat[j]
+
+            def loss_at(value):
+                flat[j] = value
+                return net.loss(X, Y, session.loss, l1=c["l1"], l2=c["l2"])
+            n[j] = four_point(loss_at, keep, EPS)
+            flat[j] = keep  # restored exactly
     offsets = np.cumsum([0] + [a.size for a in analytic])
+    per = []
+    for i in range(len(analytic)):
+        mine = chosen[(chosen >= offsets[i]) & (chosen < offsets[i + 1])]
+        per.append(_relative(g[mine], n[mine]) if mine.size else None)
+    gc, nc = g[chosen], n[chosen]
+    k = int(chosen[np.argmax(np.abs(gc - nc))])
     i = int(np.searchsorted(offsets, k, side="right") - 1)
     where = tuple(int(v) for v in np.unravel_index(k - offsets[i], analytic[i].shape))
-    return {"relative_error": _relative(g, n), "per_param": per, "largest": max(per),
-            "largest_param": int(np.argmax(per)), "param": i, "index": where, "analytic": float(g[k]),
+    known = [e for e in per if e is not None]
+    rounding = ROUNDING * abs(float(loss)) / EPS  # how uncertain each estimate is from rounding alone
+    return {"relative_error": _relative(gc, nc), "per_param": per, "largest": max(known),
+            "largest_param": per.index(max(known)), "param": i, "index": where, "analytic": float(g[k]),
             "numeric": float(n[k]), "max_abs_error": float(abs(g[k] - n[k])), "points": m,
-            "n_params": int(net.n_params), "near_kink": int(sum((np.abs(z) < KINK).sum() for z in kinked)),
+            "n_params": int(net.n_params), "checked": int(chosen.size), "loss": float(loss),
+            "rounding": rounding, "too_large": bool(rounding > 1e-6 * max(float(np.abs(gc).max()), 1e-300)),
+            "near_kink": int(sum((np.abs(z) < KINK).sum() for z in kinked)),
             "kink_inputs": int(sum(z.size for z in kinked))}
 
 

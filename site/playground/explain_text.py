@@ -339,6 +339,8 @@ def live_check_lines(c, sizes, feats=None):
         f"[L(w + ε) − L(w − ε)] / 2ε = ({num(c['loss_plus'], 12)} − {num(c['loss_minus'], 12)}) / "
         f"{num(2 * c['eps'])} = {num(c['numeric'], 10)}",
         f"backprop: ∂L/∂w = {num(c['analytic'], 10)}",
+        *([f"the loss is so large that rounding alone blurs the estimate by about {num(c['rounding'], 2)}: "
+           "finite differences cannot check backprop here"] if c.get("too_large") else []),
         f"relative error = |a − n| / (|a| + |n|) = {num(c['relative_error'], 2)}",
     ]
 
@@ -362,17 +364,26 @@ def array_names(n_params):
 def full_check_blocks(r, sizes, activation=(), feats=None):
     """The full check's verdict (r: nn.explain.full_check), in words and numbers."""
     ok = r["largest"] <= TOLERANCE
-    out = [Block("p", f"nn.gradcheck over all {r['n_params']} parameters on {r['points']} training points "
+    checked = r.get("checked", r["n_params"])
+    which = (f"all {r['n_params']} parameters" if checked >= r["n_params"] else
+             f"{checked:,} of the {r['n_params']:,} parameters (a random sample, with the one of largest |∂L/∂w|: "
+             f"all of them would take minutes)")
+    out = [Block("p", f"nn.gradcheck over {which} on {r['points']} training points "
                       f"(four-point central differences, ε = 10⁻⁴, dropout off):"),
            Block("eq", f"relative error of the whole gradient = ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) = {num(r['relative_error'], 2)}"),
-           Block("chips", items=tuple((f"{name}:", num(e, 2)) for name, e in
+           Block("chips", items=tuple((f"{name}:", num(e, 2) if e is not None else "not sampled") for name, e in
                                       zip(array_names(len(r["per_param"])), r["per_param"]))),
            Block("eq", f"largest relative error, over the parameter arrays: {num(r['largest'], 2)} "
                        f"({array_names(len(r['per_param']))[r['largest_param']]}) "
                        f"{'≤' if ok else '>'} 10⁻⁸"),
            Block("p", f"Where backprop and the estimate differ most: {param_name(r['param'], r['index'], sizes, feats)}, "
                       f"backprop {num(r['analytic'], 10)}, numeric {num(r['numeric'], 10)}.")]
-    if ok:
+    if r.get("too_large"):
+        out.append(Block("p", f"The loss here is {num(r['loss'])}: rounding alone makes each difference quotient "
+                              f"uncertain by about {num(r['rounding'], 2)}, as much as the gradients themselves, so "
+                              "finite differences cannot check backprop at these weights. That is the check's limit, "
+                              "not an error in backprop: lower the learning rate, or reset."))
+    elif ok:
         out.append(Block("p", "Backpropagation agrees with the definition of the derivative, to rounding error."))
     elif any(a in KINKED for a in activation):
         out.append(Block("p", f"Larger than 10⁻⁸: your network uses relu, whose slope jumps at z = 0. When some point's "
