@@ -368,13 +368,12 @@ class App:
     def _start_panels(self, waiting=None):
         """Create the next panel, paint it, and leave the rest for a later task: one at a time, so
         that a click on Play right after the page is ready is answered at once."""
-        waiting = panel_modules.names() if waiting is None else waiting
+        waiting = panel_modules.PANELS if waiting is None else waiting
         if not waiting:
             return
         panel = panel_modules.create(self, _el("panels"), waiting[0])
-        if panel is not None:
-            self.panels.append(panel)
-            panel.render(self.session, self._current_grid())
+        self.panels.append(panel)
+        panel.render(self.session, self._current_grid())
         window.setTimeout(create_once_callable(lambda: self._start_panels(waiting[1:])), 0)
 
     def _current_grid(self):

@@ -9,7 +9,7 @@ from nn import explain
 from .. import colors, explain_text as et, source_map, teach_draw as td
 from ..dom import Canvas, bytes_, draw, floats
 from ..tiles import edge_style
-from ._teach import Ticker, css_var, el, header, set_height, show_blocks, source_panel, strings
+from .common import Ticker, css_var, el, header, set_height, show_blocks, source_panel, strings
 
 STAGES = et.STAGES
 PULSE_MS = 1700                 # the signal crossing the network

@@ -7,7 +7,7 @@ from nn import activations
 
 from .. import explain_text as et, teach_draw as td
 from ..dom import Canvas, draw, floats
-from ._teach import el, header
+from .common import el, header
 
 X_RANGE = 5.0
 SAMPLES = 241

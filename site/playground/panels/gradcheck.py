@@ -6,7 +6,7 @@ from js import performance, window
 from nn import explain
 
 from .. import explain_text as et
-from ._teach import Refresh, Ticker, el, header, show_blocks
+from .common import Refresh, Ticker, el, header, show_blocks
 
 RUNNING_EVERY_MS = 700
 

@@ -5,7 +5,7 @@ and the point's loss. Every number is nn.explain.audit's."""
 from nn import explain
 
 from .. import explain_text as et
-from ._teach import Refresh, Ticker, el, header
+from .common import Refresh, Ticker, el, header
 
 RUNNING_EVERY_MS = 1000   # while training, refresh at most this often (and only when on screen)
 

@@ -10,7 +10,7 @@ from nn import explain
 
 from .. import explain_text as et, teach_draw as td
 from ..dom import Bitmap, Canvas, bytes_, draw, floats
-from ._teach import Ticker, el, header, on_screen, strings
+from .common import Ticker, el, header, on_screen, strings
 
 RES = 41
 POINTS = 300              # the loss over at most this many training points (the first ones)
