@@ -14,17 +14,13 @@ from . import panels as panel_modules
 from .charts import Charts
 from .controls import Controls
 from .digits_view import DigitsView
-from .dom import Canvas, Proxies
+from .dom import Canvas, Proxies, by_id
 from .network_view import NetworkView
 from .output_view import OutputView
 
 GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
 FRAMES_KEPT = 600       # per-frame timings kept for window.playground.frames()
 CHART_INTERVAL_MS = 100  # charts redraw at most this often while running
-
-
-def _el(id_):
-    return document.getElementById(id_)
 
 
 def _js(value):
@@ -56,37 +52,37 @@ class App:
         self.selected = None        # ("train" | "test", index): the data point picked for a closer look
         self.past_convergence = False  # the learner chose to train on after it converged
 
-        self.output = OutputView(_el("boundary"), GRID)
-        self.network = NetworkView(_el("network"), _el("tip"), _el("weight-editor"), _el("weight-input"),
+        self.output = OutputView(by_id("boundary"), GRID)
+        self.network = NetworkView(by_id("network"), by_id("tip"), by_id("weight-editor"), by_id("weight-input"),
                                    self.proxies, self.set_focus, self.edit_weight)
-        self.charts = Charts(_el("chart-loss"), _el("chart-metric"))
+        self.charts = Charts(by_id("chart-loss"), by_id("chart-metric"))
         self.controls = Controls(self.proxies, self.apply, self.reset, self.toggle, self.step_once, self.set_speed)
         listen = self.proxies.listen
-        listen(_el("show-test"), "change", lambda e: self.render())
-        listen(_el("discretize"), "change", lambda e: self.render())
-        listen(_el("message-close"), "click", lambda e: self.hide_message())
+        listen(by_id("show-test"), "change", lambda e: self.render())
+        listen(by_id("discretize"), "change", lambda e: self.render())
+        listen(by_id("message-close"), "click", lambda e: self.hide_message())
         listen(document, "keydown", self._key)
         listen(document, "visibilitychange", self._visibility)
         listen(window, "resize", self._resize)
-        listen(_el("boundary"), "click", self._pick_point)
+        listen(by_id("boundary"), "click", self._pick_point)
         self.digits = DigitsView(self)
         self._texts, self._text_els = {}, {}  # what _show_text last wrote, and where
         self._caption_for = ()  # the (focus, sizes) the focus caption was written for
-        self._discretize, self._show_test = _el("discretize"), _el("show-test")  # read every frame
+        self._discretize, self._show_test = by_id("discretize"), by_id("show-test")  # read every frame
         self._digits_mode_shown = False  # body.digits-mode, as last set
         # The panels sit below the fold: they are built when the learner scrolls near them, so
         # that they cost nothing before (the first seconds belong to Play and the first frames).
         self.panels = []
         self._panels_observer = IntersectionObserver.new(self.proxies.hold(self._near_panels),
                                                          _js({"rootMargin": "100px 0px"}))
-        self._panels_observer.observe(_el("panels"))
+        self._panels_observer.observe(by_id("panels"))
         # pictures scrolled out of view are not painted (training goes on); one observer, made once
         self._observer = IntersectionObserver.new(self.proxies.hold(self._seen))
         for id_ in ("boundary", "network"):
-            self._observer.observe(_el(id_))
+            self._observer.observe(by_id(id_))
         self._on_frame = self.proxies.hold(self._frame)
-        _el("py-version").textContent = sys.version.split()[0]
-        _el("np-version").textContent = np.__version__
+        by_id("py-version").textContent = sys.version.split()[0]
+        by_id("np-version").textContent = np.__version__
         self.controls.sync(self.session)
         self.charts.reset(self.session)
         self.render(force=True)
@@ -247,7 +243,7 @@ class App:
         if digits_mode != self._digits_mode_shown:
             self._digits_mode_shown = digits_mode
             document.body.classList.toggle("digits-mode", digits_mode)
-            _el("digits-mode").hidden = not digits_mode
+            by_id("digits-mode").hidden = not digits_mode
             Canvas.changed()  # the layout changed: canvases are measured again
         paint = self.visible and self.pictures_on_screen() and (force or key != self._drawn)
         if paint and digits_mode:
@@ -287,7 +283,7 @@ class App:
         """Set an element's text if it changed (each write costs a bridge call and a relayout)."""
         if self._texts.get(id_) != text:
             if id_ not in self._text_els:
-                self._text_els[id_] = _el(id_)
+                self._text_els[id_] = by_id(id_)
             self._text_els[id_].textContent = text
             self._texts[id_] = text
 
@@ -309,7 +305,7 @@ class App:
         if self._caption_for == key:
             return
         self._caption_for = key
-        caption = _el("focus-caption")
+        caption = by_id("focus-caption")
         if self.focus is None:
             caption.hidden = True
         else:
@@ -320,22 +316,22 @@ class App:
             caption.hidden = False
 
     def _show_running(self):
-        button = _el("play")
+        button = by_id("play")
         button.textContent = "❚❚" if self.running else "▶"
         button.setAttribute("aria-label", "Pause" if self.running else "Play")
         document.body.classList.toggle("running", self.running)
 
     # -- messages -----------------------------------------------------------------------------------------
     def show_message(self, text, hint="", kind="info"):
-        box = _el("message")
+        box = by_id("message")
         box.className = f"message {kind}"
         self._message_kind = kind
-        _el("message-text").textContent = text
-        _el("message-hint").textContent = hint
+        by_id("message-text").textContent = text
+        by_id("message-hint").textContent = hint
         box.hidden = False
 
     def hide_message(self):
-        _el("message").hidden = True
+        by_id("message").hidden = True
         self._message_for = None
         self._message_kind = None
 
@@ -371,7 +367,7 @@ class App:
         waiting = panel_modules.PANELS if waiting is None else waiting
         if not waiting:
             return
-        panel = panel_modules.create(self, _el("panels"), waiting[0])
+        panel = panel_modules.create(self, by_id("panels"), waiting[0])
         self.panels.append(panel)
         panel.render(self.session, self._current_grid())
         window.setTimeout(create_once_callable(lambda: self._start_panels(waiting[1:])), 0)

@@ -5,7 +5,7 @@ from js import window
 
 from nn import activations
 
-from .. import explain_text as et, teach_draw as td
+from .. import explain_text, teach_draw
 from ..dom import Canvas, draw, floats
 from .common import el, header
 
@@ -47,7 +47,7 @@ class Panel:
             canvas = Canvas(el("canvas", card, None, aria_label=f"{name} and its derivative"))
             vals = el("div", card, "teach-vals")
             el("p", card, None, activations.get(name).formula)
-            el("p", card, None, et.saturation(name))
+            el("p", card, None, explain_text.saturation(name))
             self.cards[name] = {"card": card, "badge": badge, "canvas": canvas, "vals": vals}
         self._curves()
         listen = app.proxies.listen
@@ -80,7 +80,8 @@ class Panel:
             act = self._act(name)
             f = act.f(self.z)
             df = act.df(self.z, f)
-            self.curves[name] = (f, df, td.plot_range(f, df), td.runs(np.abs(df) < et.SATURATION_SLOPE))
+            flat = teach_draw.runs(np.abs(df) < explain_text.SATURATION_SLOPE)
+            self.curves[name] = (f, df, teach_draw.plot_range(f, df), flat)
 
     def _mark_used(self):
         used = tuple(self.app.session.net.activation)
@@ -132,7 +133,8 @@ class Panel:
             act = self._act(name)
             fx = float(act.f(np.array([x]))[0])
             dfx = float(act.df(np.array([x]), np.array([fx]))[0])
-            c["vals"].textContent = f"f({et.num(x, 3)}) = {et.num(fx)} · f′({et.num(x, 3)}) = {et.num(dfx)}"
+            at, num = explain_text.num(x, 3), explain_text.num
+            c["vals"].textContent = f"f({at}) = {num(fx)} · f′({at}) = {num(dfx)}"
             self._plot(c["canvas"], f, df, lo, hi, flat, x, fx, dfx)
 
     def _plot(self, canvas, f, df, lo, hi, flat, x, fx, dfx):

@@ -4,7 +4,7 @@ and the point's loss. Every number is nn.explain.audit's."""
 
 from nn import explain
 
-from .. import explain_text as et
+from .. import explain_text
 from .common import Refresh, Ticker, el, header
 
 RUNNING_EVERY_MS = 1000   # while training, refresh at most this often (and only when on screen)
@@ -52,11 +52,11 @@ class Panel:
         net = s.net
         opened = {str(d.dataset.key) for d in self.body.querySelectorAll("details[open]")} if self.body.firstChild \
             else {"0-0"}
-        self.intro.textContent = et.audit_intro(a, s.kind, s.n_classes, s.features) + (
+        self.intro.textContent = explain_text.audit_intro(a, s.kind, s.n_classes, s.features) + (
             "" if self.point else " (Click a point on the output to pick another.)")
         self.body.replaceChildren()
-        layers = et.audit_layers(list(net.params), a, net.sizes, net.activation, net.output, net.negative_slope,
-                                 s.features)
+        layers = explain_text.audit_layers(list(net.params), a, net.sizes, net.activation, net.output,
+                                           net.negative_slope, s.features)
         for l, (title, neurons) in enumerate(layers):
             el("h4", self.body, "teach-h", title)
             for j, (summary, lines) in enumerate(neurons):
@@ -68,5 +68,5 @@ class Panel:
                 for line in lines:
                     el("div", d, "teach-eq", line)
         el("h4", self.body, "teach-h", f"The loss of this point ({s.loss})")
-        for line in et.loss_lines(a, s.loss, net.output):
+        for line in explain_text.loss_lines(a, s.loss, net.output):
             el("div", self.body, "teach-eq", line)

@@ -5,7 +5,7 @@ from js import performance, window
 
 from nn import explain
 
-from .. import explain_text as et
+from .. import explain_text
 from .common import Refresh, Ticker, el, header, show_blocks
 
 RUNNING_EVERY_MS = 700
@@ -48,7 +48,7 @@ class Panel:
         s = self.app.session
         self._refresh.done(s.version)
         c = explain.live_check(s)
-        lines = et.live_check_lines(c, s.net.sizes, s.features)
+        lines = explain_text.live_check_lines(c, s.net.sizes, s.features)
         self.live.replaceChildren()
         for line in lines[:-1]:
             el("div", self.live, "teach-eq", line)
@@ -72,9 +72,9 @@ class Panel:
         finally:
             self.button.disabled = False
         self._full_key = s.version
-        show_blocks(self.full, et.full_check_blocks(r, s.net.sizes, s.net.activation, s.features))
+        show_blocks(self.full, explain_text.full_check_blocks(r, s.net.sizes, s.net.activation, s.features))
         verdict = self.full.querySelectorAll(".teach-eq")[1]
-        verdict.classList.add("teach-verdict", "ok" if r["largest"] <= et.TOLERANCE else "bad")
+        verdict.classList.add("teach-verdict", "ok" if r["largest"] <= explain_text.TOLERANCE else "bad")
         ms = performance.now() - t0
         took = f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
         self.status.textContent = f"Checked at epoch {s.epoch}, in {took}."

@@ -8,7 +8,7 @@ from js import performance, window
 
 from nn import explain
 
-from .. import explain_text as et, teach_draw as td
+from .. import explain_text, teach_draw
 from ..dom import Bitmap, Canvas, bytes_, draw, floats
 from .common import Ticker, el, header, on_screen, strings
 
@@ -129,8 +129,8 @@ class Panel:
 
     def _short(self, i, idx):
         sizes, feats = self.app.session.net.sizes, self.app.session.features
-        src = et.input_names(i // 2, sizes, feats)[idx[0]]
-        return f"W{et.sub(i // 2 + 1)}: {src} → {idx[1] + 1}"
+        src = explain_text.input_names(i // 2, sizes, feats)[idx[0]]
+        return f"W{explain_text.sub(i // 2 + 1)}: {src} → {idx[1] + 1}"
 
     def _fill_picks(self):
         items = [(str(k), text) for k, text in self._weights()]
@@ -190,7 +190,7 @@ class Panel:
         ts, L = explain.loss_surface(net, X, Y, s.loss, d1, d2, span, RES, l1=s.config["l1"], l2=s.config["l2"])
         ms = performance.now() - t0
         center = np.concatenate([p.reshape(-1) for p in net.params])
-        img, (lo, hi) = td.landscape_rgba(L)
+        img, (lo, hi) = teach_draw.landscape_rgba(L)
         if self.bitmap is None or self.bitmap.width != img.shape[1]:
             self.bitmap = Bitmap(img.shape[1], img.shape[0])
         self.bitmap.put(img)
@@ -198,8 +198,8 @@ class Panel:
         self.descent_text.textContent = ""
         self.surface = {"center": center, "X": X, "Y": Y, "d1": d1, "d2": d2, "weights": weights, "span": span, "axes": axes,
                         "version": s.version, "epoch": s.epoch, "L": L}
-        self.lo_text.textContent = f"low {et.num(lo, 3)}"
-        self.hi_text.textContent = f"{et.num(hi, 3)} high (log scale)"
+        self.lo_text.textContent = f"low {explain_text.num(lo, 3)}"
+        self.hi_text.textContent = f"{explain_text.num(hi, 3)} high (log scale)"
         pts = f"the first {m} of {s.X_train.shape[0]}" if m < s.X_train.shape[0] else f"all {m}"
         self.status.textContent = (f"{RES} × {RES} = {RES * RES:,} losses on {pts} training points in "
                                    f"{ms / 1000:.2f} s (one batched forward pass per row), at epoch {s.epoch}. "
@@ -225,7 +225,7 @@ class Panel:
         ctx.drawImage(self.bitmap.el, 0, 0, w, h)
         span = sf["span"]
         if len(self.path):
-            xy = td.plane_to_canvas(self._coords(list(self.path)), span, w)
+            xy = teach_draw.plane_to_canvas(self._coords(list(self.path)), span, w)
             if len(xy) > 1:
                 draw.polyline(ctx, floats(xy), "rgba(17, 24, 39, 0.55)", 3.2)
                 draw.polyline(ctx, floats(xy), "#ffffff", 1.6)
@@ -243,7 +243,7 @@ class Panel:
             ctx.lineTo(x, y + 8)
             ctx.stroke()
         if self.descent is not None:
-            xy = td.plane_to_canvas(self.descent, span, w)
+            xy = teach_draw.plane_to_canvas(self.descent, span, w)
             draw.polyline(ctx, floats(xy), "rgba(17, 24, 39, 0.7)", 3.6)
             draw.polyline(ctx, floats(xy), "#ffd60a", 2.0)
             rgba = np.tile([255, 214, 10, 255], (len(xy), 1)).astype(np.uint8)
@@ -267,7 +267,7 @@ class Panel:
         path, values = explain.plane_descent(net, sf["X"], sf["Y"], s.loss, sf["d1"], sf["d2"], lr, DESCENT_STEPS,
                                              l1=s.config["l1"], l2=s.config["l2"])
         self.descent = path
-        self.descent_text.textContent = et.descent_sentence(path, values, lr)
+        self.descent_text.textContent = explain_text.descent_sentence(path, values, lr)
         self._draw()
 
     def _at_center(self):
