@@ -55,7 +55,7 @@ class App:
         self.output = OutputView(by_id("boundary"), GRID)
         self.network = NetworkView(by_id("network"), by_id("tip"), by_id("weight-editor"), by_id("weight-input"),
                                    self.proxies, self.set_focus, self.edit_weight)
-        self.charts = Charts(by_id("chart-loss"), by_id("chart-metric"))
+        self.charts = Charts(by_id("chart-loss"), by_id("chart-metric"), self.proxies)
         self.controls = Controls(self.proxies, self.apply, self.reset, self.toggle, self.step_once, self.set_speed)
         listen = self.proxies.listen
         listen(by_id("show-test"), "change", lambda e: self.render())
