@@ -1,7 +1,6 @@
 """Activation explorer: drag along the input axis and see f(x) and f′(x) for every activation in
 nn.activations, with where each saturates (shaded: |f′| < 0.01)."""
 import numpy as np
-from js import window
 
 from nn import activations
 
@@ -19,7 +18,7 @@ class Panel:
 
     def __init__(self, app, section):
         self.app, self.section = app, section
-        self.x, self.dragging, self._pending = 1.0, False, False
+        self.x, self.dragging = 1.0, False
         header(app, section, "act", "Activation explorer",
                lambda: ("activations.py", "ACTIVATIONS", "every activation beside its derivative"),
                "Drag across any plot (or the slider) to move x: every activation shows f(x) and its slope f′(x) "
@@ -56,7 +55,6 @@ class Panel:
         listen(self.grid, "pointermove", self._drag)
         listen(self.grid, "pointerup", self._up)
         listen(self.grid, "pointercancel", self._up)
-        self._on_frame = app.proxies.hold(lambda *args: self._frame())
         self._used = None
         self._mark_used()
         self._draw()
@@ -116,12 +114,9 @@ class Panel:
     def _move(self, x):
         self.x = round(x, 2)
         self.slider.value = str(self.x)
-        if not self._pending:
-            self._pending = True
-            window.requestAnimationFrame(self._on_frame)
+        self.app.request_frame(self)   # drawn once per frame, however many moves came in between
 
-    def _frame(self):
-        self._pending = False
+    def tick(self, now):
         self._draw()
 
     # -- drawing -----------------------------------------------------------------------------------

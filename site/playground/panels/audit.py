@@ -5,7 +5,7 @@ and the point's loss. Every number is nn.explain.audit's."""
 from nn import explain
 
 from .. import explain_text
-from .common import Refresh, Ticker, el, header
+from .common import Refresh, el, header
 
 RUNNING_EVERY_MS = 1000   # while training, refresh at most this often (and only when on screen)
 
@@ -22,7 +22,6 @@ class Panel:
                                        "and with the numbers. Open a neuron to see its arithmetic.")
         self.intro = el("p", section, "teach-p teach-audit-intro")
         self.body = el("div", section, "teach-audit teach-scroll")
-        self._ticker = Ticker(app, 500, self._poll)
         self._update()
 
     def select(self, point):
@@ -30,7 +29,8 @@ class Panel:
         self._update()
 
     def render(self, session, grid):
-        self._poll()
+        if self._refresh.due(self.app, self.section, self._key()):
+            self._update()
 
     def reset(self, session):
         self.point = self.app.selected
@@ -39,10 +39,6 @@ class Panel:
     def _key(self):
         s = self.app.session
         return s.version, self.point
-
-    def _poll(self):
-        if self._refresh.due(self.app, self.section, self._key()):
-            self._update()
 
     def _update(self):
         s = self.app.session

@@ -6,7 +6,7 @@ from js import performance, window
 from nn import explain
 
 from .. import explain_text
-from .common import Refresh, Ticker, el, header, show_blocks
+from .common import Refresh, el, header, show_blocks
 
 RUNNING_EVERY_MS = 700
 
@@ -28,21 +28,16 @@ class Panel:
         self.full = el("div", section, "teach-body teach-full", aria_live="polite")
         app.proxies.listen(self.button, "click", lambda e: self._start_full())
         self._run_full = app.proxies.hold(lambda *args: self._full())
-        self._ticker = Ticker(app, 400, self._poll)
         self._update()
 
     def render(self, session, grid):
-        self._poll()
+        if self._refresh.due(self.app, self.section, session.version):
+            self._update()
 
     def reset(self, session):
         self.full.replaceChildren()
         self.status.textContent = ""
         self._update()
-
-    def _poll(self):
-        s = self.app.session
-        if self._refresh.due(self.app, self.section, s.version):
-            self._update()
 
     def _update(self):
         s = self.app.session

@@ -10,7 +10,7 @@ from nn import explain
 
 from .. import explain_text, teach_draw
 from ..dom import Bitmap, Canvas, bytes_, draw, floats
-from .common import Ticker, el, header, on_screen, strings
+from .common import el, header, on_screen, strings
 
 RES = 41
 POINTS = 300              # the loss over at most this many training points (the first ones)
@@ -21,6 +21,7 @@ SPANS = ("0.5", "1", "2", "4")
 RATES = ("0.1", "0.3", "1", "3", "10")
 DESCENT_STEPS = 15
 MAX_PICK = 600            # the weight lists offer at most this many weights
+RUNNING_EVERY_MS = 150    # while training, look at most this often whether the path needs drawing
 
 
 class Panel:
@@ -34,6 +35,7 @@ class Panel:
         self._drawn = None
         self._seed = 0
         self._pending = False
+        self._looked = -1e9       # when render last looked (whether on screen, what to draw)
         header(app, section, "land", "Loss landscape",
                lambda: ("explain.py", "loss_surface", "the loss over a plane of weights"),
                "The training loss over a plane through the current weights: two weights (or two random directions) "
@@ -69,7 +71,6 @@ class Panel:
         listen(self.button, "click", lambda e: self._start(new_directions=True))
         listen(self.descend, "click", lambda e: self._descend())
         self._run = app.proxies.hold(lambda *args: self._compute())
-        self._ticker = Ticker(app, 150, self._poll)
         self._fill_picks()
         self.pick_a.parentElement.hidden = self.pick_b.parentElement.hidden = True
 
@@ -90,6 +91,10 @@ class Panel:
     # -- the panel protocol ------------------------------------------------------------------------
     def render(self, session, grid):
         self._record()
+        now = performance.now()
+        if not self.app.running or now - self._looked >= RUNNING_EVERY_MS:
+            self._looked = now
+            self._look()
 
     def reset(self, session):
         self.surface, self._path_version = None, None
@@ -99,17 +104,19 @@ class Panel:
         self.canvas.fit()
         self.canvas.ctx.clearRect(0, 0, self.canvas.width, self.canvas.height)
 
-    def _poll(self):
-        self._record()
-        if self._pending or not on_screen(self.section):
+    def _look(self):
+        """On screen: the first plane once training is paused, else the path if it moved (the
+        layout is read only when there is something to do)."""
+        if self._pending:
             return
-        if self.surface is None and not self.app.running:
-            self._start()
-        elif self.surface is not None and self._drawn != (len(self.path), self._path_version):
+        if self.surface is None:
+            if not self.app.running and on_screen(self.section):
+                self._start()
+        elif self._drawn != (len(self.path), self._path_version) and on_screen(self.section):
             self._draw()
 
     def _record(self):
-        """Keep the weights of each new version (cheap: one copy; drawing waits for the ticker)."""
+        """Keep the weights of each new version (cheap: one copy; drawing is throttled)."""
         s = self.app.session
         if s.version != self._path_version:
             self._path_version = s.version

@@ -2,14 +2,14 @@
 network, for the point picked on the output. The step is a real one (nn.explain.explain_step);
 every number shown comes from its record."""
 import numpy as np
-from js import performance, window
+from js import performance
 
 from nn import explain
 
 from .. import colors, explain_text, source_map, teach_draw
 from ..dom import Canvas, bytes_, draw, floats
 from ..tiles import edge_style
-from .common import Ticker, css_var, el, header, set_height, show_blocks, source_panel, strings
+from .common import css_var, el, header, set_height, show_blocks, source_panel, strings
 
 STAGES = explain_text.STAGES
 PULSE_MS = 1700                 # the signal crossing the network
@@ -48,11 +48,9 @@ class Panel:
         self.app, self.section = app, section
         self.rec = self.sample = self.detail = None
         self.stage, self.focus, self.weight = 0, None, None
-        self.auto, self.t0, self._pending, self._stale = False, 0.0, False, False
+        self.auto, self.t0, self._stale = False, 0.0, False
         self.lay = self._lay_key = None
         self._build()
-        self._on_tick = app.proxies.hold(self._tick)
-        self._ticker = Ticker(app, 400, lambda: self.render(app.session, None))
         self._show_intro()
 
     # -- the page ---------------------------------------------------------------------------------
@@ -166,7 +164,7 @@ class Panel:
         src = source_panel(self.app)
         if src is not None:
             src.show(*self._code_target(), scroll=False)
-        self._request()
+        self.app.request_frame(self)
 
     def _show_stage(self):
         stage = STAGES[self.stage]
@@ -226,18 +224,12 @@ class Panel:
             self.detail = explain.update_detail(self.rec, *self.weight)
         self._show_stage()
 
-    # -- animation ------------------------------------------------------------------------------------------
-    def _request(self):
-        if not self._pending:
-            self._pending = True
-            window.requestAnimationFrame(self._on_tick)
-
-    def _tick(self, timestamp):
-        self._pending = False
+    # -- animation: a frame of the app's loop, asked for while the pulse or the run-through goes on ----------
+    def tick(self, now):
         if self.rec is None:
             return
         stage = STAGES[self.stage]
-        t = performance.now() - self.t0
+        t = now - self.t0
         if self.auto and t >= AUTO_MS[stage]:
             if self.stage < len(STAGES) - 1:
                 self.go(self.stage + 1)
@@ -247,7 +239,7 @@ class Panel:
         self._draw(t)
         moving = (stage in ("forward", "backward") and t < PULSE_MS) or (stage == "update" and t < UPDATE_MS)
         if moving or self.auto:
-            self._request()
+            self.app.request_frame(self)
 
     def _draw(self, t):
         rec, s = self.rec, self.sample
