@@ -1,12 +1,16 @@
 """The controller: owns the session and the animation loop, applies every change in one place,
-and repaints what changed. Views draw; the session learns; this ties them together."""
+and repaints what changed. Views draw; the session learns; this ties them together.
+
+The frame loop is the page's one clock: it trains, repaints, tells the panels when the weights
+changed, and gives each animating panel its frame (a panel asks with request_frame(panel)). It
+runs while training or an animation goes on, and asks for no frame when neither does."""
 import json
 import sys
 from collections import deque
 
 import numpy as np
 from js import JSON, IntersectionObserver, Object, document, performance, window
-from pyodide.ffi import create_once_callable, to_js
+from pyodide.ffi import to_js
 
 from nn import Session
 
@@ -14,17 +18,14 @@ from . import panels as panel_modules
 from .charts import Charts
 from .controls import Controls
 from .digits_view import DigitsView
-from .dom import Canvas, Proxies
+from .dom import Canvas, Proxies, by_id
 from .network_view import NetworkView
 from .output_view import OutputView
 
 GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
 FRAMES_KEPT = 600       # per-frame timings kept for window.playground.frames()
 CHART_INTERVAL_MS = 100  # charts redraw at most this often while running
-
-
-def _el(id_):
-    return document.getElementById(id_)
+PICTURES = ("boundary", "network")  # painted only while one of them is on screen
 
 
 def _js(value):
@@ -51,42 +52,47 @@ class App:
         self._grid_version = -1
         self._last_chart = -1e9
         self._frame_pending = False
+        self._ticking = {}          # panels (an ordered set) whose tick(now) the next frame calls
+        self._told = None           # the weights' version the panels were last told of
         self._message_for = None
         self._message_kind = None
         self.selected = None        # ("train" | "test", index): the data point picked for a closer look
         self.past_convergence = False  # the learner chose to train on after it converged
 
-        self.output = OutputView(_el("boundary"), GRID)
-        self.network = NetworkView(_el("network"), _el("tip"), _el("weight-editor"), _el("weight-input"),
+        self.output = OutputView(by_id("boundary"), GRID)
+        self.network = NetworkView(by_id("network"), by_id("tip"), by_id("weight-editor"), by_id("weight-input"),
                                    self.proxies, self.set_focus, self.edit_weight)
-        self.charts = Charts(_el("chart-loss"), _el("chart-metric"))
+        self.charts = Charts(by_id("chart-loss"), by_id("chart-metric"), self.proxies)
         self.controls = Controls(self.proxies, self.apply, self.reset, self.toggle, self.step_once, self.set_speed)
         listen = self.proxies.listen
-        listen(_el("show-test"), "change", lambda e: self.render())
-        listen(_el("discretize"), "change", lambda e: self.render())
-        listen(_el("message-close"), "click", lambda e: self.hide_message())
+        listen(by_id("show-test"), "change", lambda e: self.render())
+        listen(by_id("discretize"), "change", lambda e: self.render())
+        listen(by_id("message-close"), "click", lambda e: self.hide_message())
         listen(document, "keydown", self._key)
         listen(document, "visibilitychange", self._visibility)
         listen(window, "resize", self._resize)
-        listen(_el("boundary"), "click", self._pick_point)
+        listen(by_id("boundary"), "click", self._pick_point)
         self.digits = DigitsView(self)
         self._texts, self._text_els = {}, {}  # what _show_text last wrote, and where
         self._caption_for = ()  # the (focus, sizes) the focus caption was written for
-        self._discretize, self._show_test = _el("discretize"), _el("show-test")  # read every frame
+        self._discretize, self._show_test = by_id("discretize"), by_id("show-test")  # read every frame
         self._digits_mode_shown = False  # body.digits-mode, as last set
         # The panels sit below the fold: they are built when the learner scrolls near them, so
         # that they cost nothing before (the first seconds belong to Play and the first frames).
         self.panels = []
+        self._waiting = []  # panel modules not built yet
+        self._on_next_panel = self.proxies.hold(lambda *args: self._start_next_panel())
         self._panels_observer = IntersectionObserver.new(self.proxies.hold(self._near_panels),
                                                          _js({"rootMargin": "100px 0px"}))
-        self._panels_observer.observe(_el("panels"))
-        # pictures scrolled out of view are not painted (training goes on); one observer, made once
+        self._panels_observer.observe(by_id("panels"))
+        # pictures scrolled out of view are not painted (training goes on), and a panel that comes
+        # into view is told so (it may have waited to be seen): one observer, made once
         self._observer = IntersectionObserver.new(self.proxies.hold(self._seen))
-        for id_ in ("boundary", "network"):
-            self._observer.observe(_el(id_))
+        for id_ in PICTURES:
+            self._observer.observe(by_id(id_))
         self._on_frame = self.proxies.hold(self._frame)
-        _el("py-version").textContent = sys.version.split()[0]
-        _el("np-version").textContent = np.__version__
+        by_id("py-version").textContent = sys.version.split()[0]
+        by_id("np-version").textContent = np.__version__
         self.controls.sync(self.session)
         self.charts.reset(self.session)
         self.render(force=True)
@@ -179,7 +185,7 @@ class App:
             self.hide_message()
         self.running = True
         self._show_running()
-        self._request_frame()
+        self.request_frame()
 
     def pause(self):
         self.running = False
@@ -195,33 +201,54 @@ class App:
         self._after_training()
         self.render(force=True)
 
-    def _request_frame(self):
+    def request_frame(self, panel=None):
+        """Ask for the next animation frame; in it, `panel` (if given) has its tick(now) called,
+        once: a panel that goes on animating asks again from its tick."""
+        if panel is not None:
+            self._ticking[panel] = None
         if not self._frame_pending:
             self._frame_pending = True
             window.requestAnimationFrame(self._on_frame)
 
     def _frame(self, timestamp):
         self._frame_pending = False
-        if not self.running or not self.visible:
-            return
-        try:
-            self._train_and_paint()
-        except Exception as e:
-            self.running = False  # stop the loop cleanly, say so on the page, and re-raise for the console
-            self._show_running()
-            self.show_message(f"Something went wrong while training: {type(e).__name__}: {e}",
-                              "Training is paused. Reset, or change a setting, and try again.", "error")
-            raise
+        if not self.visible:
+            return  # _visibility asks again when the tab is shown
+        if self.running:
+            try:
+                self._train_and_paint()
+            except Exception as e:
+                self.running = False  # stop the loop cleanly, say so on the page, and re-raise for the console
+                self._show_running()
+                self.show_message(f"Something went wrong while training: {type(e).__name__}: {e}",
+                                  "Training is paused. Reset, or change a setting, and try again.", "error")
+                raise
+        elif self._ticking:
+            self._tick_panels()
+        if self.running or self._ticking:
+            self.request_frame()
 
     def _train_and_paint(self):
         t0 = performance.now()
         ran = self.session.step(self.speed, until_stop=not self.past_convergence)
         t1 = performance.now()
         timing = self.render(trained_ms=t1 - t0)
+        if self._ticking:  # an animation that runs while training: its time is the panels' too
+            t2 = performance.now()
+            self._tick_panels()
+            ticked = performance.now() - t2
+            timing["panels"] += ticked
+            timing["total"] += ticked
         timing["epochs"] = ran
         self.frames.append(timing)
-        if not self._after_training():
-            self._request_frame()
+        if self._after_training():
+            self._tell_panels(force=True)  # stopped: the panels, throttled while it ran, catch up
+
+    def _tick_panels(self):
+        ticking, self._ticking = self._ticking, {}
+        now = performance.now()
+        for panel in ticking:
+            panel.tick(now)
 
     def _after_training(self):
         """Show a stop, if training stopped; True if it did."""
@@ -247,7 +274,7 @@ class App:
         if digits_mode != self._digits_mode_shown:
             self._digits_mode_shown = digits_mode
             document.body.classList.toggle("digits-mode", digits_mode)
-            _el("digits-mode").hidden = not digits_mode
+            by_id("digits-mode").hidden = not digits_mode
             Canvas.changed()  # the layout changed: canvases are measured again
         paint = self.visible and self.pictures_on_screen() and (force or key != self._drawn)
         if paint and digits_mode:
@@ -260,9 +287,6 @@ class App:
             t2 = performance.now()
             timing["boundary"], timing["network"] = t1 - t0, t2 - t1
             self._drawn = key
-            for panel in self.panels:
-                panel.render(s, None)
-            timing["panels"] = performance.now() - t2
         elif paint and s.data.extent is not None:
             self.output.draw(s, self._current_grid(), discretize=options[0], show_test=options[1], focus=self.focus,
                              selected=None if self.selected is None else self._points(self.selected[0])[0][self.selected[1]])
@@ -271,8 +295,9 @@ class App:
             t2 = performance.now()
             timing["boundary"], timing["network"] = t1 - t0, t2 - t1
             self._drawn = key
-            for panel in self.panels:
-                panel.render(s, self._grid)
+        if self.panels:
+            t2 = performance.now()
+            self._tell_panels(force)
             timing["panels"] = performance.now() - t2
         t3 = performance.now()
         if force or not self.running or t3 - self._last_chart >= CHART_INTERVAL_MS:
@@ -283,11 +308,27 @@ class App:
         timing["total"] = timing["train"] + performance.now() - t0
         return timing
 
+    def _tell_panels(self, force=False):
+        """Panels follow the weights also while the playground's pictures are scrolled away (and
+        not painted); each panel throttles its own work (panels.common.Refresh)."""
+        s = self.session
+        if not force and s.version == self._told:
+            return
+        self._told = s.version
+        grid = self._panel_grid()
+        for panel in self.panels:
+            panel.render(s, grid)
+
+    def _panel_grid(self):
+        """The grid of the current weights if it was computed (the pictures were painted), else None."""
+        s = self.session
+        return self._grid if s.data.extent is not None and self._grid_version == s.version else None
+
     def _show_text(self, id_, text):
         """Set an element's text if it changed (each write costs a bridge call and a relayout)."""
         if self._texts.get(id_) != text:
             if id_ not in self._text_els:
-                self._text_els[id_] = _el(id_)
+                self._text_els[id_] = by_id(id_)
             self._text_els[id_].textContent = text
             self._texts[id_] = text
 
@@ -309,7 +350,7 @@ class App:
         if self._caption_for == key:
             return
         self._caption_for = key
-        caption = _el("focus-caption")
+        caption = by_id("focus-caption")
         if self.focus is None:
             caption.hidden = True
         else:
@@ -320,22 +361,22 @@ class App:
             caption.hidden = False
 
     def _show_running(self):
-        button = _el("play")
+        button = by_id("play")
         button.textContent = "❚❚" if self.running else "▶"
         button.setAttribute("aria-label", "Pause" if self.running else "Play")
         document.body.classList.toggle("running", self.running)
 
     # -- messages -----------------------------------------------------------------------------------------
     def show_message(self, text, hint="", kind="info"):
-        box = _el("message")
+        box = by_id("message")
         box.className = f"message {kind}"
         self._message_kind = kind
-        _el("message-text").textContent = text
-        _el("message-hint").textContent = hint
+        by_id("message-text").textContent = text
+        by_id("message-hint").textContent = hint
         box.hidden = False
 
     def hide_message(self):
-        _el("message").hidden = True
+        by_id("message").hidden = True
         self._message_for = None
         self._message_kind = None
 
@@ -357,25 +398,29 @@ class App:
 
     def _visibility(self, event):
         self.visible = document.visibilityState == "visible"
-        if self.visible and self.running:
-            self._request_frame()
+        if self.visible and (self.running or self._ticking):
+            self.request_frame()
 
     def _near_panels(self, entries, observer=None):
         if any(entry.isIntersecting for entry in entries):
             self._panels_observer.disconnect()
             self._start_panels()
 
-    def _start_panels(self, waiting=None):
+    def _start_panels(self):
+        self._waiting = list(panel_modules.PANELS)
+        self._start_next_panel()
+
+    def _start_next_panel(self):
         """Create the next panel, paint it, and leave the rest for a later task: one at a time, so
         that a click on Play right after the page is ready is answered at once."""
-        waiting = panel_modules.names() if waiting is None else waiting
-        if not waiting:
+        if not self._waiting:
             return
-        panel = panel_modules.create(self, _el("panels"), waiting[0])
-        if panel is not None:
-            self.panels.append(panel)
-            panel.render(self.session, self._current_grid())
-        window.setTimeout(create_once_callable(lambda: self._start_panels(waiting[1:])), 0)
+        panel = panel_modules.create(self, by_id("panels"), self._waiting.pop(0))
+        self.panels.append(panel)
+        panel.render(self.session, self._current_grid())
+        self._observer.observe(panel.section)
+        if self._waiting:
+            window.setTimeout(self._on_next_panel, 0)
 
     def _current_grid(self):
         """Every neuron over the input plane for the current weights (None for digits)."""
@@ -388,10 +433,21 @@ class App:
         return self._grid
 
     def _seen(self, entries, observer=None):
+        pictures, shown = False, set()
         for entry in entries:
-            self.on_screen[entry.target.id] = bool(entry.isIntersecting)
-        if self.pictures_on_screen():
+            id_, on = str(entry.target.id), bool(entry.isIntersecting)
+            if id_ in PICTURES:
+                self.on_screen[id_] = on
+                pictures = True
+            elif on:
+                shown.add(id_)
+        if pictures and self.pictures_on_screen():
             self.render(force=True)
+        if shown:  # a panel that waited to be seen (e.g. to compute) is told it is
+            grid = self._panel_grid()
+            for panel in self.panels:
+                if panel.section.id in shown:
+                    panel.render(self.session, grid)
 
     def pictures_on_screen(self):
         return not self.on_screen or any(self.on_screen.values())

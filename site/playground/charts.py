@@ -11,16 +11,16 @@ def _js(value):
 
 
 class Chart:
-    """One uPlot chart of a train and a test series against epochs."""
+    """One uPlot chart of a train and a test series against epochs; `ticks` labels the y axis
+    (a JS callback kept by Charts)."""
 
-    def __init__(self, element, title, log_scale, percent):
-        self.el, self.title, self.log, self.percent = element, title, log_scale, percent
+    def __init__(self, element, title, log_scale, percent, ticks):
+        self.el, self.title, self.log, self.percent, self.ticks = element, title, log_scale, percent, ticks
         self.plot = None
 
     def _options(self):
         width = max(200, int(self.el.clientWidth or 300))
         y_scale = {"distr": 3} if self.log else ({"range": [0, 1]} if self.percent else {})
-        fmt = "{:.0%}" if self.percent else "{:.3g}"
         return {
             "title": self.title, "width": width, "height": 132,
             "scales": {"x": {"time": False}, "y": y_scale},
@@ -34,7 +34,7 @@ class Chart:
             "axes": [
                 {"stroke": "#6b7280", "grid": {"stroke": GRID}, "size": 30},
                 {"stroke": "#6b7280", "grid": {"stroke": GRID}, "size": 58,
-                 "values": _tick_formatter(fmt)},
+                 "values": self.ticks},
             ],
         }
 
@@ -55,22 +55,19 @@ class Chart:
             self.plot = None
 
 
-_formatters = {}
-
-
-def _tick_formatter(fmt):
-    """A tick-label callback per format, made once and kept (uPlot calls it on every redraw)."""
-    if fmt not in _formatters:
-        from pyodide.ffi import create_proxy
-        _formatters[fmt] = create_proxy(lambda u, splits, *rest: to_js(["" if v is None else fmt.format(v) for v in splits]))
-    return _formatters[fmt]
+def _tick_labels(fmt):
+    """uPlot's y-axis label callback for a format: the tick values as text."""
+    return lambda u, splits, *rest: to_js(["" if v is None else fmt.format(v) for v in splits])
 
 
 class Charts:
     """Loss (log scale) and accuracy or RMSE, for the session's kind of problem."""
 
-    def __init__(self, loss_el, metric_el):
+    def __init__(self, loss_el, metric_el, proxies):
         self.loss_el, self.metric_el = loss_el, metric_el
+        # the tick-label callbacks, made once for the page (uPlot calls them on every redraw)
+        self._numbers = proxies.hold(_tick_labels("{:.3g}"))
+        self._percents = proxies.hold(_tick_labels("{:.0%}"))
         self.loss = self.metric = None
         self.kind = None
         self.shown = -1  # the epoch last drawn
@@ -80,11 +77,11 @@ class Charts:
             if chart is not None:
                 chart.destroy()
         self.kind = session.kind
-        self.loss = Chart(self.loss_el, "Loss", log_scale=True, percent=False)
+        self.loss = Chart(self.loss_el, "Loss", log_scale=True, percent=False, ticks=self._numbers)
         if session.kind == "classification":
-            self.metric = Chart(self.metric_el, "Accuracy", log_scale=False, percent=True)
+            self.metric = Chart(self.metric_el, "Accuracy", log_scale=False, percent=True, ticks=self._percents)
         else:
-            self.metric = Chart(self.metric_el, "RMSE", log_scale=True, percent=False)
+            self.metric = Chart(self.metric_el, "RMSE", log_scale=True, percent=False, ticks=self._numbers)
         self.shown = -1
 
     def update(self, session):

@@ -4,6 +4,8 @@ from js import document
 
 from nn import datasets, features, optim
 
+from .dom import by_id
+
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 5000]
 PENALTY_RATES = [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
@@ -23,10 +25,6 @@ OUTPUTS = {
 MAX_LAYERS = 6
 MAX_WIDTH = 8
 MAX_WIDTH_DIGITS = 64
-
-
-def _el(id_):
-    return document.getElementById(id_)
 
 
 def _options(select, items, selected):
@@ -59,33 +57,33 @@ class Controls:
         self.config = None
         self.width_limit = MAX_WIDTH
         listen = proxies.listen
-        listen(_el("play"), "click", lambda e: on_play())
-        listen(_el("step"), "click", lambda e: on_step())
-        listen(_el("reset"), "click", lambda e: on_reset())
-        listen(_el("speed"), "change", lambda e: on_speed(int(e.target.value)))
-        _options(_el("dataset"), [(n, DATASET_LABELS[n]) for n in datasets.NAMES], "spiral")
-        _options(_el("optimizer"), [(n, cls.name) for n, cls in optim.OPTIMIZERS.items()], "adam")
+        listen(by_id("play"), "click", lambda e: on_play())
+        listen(by_id("step"), "click", lambda e: on_step())
+        listen(by_id("reset"), "click", lambda e: on_reset())
+        listen(by_id("speed"), "change", lambda e: on_speed(int(e.target.value)))
+        _options(by_id("dataset"), [(n, DATASET_LABELS[n]) for n in datasets.NAMES], "spiral")
+        _options(by_id("optimizer"), [(n, cls.name) for n, cls in optim.OPTIMIZERS.items()], "adam")
         for key, cast in (("dataset", str), ("lr", float), ("optimizer", str), ("batch_size", int),
                           ("dropout", float), ("schedule", str)):
-            listen(_el(key), "change", self._setter(key, cast))
-        listen(_el("penalty"), "change", lambda e: self._penalty())
-        listen(_el("penalty_rate"), "change", lambda e: self._penalty())
-        listen(_el("output"), "change", self._output)
+            listen(by_id(key), "change", self._setter(key, cast))
+        listen(by_id("penalty"), "change", lambda e: self._penalty())
+        listen(by_id("penalty_rate"), "change", lambda e: self._penalty())
+        listen(by_id("output"), "change", self._output)
         for key, label_id, cast, fmt in (("noise", "noise-value", float, "{:.2f}"),
                                          ("n", "n-value", int, "{}"),
                                          ("train_fraction", "train-value", float, "{:.0%}")):
-            listen(_el(key), "input", self._live_label(label_id, cast, fmt))
-            listen(_el(key), "change", self._setter(key, cast))
-        listen(_el("seed"), "change", self._seed)
-        listen(_el("regenerate"), "click", lambda e: self.apply({"seed": (self.config["seed"] + 1) % 2**32}))
-        listen(_el("add-layer"), "click", lambda e: self._layers(+1))
-        listen(_el("remove-layer"), "click", lambda e: self._layers(-1))
-        self._layer_box = _el("layer-controls")
-        self._feature_box = _el("features")
+            listen(by_id(key), "input", self._live_label(label_id, cast, fmt))
+            listen(by_id(key), "change", self._setter(key, cast))
+        listen(by_id("seed"), "change", self._seed)
+        listen(by_id("regenerate"), "click", lambda e: self.apply({"seed": (self.config["seed"] + 1) % 2**32}))
+        listen(by_id("add-layer"), "click", lambda e: self._layers(+1))
+        listen(by_id("remove-layer"), "click", lambda e: self._layers(-1))
+        self._layer_box = by_id("layer-controls")
+        self._feature_box = by_id("features")
         listen(self._layer_box, "click", self._layer_click)
         listen(self._layer_box, "change", self._layer_change)
         listen(self._feature_box, "change", self._feature_change)
-        self._optimizer_box = _el("optimizer-options")
+        self._optimizer_box = by_id("optimizer-options")
         listen(self._optimizer_box, "change", self._optimizer_setting)
 
     # -- from the page to the session --------------------------------------------------------------
@@ -94,7 +92,7 @@ class Controls:
 
     def _live_label(self, label_id, cast, fmt):
         def show(event):
-            _el(label_id).textContent = fmt.format(cast(event.target.value))
+            by_id(label_id).textContent = fmt.format(cast(event.target.value))
         return show
 
     def _seed(self, event):
@@ -106,7 +104,7 @@ class Controls:
         self.apply({"seed": seed})
 
     def _penalty(self):
-        kind, rate = _el("penalty").value, float(_el("penalty_rate").value)
+        kind, rate = by_id("penalty").value, float(by_id("penalty_rate").value)
         self.apply({"l1": rate if kind == "l1" else 0.0, "l2": rate if kind == "l2" else 0.0})
 
     def _output(self, event):
@@ -165,30 +163,30 @@ class Controls:
         c = session.config
         self.config = c
         self.width_limit = MAX_WIDTH_DIGITS if c["dataset"] == "digits" else MAX_WIDTH
-        _el("dataset").value = c["dataset"]
-        _options(_el("lr"), [(v, _fmt(v)) for v in LEARNING_RATES], c["lr"])
-        _el("optimizer").value = c["optimizer"]
-        _el("schedule").value = c["schedule"]
+        by_id("dataset").value = c["dataset"]
+        _options(by_id("lr"), [(v, _fmt(v)) for v in LEARNING_RATES], c["lr"])
+        by_id("optimizer").value = c["optimizer"]
+        by_id("schedule").value = c["schedule"]
         self._sync_optimizer_settings(c)
-        _options(_el("batch_size"), [(v, "all" if v == 5000 else str(v)) for v in BATCH_SIZES], c["batch_size"])
-        _options(_el("dropout"), [(v, "none" if v == 0 else f"{v:.0%}") for v in DROPOUTS], c["dropout"])
+        _options(by_id("batch_size"), [(v, "all" if v == 5000 else str(v)) for v in BATCH_SIZES], c["batch_size"])
+        _options(by_id("dropout"), [(v, "none" if v == 0 else f"{v:.0%}") for v in DROPOUTS], c["dropout"])
         kind = "l1" if c["l1"] else ("l2" if c["l2"] else "none")
-        _el("penalty").value = kind
+        by_id("penalty").value = kind
         rate = c["l1"] or c["l2"] or 0.001
-        _options(_el("penalty_rate"), [(v, _fmt(v)) for v in PENALTY_RATES], rate)
-        _el("penalty_rate").disabled = kind == "none"
+        _options(by_id("penalty_rate"), [(v, _fmt(v)) for v in PENALTY_RATES], rate)
+        by_id("penalty_rate").disabled = kind == "none"
         self._sync_output(session)
         data = session.data.params
         for key, label_id, fmt, value in (("noise", "noise-value", "{:.2f}", data["noise"]),
                                           ("n", "n-value", "{}", data["n"]),
                                           ("train_fraction", "train-value", "{:.0%}", data["train_fraction"])):
-            _el(key).value = str(value)
-            _el(label_id).textContent = fmt.format(value)
+            by_id(key).value = str(value)
+            by_id(label_id).textContent = fmt.format(value)
         digits = c["dataset"] == "digits"
-        _el("n").max = "1797" if digits else "1000"
-        _el("seed").value = str(c["seed"])
+        by_id("n").max = "1797" if digits else "1000"
+        by_id("seed").value = str(c["seed"])
         inputs = session.X_train.shape[1]
-        _el("data-count").textContent = (f"{len(session.y_train)} training and {len(session.y_test)} test "
+        by_id("data-count").textContent = (f"{len(session.y_train)} training and {len(session.y_test)} test "
                                         f"points, {inputs} input{'s' if inputs != 1 else ''} to the network")
         self._sync_features(session)
         self._sync_layers(session)
@@ -229,7 +227,7 @@ class Controls:
             keys = ["sigmoid/bce", "sigmoid/mse", "softmax/cross_entropy", "softmax/mse"]
         else:
             keys = ["softmax/cross_entropy", "softmax/mse"]
-        _options(_el("output"), [(k, OUTPUTS[k]) for k in keys], f"{session.net.output}/{session.loss}")
+        _options(by_id("output"), [(k, OUTPUTS[k]) for k in keys], f"{session.net.output}/{session.loss}")
 
     def _sync_features(self, session):
         box = self._feature_box
@@ -249,9 +247,9 @@ class Controls:
 
     def _sync_layers(self, session):
         hidden = session.config["hidden"]
-        _el("layer-count").textContent = f"{len(hidden)} hidden layer{'s' if len(hidden) != 1 else ''}"
-        _el("add-layer").disabled = len(hidden) >= MAX_LAYERS
-        _el("remove-layer").disabled = not hidden
+        by_id("layer-count").textContent = f"{len(hidden)} hidden layer{'s' if len(hidden) != 1 else ''}"
+        by_id("add-layer").disabled = len(hidden) >= MAX_LAYERS
+        by_id("remove-layer").disabled = not hidden
         box = self._layer_box
         box.replaceChildren()
         for l, width in enumerate(hidden):

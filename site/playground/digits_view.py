@@ -9,25 +9,21 @@ from js import document
 
 from nn import digits
 
-from . import colors, digit_logic as dl
-from .dom import Bitmap, Canvas, draw, floats
+from . import colors, digit_logic
+from .dom import Bitmap, Canvas, by_id, draw, floats
 
 PEN = 0.085          # pen width as a share of the pad's side (the set's strokes are thick)
 GALLERY = 12
 GALLERY_CAPTION = 14
 
 
-def _el(id_):
-    return document.getElementById(id_)
-
-
 class DigitsView:
     def __init__(self, app):
         self.app = app
-        self.pad = Canvas(_el("pad"))
-        self.preview = Bitmap(dl.TILE, dl.TILE)
-        self.preview_canvas = Canvas(_el("pad-preview"))
-        self.gallery = Canvas(_el("gallery"))
+        self.pad = Canvas(by_id("pad"))
+        self.preview = Bitmap(digit_logic.TILE, digit_logic.TILE)
+        self.preview_canvas = Canvas(by_id("pad-preview"))
+        self.gallery = Canvas(by_id("gallery"))
         self.x = None            # the drawing as the network's input (64,), or None when empty
         self.prediction = None   # its ten probabilities
         self._drawing = False
@@ -35,14 +31,14 @@ class DigitsView:
         self._shown = None       # (version, added) of the confusion matrix and gallery on screen
         self._gallery_atlas = None
         self._weight_atlas = None
-        self.weights = Canvas(_el("weights"))
+        self.weights = Canvas(by_id("weights"))
         listen = app.proxies.listen
         listen(self.pad.el, "pointerdown", self._down)
         listen(self.pad.el, "pointermove", self._move)
         listen(self.pad.el, "pointerup", self._up)
         listen(self.pad.el, "pointercancel", self._up)
-        listen(_el("pad-clear"), "click", lambda e: self.clear())
-        listen(_el("add-sample"), "click", lambda e: self.add())
+        listen(by_id("pad-clear"), "click", lambda e: self.clear())
+        listen(by_id("add-sample"), "click", lambda e: self.add())
         self._build_probabilities()
         self._build_confusion()
 
@@ -94,7 +90,7 @@ class DigitsView:
         el = self.pad.el
         data = self.pad.ctx.getImageData(0, 0, el.width, el.height).data
         alpha = np.frombuffer(data.to_bytes(), np.uint8)[3::4].reshape(el.height, el.width)
-        bitmap = dl.ink(alpha)
+        bitmap = digit_logic.ink(alpha)
         if digits.is_empty(bitmap):
             self.x = self.prediction = None
         else:
@@ -105,7 +101,7 @@ class DigitsView:
 
     # -- what the network makes of the drawing ----------------------------------------------------
     def _build_probabilities(self):
-        box = _el("probs")
+        box = by_id("probs")
         box.replaceChildren()
         self._bars = []
         for k in range(10):
@@ -130,7 +126,7 @@ class DigitsView:
         ctx = self.preview_canvas.ctx
         ctx.clearRect(0, 0, self.preview_canvas.width, self.preview_canvas.height)
         if self.x is not None:
-            self.preview.put(dl.grey_rgba(self.x))
+            self.preview.put(digit_logic.grey_rgba(self.x))
             ctx.imageSmoothingEnabled = False
             ctx.drawImage(self.preview.el, 0, 0, self.preview_canvas.width, self.preview_canvas.height)
         top = None if self.prediction is None else int(np.argmax(self.prediction))
@@ -139,14 +135,14 @@ class DigitsView:
             fill.style.width = f"{100 * p:.1f}%"
             value.textContent = "" if self.prediction is None else f"{p:.0%}"
             row.classList.toggle("best", k == top)
-        _el("pad-guess").textContent = ("Draw a digit on the pad" if top is None
+        by_id("pad-guess").textContent = ("Draw a digit on the pad" if top is None
                                         else f"The network reads: {top} ({self.prediction[top]:.0%})")
-        _el("add-sample").disabled = self.x is None
+        by_id("add-sample").disabled = self.x is None
 
     def add(self):
         if self.x is None:
             return
-        label = int(_el("add-label").value)
+        label = int(by_id("add-label").value)
         try:
             self.app.session.add_training_sample(self.x, label)
         except ValueError as e:
@@ -160,7 +156,7 @@ class DigitsView:
 
     # -- the test set: confusion matrix and mistakes ------------------------------------------------
     def _build_confusion(self):
-        table = _el("confusion")
+        table = by_id("confusion")
         table.replaceChildren()
         head = document.createElement("tr")
         corner = document.createElement("th")
@@ -194,7 +190,7 @@ class DigitsView:
         self._shown = key
         P = session.predict(session.X_test_raw)
         guess = np.argmax(P, axis=1)
-        m = dl.confusion_matrix(session.y_test, guess)
+        m = digit_logic.confusion_matrix(session.y_test, guess)
         per_row = np.maximum(m.sum(axis=1, keepdims=True), 1)
         for i in range(10):
             for j in range(10):
@@ -202,7 +198,7 @@ class DigitsView:
                 cell.textContent = str(count) if count else ""
                 share = count / per_row[i, 0]
                 cell.style.setProperty("--share", f"{share:.3f}")
-        self._draw_gallery(session, dl.mistakes(P, session.y_test, GALLERY))
+        self._draw_gallery(session, digit_logic.mistakes(P, session.y_test, GALLERY))
         if self.x is not None:
             self.show_drawing()
 
@@ -226,13 +222,13 @@ class DigitsView:
             canvas.fit()
         ctx = canvas.ctx
         ctx.clearRect(0, 0, canvas.width, canvas.height)
-        atlas = dl.atlas(dl.weight_images(W1))
+        atlas = digit_logic.atlas(digit_logic.weight_images(W1))
         if self._weight_atlas is None or self._weight_atlas.width != atlas.shape[1]:
-            self._weight_atlas = Bitmap(atlas.shape[1], dl.TILE)
+            self._weight_atlas = Bitmap(atlas.shape[1], digit_logic.TILE)
         self._weight_atlas.put(atlas)
         dst = np.array([(k % per_row * cell + 2, k // per_row * cell + 2, cell - 4) for k in range(n)])
         ctx.imageSmoothingEnabled = False
-        draw.tiles(ctx, self._weight_atlas.el, dl.TILE, floats(dst), "#c9ced6")
+        draw.tiles(ctx, self._weight_atlas.el, digit_logic.TILE, floats(dst), "#c9ced6")
 
     def _draw_gallery(self, session, wrong):
         self.gallery.fit()
@@ -245,13 +241,13 @@ class DigitsView:
             return
         cell = w / 6
         side = cell - 14
-        atlas = dl.atlas([dl.grey_rgba(session.X_test_raw[i]) for i, _, _ in wrong])
+        atlas = digit_logic.atlas([digit_logic.grey_rgba(session.X_test_raw[i]) for i, _, _ in wrong])
         if self._gallery_atlas is None or self._gallery_atlas.width != atlas.shape[1]:
-            self._gallery_atlas = Bitmap(atlas.shape[1], dl.TILE)
+            self._gallery_atlas = Bitmap(atlas.shape[1], digit_logic.TILE)
         bitmap = self._gallery_atlas
         bitmap.put(atlas)
         dst = [(k % 6 * cell + 7, k // 6 * (cell + GALLERY_CAPTION) + 2, side) for k in range(len(wrong))]
-        draw.tiles(ctx, bitmap.el, dl.TILE, floats(np.array(dst)), "#c9ced6")
+        draw.tiles(ctx, bitmap.el, digit_logic.TILE, floats(np.array(dst)), "#c9ced6")
         ctx.font = "10px system-ui, sans-serif"
         ctx.textAlign = "center"
         for k, (i, g, conf) in enumerate(wrong):

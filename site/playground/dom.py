@@ -9,6 +9,11 @@ from pyodide.ffi import create_proxy, to_js
 draw = window.WILDraw  # batch drawing helpers from draw.js
 
 
+def by_id(id_):
+    """The page's element with this id."""
+    return document.getElementById(id_)
+
+
 def bytes_(a):
     """A numpy array's bytes as a JS Uint8Array: one copy across the bridge (bytes → Uint8Array)."""
     return to_js(np.ascontiguousarray(a, dtype=np.uint8).tobytes())

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from nn import activations, features as feature_names, optim
+from nn import activations, features, optim
 
 DIGITS = 4
 MAX_TERMS = 8            # a sum of more terms shows its largest ones and the rest as one number
@@ -90,7 +90,7 @@ def input_names(l, sizes, feats=None):
     """The names of the inputs of weight layer l: the features, or the previous layer's a's."""
     if l == 0:
         if feats:
-            return [feature_names.LABELS.get(f, f) for f in feats]
+            return [features.LABELS.get(f, f) for f in feats]
         return [f"x{sub(i + 1)}" for i in range(sizes[0])]
     return [f"a{sub(i + 1)}" for i in range(sizes[l])]
 

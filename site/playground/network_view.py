@@ -8,9 +8,9 @@ import math
 
 import numpy as np
 
-from nn import activations, features as feature_names
+from nn import activations, features
 
-from . import colors, digit_logic as dl
+from . import colors, digit_logic
 from .dom import Bitmap, Canvas, Float64Array, Layer, Uint8Array, draw, floats, bytes_
 from .layout import layout
 from .tiles import TILE, edge_style, tile_images
@@ -96,21 +96,21 @@ class NetworkView:
         draw.segments(ctx, floats(seg), floats(widths), bytes_(np.array(rgba)))
         # tiles: input image, first-layer weight images, deeper activations, output probabilities
         _, A, _ = net.layers(np.asarray(x, dtype=np.float64)[None, :])
-        tiles = [dl.grey_rgba(x)[None]]
+        tiles = [digit_logic.grey_rgba(x)[None]]
         if len(net.sizes) > 2:
-            tiles.append(dl.weight_images(W1))
+            tiles.append(digit_logic.weight_images(W1))
             for l in range(2, len(net.sizes) - 1):
                 a = A[l][0]
-                tiles.append(dl.value_tiles(a, *colors.neuron_range(net.activation[l - 1], a)))
-        tiles.append(dl.class_tiles(A[-1][0]))
-        atlas = dl.atlas(np.concatenate(tiles))
+                tiles.append(digit_logic.value_tiles(a, *colors.neuron_range(net.activation[l - 1], a)))
+        tiles.append(digit_logic.class_tiles(A[-1][0]))
+        atlas = digit_logic.atlas(np.concatenate(tiles))
         if self._digit_atlas is None or self._digit_atlas.width != atlas.shape[1]:
-            self._digit_atlas = Bitmap(atlas.shape[1], dl.TILE)
+            self._digit_atlas = Bitmap(atlas.shape[1], digit_logic.TILE)
         self._digit_atlas.put(atlas)
         dst = [(xi - big / 2, yi - big / 2, big)] + [(x_ - h, y_ - h, lay.node)
                                                      for column in lay.nodes[1:] for x_, y_ in column]
         ctx.imageSmoothingEnabled = False
-        draw.tiles(ctx, self._digit_atlas.el, dl.TILE, floats(np.array(dst)), "#9aa5b4")
+        draw.tiles(ctx, self._digit_atlas.el, digit_logic.TILE, floats(np.array(dst)), "#9aa5b4")
         ctx.fillStyle = self.canvas.ink()
         ctx.font = "11px system-ui, sans-serif"
         ctx.textAlign = "left"
@@ -152,7 +152,7 @@ class NetworkView:
         ctx.textBaseline = "middle"
         names = session.features or []
         for (x, y), name in zip(lay.nodes[0], names):
-            ctx.fillText(feature_names.LABELS.get(name, name), x - lay.node / 2 - 6, y)
+            ctx.fillText(features.LABELS.get(name, name), x - lay.node / 2 - 6, y)
         ctx.textBaseline = "alphabetic"
         ctx.font = "11px system-ui, sans-serif"
         n_hidden = len(lay.nodes) - 2
@@ -178,7 +178,7 @@ class NetworkView:
                     f"blue pixels excite it, orange inhibit\nb = {s.net.b[0][i]:.4g}")
         if l == 0:
             name = (s.features or [f"input {i + 1}"])[i]
-            return f"Input {feature_names.LABELS.get(name, name)}\nthe value fed to the network"
+            return f"Input {features.LABELS.get(name, name)}\nthe value fed to the network"
         b = s.net.b[l - 1][i]
         if l <= n_hidden:
             act = s.net.activation[l - 1]
@@ -195,7 +195,7 @@ class NetworkView:
             w = s.net.W[0][:, j]
             return f"the 64 weights into neuron {j + 1}\nRMS {np.sqrt((w * w).mean()):.3g}, largest |w| {np.abs(w).max():.3g}"
         w = s.net.W[l][i, j]
-        src = "input " + feature_names.LABELS.get((s.features or [""] * 99)[i], str(i + 1)) if l == 0 \
+        src = "input " + features.LABELS.get((s.features or [""] * 99)[i], str(i + 1)) if l == 0 \
             else f"neuron {i + 1} of hidden layer {l}"
         n_hidden = len(s.net.sizes) - 2
         dst = f"neuron {j + 1} of hidden layer {l + 1}" if l < n_hidden else f"output {j + 1}"

@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "site"))
 
 from playground import explain_text as et  # noqa: E402
+from playground.panels import PANELS  # noqa: E402
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "docs" / "screenshots"
-PANELS = sorted(p for p in (ROOT / "site" / "playground" / "panels").glob("[0-9]*.py"))
 STEP_LINES = """() => Array.from(document.querySelectorAll('#panel-step .teach-body > *')).flatMap(
     e => e.classList.contains('teach-chips') ? Array.from(e.children, c => c.textContent) : [e.textContent])"""
 

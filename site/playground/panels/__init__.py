@@ -1,33 +1,34 @@
-"""Teaching panels below the playground. Each module here that defines `Panel` is found and
-started in name order (prefix modules with numbers to order them); none is listed by hand.
+"""Teaching panels below the playground, in the order they are shown. `common` holds what they
+share (DOM builders, the refresh throttle); it is not a panel.
 
-A panel is a class bound to one <section> it fills itself:
+A panel is a class `Panel` bound to one <section id="panel-<module name>"> it fills itself:
 
     class Panel:
-        def __init__(self, app, section): ...   # app.session, app.proxies, app.running, app.selected
-        def render(self, session, grid): ...    # after a repaint whose weights changed (grid may be None for digits)
+        def __init__(self, app, section): ...   # keeps self.section; reads app.session, app.running, app.selected
+        def render(self, session, grid): ...    # the weights changed (also while the playground's pictures are
+                                                # off screen: throttle yourself), or the panel came into view;
+                                                # grid: every neuron over the input plane, or None (digits, or
+                                                # not computed because the pictures are off screen)
         def reset(self, session): ...           # the network or data was rebuilt
         def select(self, point): ...            # optional: a data point was clicked: ("train"|"test", index) or None
+        def tick(self, now): ...                # optional: the frame asked for with app.request_frame(self), in
+                                                # the app's one loop (no timers of its own); ask again to go on
+
+The modules are imported when the panels are built (the learner scrolls near them), not at boot.
 """
 import importlib
-import pkgutil
 
-from js import document
-
-
-def names():
-    """The panel modules, in the order they are shown."""
-    return [info.name for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name)]
+PANELS = ("step", "audit", "gradcheck", "landscape", "activations", "source")
 
 
 def create(app, container, name):
     """Import panel module `name` and create its panel in a new <section class="panel teach">
-    inside `container`; None if the module defines no `Panel`."""
-    cls = getattr(importlib.import_module(f"{__name__}.{name}"), "Panel", None)
-    if cls is None:
-        return None
+    inside `container`."""
+    from js import document
+
+    module = importlib.import_module(f"{__name__}.{name}")
     section = document.createElement("section")
     section.className = "panel teach"
-    section.id = f"panel-{name.lstrip('0123456789_')}"
+    section.id = f"panel-{name}"
     container.append(section)
-    return cls(app, section)
+    return module.Panel(app, section)

@@ -5,8 +5,8 @@ from js import performance, window
 
 from nn import explain
 
-from .. import explain_text as et
-from ._teach import Refresh, Ticker, el, header, show_blocks
+from .. import explain_text
+from .common import Refresh, el, header, show_blocks
 
 RUNNING_EVERY_MS = 700
 
@@ -28,27 +28,22 @@ class Panel:
         self.full = el("div", section, "teach-body teach-full", aria_live="polite")
         app.proxies.listen(self.button, "click", lambda e: self._start_full())
         self._run_full = app.proxies.hold(lambda *args: self._full())
-        self._ticker = Ticker(app, 400, self._poll)
         self._update()
 
     def render(self, session, grid):
-        self._poll()
+        if self._refresh.due(self.app, self.section, session.version):
+            self._update()
 
     def reset(self, session):
         self.full.replaceChildren()
         self.status.textContent = ""
         self._update()
 
-    def _poll(self):
-        s = self.app.session
-        if self._refresh.due(self.app, self.section, s.version):
-            self._update()
-
     def _update(self):
         s = self.app.session
         self._refresh.done(s.version)
         c = explain.live_check(s)
-        lines = et.live_check_lines(c, s.net.sizes, s.features)
+        lines = explain_text.live_check_lines(c, s.net.sizes, s.features)
         self.live.replaceChildren()
         for line in lines[:-1]:
             el("div", self.live, "teach-eq", line)
@@ -72,9 +67,9 @@ class Panel:
         finally:
             self.button.disabled = False
         self._full_key = s.version
-        show_blocks(self.full, et.full_check_blocks(r, s.net.sizes, s.net.activation, s.features))
+        show_blocks(self.full, explain_text.full_check_blocks(r, s.net.sizes, s.net.activation, s.features))
         verdict = self.full.querySelectorAll(".teach-eq")[1]
-        verdict.classList.add("teach-verdict", "ok" if r["largest"] <= et.TOLERANCE else "bad")
+        verdict.classList.add("teach-verdict", "ok" if r["largest"] <= explain_text.TOLERANCE else "bad")
         ms = performance.now() - t0
         took = f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
         self.status.textContent = f"Checked at epoch {s.epoch}, in {took}."

@@ -8,9 +8,9 @@ from js import performance, window
 
 from nn import explain
 
-from .. import explain_text as et, teach_draw as td
+from .. import explain_text, teach_draw
 from ..dom import Bitmap, Canvas, bytes_, draw, floats
-from ._teach import Ticker, el, header, on_screen, strings
+from .common import el, header, on_screen, strings
 
 RES = 41
 POINTS = 300              # the loss over at most this many training points (the first ones)
@@ -21,6 +21,7 @@ SPANS = ("0.5", "1", "2", "4")
 RATES = ("0.1", "0.3", "1", "3", "10")
 DESCENT_STEPS = 15
 MAX_PICK = 600            # the weight lists offer at most this many weights
+RUNNING_EVERY_MS = 150    # while training, look at most this often whether the path needs drawing
 
 
 class Panel:
@@ -34,6 +35,7 @@ class Panel:
         self._drawn = None
         self._seed = 0
         self._pending = False
+        self._looked = -1e9       # when render last looked (whether on screen, what to draw)
         header(app, section, "land", "Loss landscape",
                lambda: ("explain.py", "loss_surface", "the loss over a plane of weights"),
                "The training loss over a plane through the current weights: two weights (or two random directions) "
@@ -69,7 +71,6 @@ class Panel:
         listen(self.button, "click", lambda e: self._start(new_directions=True))
         listen(self.descend, "click", lambda e: self._descend())
         self._run = app.proxies.hold(lambda *args: self._compute())
-        self._ticker = Ticker(app, 150, self._poll)
         self._fill_picks()
         self.pick_a.parentElement.hidden = self.pick_b.parentElement.hidden = True
 
@@ -90,6 +91,10 @@ class Panel:
     # -- the panel protocol ------------------------------------------------------------------------
     def render(self, session, grid):
         self._record()
+        now = performance.now()
+        if not self.app.running or now - self._looked >= RUNNING_EVERY_MS:
+            self._looked = now
+            self._look()
 
     def reset(self, session):
         self.surface, self._path_version = None, None
@@ -99,17 +104,19 @@ class Panel:
         self.canvas.fit()
         self.canvas.ctx.clearRect(0, 0, self.canvas.width, self.canvas.height)
 
-    def _poll(self):
-        self._record()
-        if self._pending or not on_screen(self.section):
+    def _look(self):
+        """On screen: the first plane once training is paused, else the path if it moved (the
+        layout is read only when there is something to do)."""
+        if self._pending:
             return
-        if self.surface is None and not self.app.running:
-            self._start()
-        elif self.surface is not None and self._drawn != (len(self.path), self._path_version):
+        if self.surface is None:
+            if not self.app.running and on_screen(self.section):
+                self._start()
+        elif self._drawn != (len(self.path), self._path_version) and on_screen(self.section):
             self._draw()
 
     def _record(self):
-        """Keep the weights of each new version (cheap: one copy; drawing waits for the ticker)."""
+        """Keep the weights of each new version (cheap: one copy; drawing is throttled)."""
         s = self.app.session
         if s.version != self._path_version:
             self._path_version = s.version
@@ -129,8 +136,8 @@ class Panel:
 
     def _short(self, i, idx):
         sizes, feats = self.app.session.net.sizes, self.app.session.features
-        src = et.input_names(i // 2, sizes, feats)[idx[0]]
-        return f"W{et.sub(i // 2 + 1)}: {src} → {idx[1] + 1}"
+        src = explain_text.input_names(i // 2, sizes, feats)[idx[0]]
+        return f"W{explain_text.sub(i // 2 + 1)}: {src} → {idx[1] + 1}"
 
     def _fill_picks(self):
         items = [(str(k), text) for k, text in self._weights()]
@@ -190,7 +197,7 @@ class Panel:
         ts, L = explain.loss_surface(net, X, Y, s.loss, d1, d2, span, RES, l1=s.config["l1"], l2=s.config["l2"])
         ms = performance.now() - t0
         center = np.concatenate([p.reshape(-1) for p in net.params])
-        img, (lo, hi) = td.landscape_rgba(L)
+        img, (lo, hi) = teach_draw.landscape_rgba(L)
         if self.bitmap is None or self.bitmap.width != img.shape[1]:
             self.bitmap = Bitmap(img.shape[1], img.shape[0])
         self.bitmap.put(img)
@@ -198,8 +205,8 @@ class Panel:
         self.descent_text.textContent = ""
         self.surface = {"center": center, "X": X, "Y": Y, "d1": d1, "d2": d2, "weights": weights, "span": span, "axes": axes,
                         "version": s.version, "epoch": s.epoch, "L": L}
-        self.lo_text.textContent = f"low {et.num(lo, 3)}"
-        self.hi_text.textContent = f"{et.num(hi, 3)} high (log scale)"
+        self.lo_text.textContent = f"low {explain_text.num(lo, 3)}"
+        self.hi_text.textContent = f"{explain_text.num(hi, 3)} high (log scale)"
         pts = f"the first {m} of {s.X_train.shape[0]}" if m < s.X_train.shape[0] else f"all {m}"
         self.status.textContent = (f"{RES} × {RES} = {RES * RES:,} losses on {pts} training points in "
                                    f"{ms / 1000:.2f} s (one batched forward pass per row), at epoch {s.epoch}. "
@@ -225,7 +232,7 @@ class Panel:
         ctx.drawImage(self.bitmap.el, 0, 0, w, h)
         span = sf["span"]
         if len(self.path):
-            xy = td.plane_to_canvas(self._coords(list(self.path)), span, w)
+            xy = teach_draw.plane_to_canvas(self._coords(list(self.path)), span, w)
             if len(xy) > 1:
                 draw.polyline(ctx, floats(xy), "rgba(17, 24, 39, 0.55)", 3.2)
                 draw.polyline(ctx, floats(xy), "#ffffff", 1.6)
@@ -243,7 +250,7 @@ class Panel:
             ctx.lineTo(x, y + 8)
             ctx.stroke()
         if self.descent is not None:
-            xy = td.plane_to_canvas(self.descent, span, w)
+            xy = teach_draw.plane_to_canvas(self.descent, span, w)
             draw.polyline(ctx, floats(xy), "rgba(17, 24, 39, 0.7)", 3.6)
             draw.polyline(ctx, floats(xy), "#ffd60a", 2.0)
             rgba = np.tile([255, 214, 10, 255], (len(xy), 1)).astype(np.uint8)
@@ -267,7 +274,7 @@ class Panel:
         path, values = explain.plane_descent(net, sf["X"], sf["Y"], s.loss, sf["d1"], sf["d2"], lr, DESCENT_STEPS,
                                              l1=s.config["l1"], l2=s.config["l2"])
         self.descent = path
-        self.descent_text.textContent = et.descent_sentence(path, values, lr)
+        self.descent_text.textContent = explain_text.descent_sentence(path, values, lr)
         self._draw()
 
     def _at_center(self):

@@ -1,6 +1,7 @@
-"""Shared by the teaching panels: small DOM builders, Blocks onto the page, links to the code.
+"""Shared by the teaching panels: small DOM builders, Blocks onto the page, links to the code,
+and the throttle that paces a panel's work while training runs.
 
-Not a panel itself (no `Panel` here); the panels import it.
+Not a panel itself (not in panels.PANELS); the panels import it.
 """
 from js import Object, document, performance, window
 from pyodide.ffi import to_js
@@ -51,7 +52,8 @@ def header(app, section, key, title, code=None, lead=""):
 
 class Refresh:
     """When a panel should recompute: its key (weights, point, ...) changed, and either training
-    is paused, or the panel is on screen and `every_ms` have passed since the last time."""
+    is paused, or the panel is on screen and `every_ms` have passed since the last time. (The app
+    calls render on every frame whose weights changed, also with its own pictures off screen.)"""
 
     def __init__(self, every_ms):
         self.every_ms, self.key, self.last = every_ms, None, -1e9
@@ -109,13 +111,3 @@ def set_height(canvas, height):
     changed = getattr(type(canvas), "changed", None)  # canvases measure themselves only when told
     if changed is not None:
         changed()
-
-
-class Ticker:
-    """Calls fn() every `ms` milliseconds for the life of the page: one held proxy, one timer.
-    The panels use it to follow training while the playground's pictures are scrolled away
-    (then the app does not repaint, and does not call their render)."""
-
-    def __init__(self, app, ms, fn):
-        self._proxy = app.proxies.hold(lambda *args: fn())
-        self.id = window.setInterval(self._proxy, ms)

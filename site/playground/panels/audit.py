@@ -4,8 +4,8 @@ and the point's loss. Every number is nn.explain.audit's."""
 
 from nn import explain
 
-from .. import explain_text as et
-from ._teach import Refresh, Ticker, el, header
+from .. import explain_text
+from .common import Refresh, el, header
 
 RUNNING_EVERY_MS = 1000   # while training, refresh at most this often (and only when on screen)
 
@@ -22,7 +22,6 @@ class Panel:
                                        "and with the numbers. Open a neuron to see its arithmetic.")
         self.intro = el("p", section, "teach-p teach-audit-intro")
         self.body = el("div", section, "teach-audit teach-scroll")
-        self._ticker = Ticker(app, 500, self._poll)
         self._update()
 
     def select(self, point):
@@ -30,7 +29,8 @@ class Panel:
         self._update()
 
     def render(self, session, grid):
-        self._poll()
+        if self._refresh.due(self.app, self.section, self._key()):
+            self._update()
 
     def reset(self, session):
         self.point = self.app.selected
@@ -40,10 +40,6 @@ class Panel:
         s = self.app.session
         return s.version, self.point
 
-    def _poll(self):
-        if self._refresh.due(self.app, self.section, self._key()):
-            self._update()
-
     def _update(self):
         s = self.app.session
         self._refresh.done(self._key())
@@ -52,11 +48,11 @@ class Panel:
         net = s.net
         opened = {str(d.dataset.key) for d in self.body.querySelectorAll("details[open]")} if self.body.firstChild \
             else {"0-0"}
-        self.intro.textContent = et.audit_intro(a, s.kind, s.n_classes, s.features) + (
+        self.intro.textContent = explain_text.audit_intro(a, s.kind, s.n_classes, s.features) + (
             "" if self.point else " (Click a point on the output to pick another.)")
         self.body.replaceChildren()
-        layers = et.audit_layers(list(net.params), a, net.sizes, net.activation, net.output, net.negative_slope,
-                                 s.features)
+        layers = explain_text.audit_layers(list(net.params), a, net.sizes, net.activation, net.output,
+                                           net.negative_slope, s.features)
         for l, (title, neurons) in enumerate(layers):
             el("h4", self.body, "teach-h", title)
             for j, (summary, lines) in enumerate(neurons):
@@ -68,5 +64,5 @@ class Panel:
                 for line in lines:
                     el("div", d, "teach-eq", line)
         el("h4", self.body, "teach-h", f"The loss of this point ({s.loss})")
-        for line in et.loss_lines(a, s.loss, net.output):
+        for line in explain_text.loss_lines(a, s.loss, net.output):
             el("div", self.body, "teach-eq", line)

@@ -2,16 +2,16 @@
 network, for the point picked on the output. The step is a real one (nn.explain.explain_step);
 every number shown comes from its record."""
 import numpy as np
-from js import performance, window
+from js import performance
 
 from nn import explain
 
-from .. import colors, explain_text as et, source_map, teach_draw as td
+from .. import colors, explain_text, source_map, teach_draw
 from ..dom import Canvas, bytes_, draw, floats
 from ..tiles import edge_style
-from ._teach import Ticker, css_var, el, header, set_height, show_blocks, source_panel, strings
+from .common import css_var, el, header, set_height, show_blocks, source_panel, strings
 
-STAGES = et.STAGES
+STAGES = explain_text.STAGES
 PULSE_MS = 1700                 # the signal crossing the network
 UPDATE_MS = 1400                # the edges moving from the old weights to the new
 AUTO_MS = {"forward": 7000, "loss": 6000, "backward": 7000, "update": 6000}
@@ -48,11 +48,9 @@ class Panel:
         self.app, self.section = app, section
         self.rec = self.sample = self.detail = None
         self.stage, self.focus, self.weight = 0, None, None
-        self.auto, self.t0, self._pending, self._stale = False, 0.0, False, False
+        self.auto, self.t0, self._stale = False, 0.0, False
         self.lay = self._lay_key = None
         self._build()
-        self._on_tick = app.proxies.hold(self._tick)
-        self._ticker = Ticker(app, 400, lambda: self.render(app.session, None))
         self._show_intro()
 
     # -- the page ---------------------------------------------------------------------------------
@@ -66,7 +64,7 @@ class Panel:
         self.stage_btns = []
         for k, stage in enumerate(STAGES):
             li = el("li", self.stage_list)
-            self.stage_btns.append(el("button", li, "teach-stage", f"{k + 1} {et.STAGE_TITLES[stage]}",
+            self.stage_btns.append(el("button", li, "teach-stage", f"{k + 1} {explain_text.STAGE_TITLES[stage]}",
                                       type="button", data_stage=k))
         self.next_btn = el("button", bar, "teach-btn", "›", type="button", aria_label="Next stage")
         self.auto_btn = el("button", bar, "teach-btn teach-auto", "Run through", type="button", aria_pressed="false",
@@ -166,7 +164,7 @@ class Panel:
         src = source_panel(self.app)
         if src is not None:
             src.show(*self._code_target(), scroll=False)
-        self._request()
+        self.app.request_frame(self)
 
     def _show_stage(self):
         stage = STAGES[self.stage]
@@ -184,8 +182,9 @@ class Panel:
         if stage == "loss":
             self._draw_loss_curve()
         s = self.app.session
-        show_blocks(self.body, et.stage_blocks(stage, self.rec, self.sample, self.focus, self.weight, self.detail,
-                                               kind=s.kind, n_classes=s.n_classes, feats=s.features))
+        show_blocks(self.body, explain_text.stage_blocks(stage, self.rec, self.sample, self.focus, self.weight,
+                                                         self.detail, kind=s.kind, n_classes=s.n_classes,
+                                                         feats=s.features))
         self._draw(performance.now() - self.t0)
 
     def _toggle_auto(self):
@@ -206,7 +205,7 @@ class Panel:
         stage = STAGES[self.stage] if self.rec is not None else "forward"
         opt = self.rec.optimizer if self.rec is not None else self.app.session.optimizer.name
         file, name = source_map.code_for_stage(stage, opt)
-        return file, name, f"the {et.STAGE_TITLES[stage].lower()} stage of the explained step"
+        return file, name, f"the {explain_text.STAGE_TITLES[stage].lower()} stage of the explained step"
 
     def _canvas_click(self, event):
         if self.rec is None or self.lay is None:
@@ -225,18 +224,12 @@ class Panel:
             self.detail = explain.update_detail(self.rec, *self.weight)
         self._show_stage()
 
-    # -- animation ------------------------------------------------------------------------------------------
-    def _request(self):
-        if not self._pending:
-            self._pending = True
-            window.requestAnimationFrame(self._on_tick)
-
-    def _tick(self, timestamp):
-        self._pending = False
+    # -- animation: a frame of the app's loop, asked for while the pulse or the run-through goes on ----------
+    def tick(self, now):
         if self.rec is None:
             return
         stage = STAGES[self.stage]
-        t = performance.now() - self.t0
+        t = now - self.t0
         if self.auto and t >= AUTO_MS[stage]:
             if self.stage < len(STAGES) - 1:
                 self.go(self.stage + 1)
@@ -246,27 +239,27 @@ class Panel:
         self._draw(t)
         moving = (stage in ("forward", "backward") and t < PULSE_MS) or (stage == "update" and t < UPDATE_MS)
         if moving or self.auto:
-            self._request()
+            self.app.request_frame(self)
 
     def _draw(self, t):
         rec, s = self.rec, self.sample
         c = self.canvas
-        height = td.step_height(rec.sizes)
+        height = teach_draw.step_height(rec.sizes)
         if c.height != height:
             set_height(c, height)
         resized = c.fit()
         key = (tuple(rec.sizes), c.width, c.height)
         if resized or key != self._lay_key:
-            self.lay, self._lay_key = td.step_layout(rec.sizes, c.width, c.height), key
-            self.seg, self.edge_layer = td.edge_segments(self.lay), td.edge_layers(self.lay)
+            self.lay, self._lay_key = teach_draw.step_layout(rec.sizes, c.width, c.height), key
+            self.seg, self.edge_layer = teach_draw.edge_segments(self.lay), teach_draw.edge_layers(self.lay)
         lay, ctx, stage = self.lay, c.ctx, STAGES[self.stage]
         ctx.clearRect(0, 0, c.width, c.height)
         n_cols = len(lay.columns)
         p = min(1.0, t / PULSE_MS)
         if stage == "forward":
-            dots, reached = td.pulse(lay, self.seg, self.edge_layer, p)
+            dots, reached = teach_draw.pulse(lay, self.seg, self.edge_layer, p)
         elif stage == "backward":
-            dots, reached = td.pulse(lay, self.seg, self.edge_layer, p, backward=True)
+            dots, reached = teach_draw.pulse(lay, self.seg, self.edge_layer, p, backward=True)
         else:
             dots, reached = np.zeros((0, 2)), np.ones(n_cols, bool)
         self._draw_edges(ctx, stage, t, reached)
@@ -289,7 +282,7 @@ class Panel:
         rgb = np.where((w >= 0)[:, None], POS, NEG)
         lit = reached[self.edge_layer] & reached[self.edge_layer + 1]
         if stage == "backward":
-            g = td.glow(np.concatenate([G.reshape(-1) for G in rec.grads[0::2]]))
+            g = teach_draw.glow(np.concatenate([G.reshape(-1) for G in rec.grads[0::2]]))
             rgb = np.where(lit[:, None], GRAD, rgb)
             alpha = np.where(lit, 0.12 + 0.88 * g, alpha * 0.35)
             widths = np.where(lit, 0.5 + 4.0 * g, widths)
@@ -303,9 +296,9 @@ class Panel:
         if stage == "update":
             after = np.concatenate([W.reshape(-1) for W in rec.params_after[0::2]])
             dw = after - before
-            g = 0.85 * td.glow(dw) * min(1.0, t / UPDATE_MS)
+            g = 0.85 * teach_draw.glow(dw) * min(1.0, t / UPDATE_MS)
             rgba = np.column_stack([np.where((dw >= 0)[:, None], UP, DOWN), 255 * g]).round().astype(np.uint8)
-            draw.segments(ctx, floats(self.seg), floats(0.8 + 2.2 * td.glow(dw)), bytes_(rgba))
+            draw.segments(ctx, floats(self.seg), floats(0.8 + 2.2 * teach_draw.glow(dw)), bytes_(rgba))
         if stage in ("backward", "update") and self.weight is not None:
             pl, (i, j) = self.weight
             k = sum(W.size for W in rec.params_before[0:pl:2]) + i * rec.sizes[pl // 2 + 1] + j
@@ -315,7 +308,7 @@ class Panel:
             if stage == "update":
                 x0, y0, x1, y1 = self.seg[k]
                 dw = rec.params_after[pl][i, j] - rec.params_before[pl][i, j]
-                draw.texts(ctx, floats([(x0 + x1) / 2, (y0 + y1) / 2 - 9]), strings([f"Δw {et.num(dw, 3)}"]),
+                draw.texts(ctx, floats([(x0 + x1) / 2, (y0 + y1) / 2 - 9]), strings([f"Δw {explain_text.num(dw, 3)}"]),
                            "bold 11px ui-monospace, SFMono-Regular, Menlo, monospace", self.fg, "center", "middle",
                            self.halo)
 
@@ -324,16 +317,16 @@ class Panel:
         s = self.sample
         blank = [[""] * len(a) for a in s.a]
         if stage == "backward":
-            vals = [np.zeros(len(s.a[0]))] + [np.sign(d) * td.glow(d) for d in s.delta]
-            return vals, [[""] * len(s.a[0])] + [[f"δ {et.num(v, 3)}" for v in d] for d in s.delta], blank
+            vals = [np.zeros(len(s.a[0]))] + [np.sign(d) * teach_draw.glow(d) for d in s.delta]
+            return vals, [[""] * len(s.a[0])] + [[f"δ {explain_text.num(v, 3)}" for v in d] for d in s.delta], blank
         vals = [np.tanh(np.asarray(a, dtype=np.float64)) for a in s.a]
         if stage == "update":
             return vals, blank, blank
-        top = [[et.num(v, 3) for v in s.a[0]]] + [[f"z {et.num(v, 3)}" for v in z] for z in s.z]
-        bottom = [[""] * len(s.a[0])] + [[f"a {et.num(v, 3)}" for v in a] for a in s.a[1:]]
+        top = [[explain_text.num(v, 3) for v in s.a[0]]] + [[f"z {explain_text.num(v, 3)}" for v in z] for z in s.z]
+        bottom = [[""] * len(s.a[0])] + [[f"a {explain_text.num(v, 3)}" for v in a] for a in s.a[1:]]
         if stage == "loss":
-            bottom[-1] = [f"ŷ {et.num(v, 3)}" for v in np.ravel(s.a[-1])]
-            top[-1] = [f"ℓ {et.num(s.loss, 3)}" if k == 0 else "" for k in range(len(top[-1]))]
+            bottom[-1] = [f"ŷ {explain_text.num(v, 3)}" for v in np.ravel(s.a[-1])]
+            top[-1] = [f"ℓ {explain_text.num(s.loss, 3)}" if k == 0 else "" for k in range(len(top[-1]))]
         return vals, top, bottom
 
     def _draw_nodes(self, ctx, stage, reached):
@@ -350,7 +343,7 @@ class Panel:
                 if not on or len(column) > MAX_LABELLED:
                     continue
                 if l == 0:  # inputs: name and value on the left
-                    names = et.input_names(0, self.rec.sizes, self.app.session.features)
+                    names = explain_text.input_names(0, self.rec.sizes, self.app.session.features)
                     left_xy.append((x - r - 6, y))
                     left.append(f"{names[i]} {top[0][i]}" if top[0][i] else names[i])
                     continue
@@ -383,7 +376,7 @@ class Panel:
     def _draw_loss_curve(self):
         """Beside the loss formulas: this point's loss over every prediction it could make."""
         rec, smp, c = self.rec, self.sample, self.curve
-        curve = td.loss_curve(rec.loss_name, rec.output, smp.target, smp.a[-1])
+        curve = teach_draw.loss_curve(rec.loss_name, rec.output, smp.target, smp.a[-1])
         self.aside.hidden = curve is None
         if curve is None:
             return
@@ -401,9 +394,10 @@ class Panel:
         draw.polyline(ctx, floats(np.column_stack([sx(x), sy(y)])), "#c2255c", 2.2)
         draw.dots(ctx, floats([sx(at), sy(smp.loss)]), bytes_([17, 24, 39, 255]), 5.0, "#ffffff", 1.5)
         small = "11px system-ui, sans-serif"
+        num = explain_text.num
         draw.texts(ctx, floats([left + w / 2, top + h + 14, left + w / 2, 10]),
-                   strings([label, f"ℓ = {et.num(smp.loss, 3)} at {et.num(at, 3)}"]), small, self.muted, "center",
+                   strings([label, f"ℓ = {num(smp.loss, 3)} at {num(at, 3)}"]), small, self.muted, "center",
                    "middle")
         draw.texts(ctx, floats([left - 5, top + 5, left - 5, top + h - 4, left, top + h + 14, left + w, top + h + 14]),
-                   strings([et.num(top_y, 2), "0", et.num(x[0], 2), et.num(x[-1], 2)]), small, self.muted,
+                   strings([num(top_y, 2), "0", num(x[0], 2), num(x[-1], 2)]), small, self.muted,
                    "right", "middle")

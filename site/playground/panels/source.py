@@ -8,7 +8,7 @@ import nn
 from js import window
 
 from .. import source_map
-from ._teach import el, header, js_obj
+from .common import el, header, js_obj
 
 LINE_PX = 18      # must match .teach-src-box pre's line-height in teach.css
 PAD_PX = 8        # and its padding-top

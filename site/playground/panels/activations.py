@@ -1,13 +1,12 @@
 """Activation explorer: drag along the input axis and see f(x) and f′(x) for every activation in
 nn.activations, with where each saturates (shaded: |f′| < 0.01)."""
 import numpy as np
-from js import window
 
 from nn import activations
 
-from .. import explain_text as et, teach_draw as td
+from .. import explain_text, teach_draw
 from ..dom import Canvas, draw, floats
-from ._teach import el, header
+from .common import el, header
 
 X_RANGE = 5.0
 SAMPLES = 241
@@ -19,7 +18,7 @@ class Panel:
 
     def __init__(self, app, section):
         self.app, self.section = app, section
-        self.x, self.dragging, self._pending = 1.0, False, False
+        self.x, self.dragging = 1.0, False
         header(app, section, "act", "Activation explorer",
                lambda: ("activations.py", "ACTIVATIONS", "every activation beside its derivative"),
                "Drag across any plot (or the slider) to move x: every activation shows f(x) and its slope f′(x) "
@@ -47,7 +46,7 @@ class Panel:
             canvas = Canvas(el("canvas", card, None, aria_label=f"{name} and its derivative"))
             vals = el("div", card, "teach-vals")
             el("p", card, None, activations.get(name).formula)
-            el("p", card, None, et.saturation(name))
+            el("p", card, None, explain_text.saturation(name))
             self.cards[name] = {"card": card, "badge": badge, "canvas": canvas, "vals": vals}
         self._curves()
         listen = app.proxies.listen
@@ -56,7 +55,6 @@ class Panel:
         listen(self.grid, "pointermove", self._drag)
         listen(self.grid, "pointerup", self._up)
         listen(self.grid, "pointercancel", self._up)
-        self._on_frame = app.proxies.hold(lambda *args: self._frame())
         self._used = None
         self._mark_used()
         self._draw()
@@ -80,7 +78,8 @@ class Panel:
             act = self._act(name)
             f = act.f(self.z)
             df = act.df(self.z, f)
-            self.curves[name] = (f, df, td.plot_range(f, df), td.runs(np.abs(df) < et.SATURATION_SLOPE))
+            flat = teach_draw.runs(np.abs(df) < explain_text.SATURATION_SLOPE)
+            self.curves[name] = (f, df, teach_draw.plot_range(f, df), flat)
 
     def _mark_used(self):
         used = tuple(self.app.session.net.activation)
@@ -115,12 +114,9 @@ class Panel:
     def _move(self, x):
         self.x = round(x, 2)
         self.slider.value = str(self.x)
-        if not self._pending:
-            self._pending = True
-            window.requestAnimationFrame(self._on_frame)
+        self.app.request_frame(self)   # drawn once per frame, however many moves came in between
 
-    def _frame(self):
-        self._pending = False
+    def tick(self, now):
         self._draw()
 
     # -- drawing -----------------------------------------------------------------------------------
@@ -132,7 +128,8 @@ class Panel:
             act = self._act(name)
             fx = float(act.f(np.array([x]))[0])
             dfx = float(act.df(np.array([x]), np.array([fx]))[0])
-            c["vals"].textContent = f"f({et.num(x, 3)}) = {et.num(fx)} · f′({et.num(x, 3)}) = {et.num(dfx)}"
+            at, num = explain_text.num(x, 3), explain_text.num
+            c["vals"].textContent = f"f({at}) = {num(fx)} · f′({at}) = {num(dfx)}"
             self._plot(c["canvas"], f, df, lo, hi, flat, x, fx, dfx)
 
     def _plot(self, canvas, f, df, lo, hi, flat, x, fx, dfx):
