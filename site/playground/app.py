@@ -110,6 +110,8 @@ class App:
             self._rebuilt()
         elif self._message_kind == "error":
             self.hide_message()  # the refused change is history once a good one went through
+        if self.session.notice:  # applied, but not quite as asked: say how
+            self.show_message(self.session.notice, "", "info")
         self.controls.sync(self.session)
         self.render(force=True)
 

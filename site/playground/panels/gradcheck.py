@@ -47,15 +47,16 @@ class Panel:
         self.live.replaceChildren()
         for line in lines[:-1]:
             el("div", self.live, "teach-eq", line)
-        ok = c["relative_error"] <= 1e-6
-        el("div", self.live, f"teach-eq teach-verdict {'ok' if ok else 'bad'}", lines[-1])
+        verdict = "" if c["too_large"] else ("ok" if c["relative_error"] <= 1e-6 else "bad")  # no verdict when it cannot tell
+        el("div", self.live, f"teach-eq teach-verdict {verdict}", lines[-1])
         if self._full_key is not None and self._full_key != self._refresh.key:
             self.status.textContent = "The weights changed since the full check below: check again."
 
     def _start_full(self):
         s = self.app.session
         self.button.disabled = True
-        self.status.textContent = (f"Checking {s.net.n_params} parameters on {explain.check_points(s)} points: "
+        self.status.textContent = (f"Checking {explain.check_parameters(s):,} of {s.net.n_params:,} parameters on "
+                                   f"{explain.check_points(s)} points: "
                                    f"4 loss evaluations each…")
         window.setTimeout(self._run_full, 30)   # let the message show first
 
@@ -69,7 +70,8 @@ class Panel:
         self._full_key = s.version
         show_blocks(self.full, explain_text.full_check_blocks(r, s.net.sizes, s.net.activation, s.features))
         verdict = self.full.querySelectorAll(".teach-eq")[1]
-        verdict.classList.add("teach-verdict", "ok" if r["largest"] <= explain_text.TOLERANCE else "bad")
+        if not r["too_large"]:  # no verdict when finite differences cannot tell
+            verdict.classList.add("teach-verdict", "ok" if r["largest"] <= explain_text.TOLERANCE else "bad")
         ms = performance.now() - t0
         took = f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
         self.status.textContent = f"Checked at epoch {s.epoch}, in {took}."
