@@ -315,7 +315,7 @@ def full_check(session, points=None):
     net = _clone(session.net)
     X, Y = session.X_train[:m], session.Y_train[:m]
     _, analytic = net.loss_and_grads(X, Y, session.loss, l1=c["l1"], l2=c["l2"], train=False)
-    kinked = [z for z, name in zip(net.trace.Z, net.activation) if name in ("relu", "leaky_relu")]
+    kinked = [z for z, act in zip(net.trace.Z, net.acts) if act.kinked]
     numeric = numeric_gradient(net, X, Y, session.loss, l1=c["l1"], l2=c["l2"])
     g, n = _flat(analytic), _flat(numeric)
     per = [_relative(a, b) for a, b in zip(analytic, numeric)]

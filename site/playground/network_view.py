@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from nn import activations, features as feature_names
+from nn import features as feature_names
 
 from . import colors, digit_logic as dl
 from .dom import Bitmap, Canvas, Float64Array, Layer, Uint8Array, draw, floats, bytes_
@@ -183,7 +183,7 @@ class NetworkView:
         if l <= n_hidden:
             act = s.net.activation[l - 1]
             head = f"Hidden layer {l}, neuron {i + 1} · {act}"
-            formula = activations.get(act, s.net.negative_slope).formula.split(";")[0].strip()
+            formula = f"f(z) = {s.net.acts[l - 1].definition}"
         else:
             head = f"Output {i + 1} · {s.net.output}"
             formula = {"sigmoid": "ŷ = σ(z)", "softmax": "ŷₖ = e^zₖ / Σⱼ e^zⱼ", "linear": "ŷ = z"}[s.net.output]
