@@ -1,5 +1,5 @@
-"""One record per idea: each activation is one record in nn/activations.py, and everything the
-page shows of it is made from that. These tests hold the records true (f′ against a difference
+"""One record per idea: each activation, output head and loss is one record in nn/, and everything
+the page shows of them is made from those. These tests hold the records true (f′ against a difference
 quotient, the bounds and kinks against f itself, the speed path against the readable function)."""
 import sys
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import MLP, Session, activations, explain, fast
+from nn import MLP, Session, activations, explain, fast, losses
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
@@ -144,3 +144,18 @@ def test_the_speed_path_is_mirrored_and_used():
     net.acts[0] = net.acts[0]._replace(fast_f=lambda z: calls.append(z.shape) or np.tanh(z))
     net.forward(np.zeros((200, 2)))
     assert calls == [(200, 8)]
+
+
+# -- heads and losses ----------------------------------------------------------------------------------
+def test_heads_and_losses_are_made_from_their_records():
+    assert losses.HEADS == ("sigmoid", "softmax", "linear") and losses.LOSSES == ("mse", "bce", "cross_entropy")
+    assert losses.DEFAULT_LOSS == {"sigmoid": "bce", "softmax": "cross_entropy", "linear": "mse"}
+    assert losses.ALLOWED_LOSSES == {"sigmoid": ("bce", "mse"), "softmax": ("cross_entropy", "mse"),
+                                     "linear": ("mse",)}
+    assert et.HEAD == {"sigmoid": "σ(z)", "softmax": "e^zₖ / Σⱼ e^zⱼ", "linear": "z"}
+    z = np.array([[0.3, -1.2, 2.0]])
+    for name, head in losses.HEAD.items():
+        assert head.name == name and set(head.losses) <= set(losses.LOSSES)
+        np.testing.assert_array_equal(losses.head(name, z), head.f(z))
+    for name, loss in losses.LOSS.items():
+        assert loss.name == name and loss.formula.startswith("mean(") and loss.torch.startswith("torch.nn.")

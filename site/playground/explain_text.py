@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nn import activations, features as feature_names
+from nn import activations, features as feature_names, losses
 
 DIGITS = 4
 MAX_TERMS = 8            # a sum of more terms shows its largest ones and the rest as one number
@@ -106,7 +106,7 @@ def cap(text):
 
 
 # -- activations and heads ----------------------------------------------------------------------------
-HEAD = {"sigmoid": "σ(z)", "softmax": "e^zₖ / Σⱼ e^zⱼ", "linear": "z"}
+HEAD = {name: head.formula for name, head in losses.HEAD.items()}  # what each output head computes
 
 
 def act_formula(name, slope=0.01):
