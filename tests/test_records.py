@@ -1,5 +1,5 @@
-"""One record per idea: each activation, output head and loss is one record in nn/, and everything
-the page shows of them is made from those. These tests hold the records true (f′ against a difference
+"""One record per idea: each activation, output head, loss and dataset is one record in nn/, and
+everything the page shows of them is made from those. These tests hold the records true (f′ against a difference
 quotient, the bounds and kinks against f itself, the speed path against the readable function)."""
 import sys
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import MLP, Session, activations, explain, fast, losses
+from nn import MLP, Session, activations, datasets, explain, fast, losses
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
@@ -159,3 +159,12 @@ def test_heads_and_losses_are_made_from_their_records():
         np.testing.assert_array_equal(losses.head(name, z), head.f(z))
     for name, loss in losses.LOSS.items():
         assert loss.name == name and loss.formula.startswith("mean(") and loss.torch.startswith("torch.nn.")
+
+
+# -- datasets --------------------------------------------------------------------------------------
+def test_datasets_are_made_from_their_records():
+    assert list(datasets.LABELS) == list(datasets.NAMES)
+    assert datasets.LABELS == {name: spec.label for name, spec in datasets.SPECS.items()}
+    assert datasets.LABELS["digits"] == "Handwritten digits (8x8)"
+    assert datasets.REGRESSION == ("sine", "plane", "gaussians")
+    assert all(datasets.DEFAULTS[name] is spec.defaults for name, spec in datasets.SPECS.items())
