@@ -7,7 +7,7 @@
 The plane: every 2-D (and 1-D) input lies in [-3, 3] per coordinate, LIMIT = 3.0, so the page
 draws one fixed square. Regression targets lie in [-1, 1]. Noisy points are clipped back into range.
 
-Noise (0 <= noise <= 1, None -> the dataset's default in DEFAULTS):
+Noise (0 <= noise <= MAX_NOISE, from nn.limits; None -> the dataset's default in DEFAULTS):
   classification  std of Gaussian jitter added to each input coordinate, in input units;
                   for "clusters" the blobs are that jitter around their centres.
   regression      std of Gaussian noise added to the target (target units).
@@ -15,8 +15,9 @@ Noise (0 <= noise <= 1, None -> the dataset's default in DEFAULTS):
 The jitter is always drawn, so changing only the noise moves the same points further; it does
 not redraw them, and the train/test split stays the same.
 
-n: 4 <= n <= 5000 and at least 2 per class for the synthetic sets (None -> default). For
-"digits", 20 <= n <= 1797 (None -> all 1797); fewer takes a class-stratified random subset.
+n: MIN_POINTS <= n <= MAX_POINTS (nn.limits) and at least 2 per class for the synthetic sets
+(None -> default). For "digits", 20 <= n <= 1797 (None -> all 1797); fewer takes a
+class-stratified random subset.
 "digits" also takes path= (the .npz file; None -> searched, see nn.digits.candidate_paths).
 
 Randomness: one numpy Generator, default_rng(seed), makes the points, then shuffles and splits
@@ -29,12 +30,12 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import digits as _digits
+from . import digits as _digits, limits
 
 LIMIT = 3.0
 EXTENT = ((-LIMIT, LIMIT), (-LIMIT, LIMIT))
-MAX_N = 5000
-MAX_NOISE = 1.0
+MAX_N = limits.MAX_POINTS      # the limits themselves live in nn.limits
+MAX_NOISE = limits.MAX_NOISE
 PARAM_RANGES = {"arms": (2, 5), "classes": (2, 5), "cells": (2, 8)}
 
 
@@ -292,7 +293,7 @@ def load(name, n=None, noise=None, seed=0, train_fraction=0.8, **params):
     extra = {k: _check_int(k, defaults[k] if params.get(k) is None else params[k],
                            *PARAM_RANGES[k]) for k in allowed}
     k = _n_classes(name, extra)
-    min_n = max(4, 2 * k)
+    min_n = max(limits.MIN_POINTS, 2 * k)
     n = _check_int("n", defaults["n"] if n is None else n, min_n, max_n(name))
     noise = _check_real("noise", defaults["noise"] if noise is None else noise, 0.0, MAX_NOISE)
     if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:

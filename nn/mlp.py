@@ -19,9 +19,9 @@ import numpy as np
 
 from . import activations, init as inits, losses
 
-MAX_HIDDEN_LAYERS = 8
-MAX_HIDDEN_WIDTH = 256
-MAX_IO_WIDTH = 4096
+# nn.limits' hard limits, for API users (the config keeps to the page's smaller ones)
+from .limits import ENGINE_MAX_HIDDEN_LAYERS as MAX_HIDDEN_LAYERS, ENGINE_MAX_HIDDEN_WIDTH as MAX_HIDDEN_WIDTH
+from .limits import ENGINE_MAX_IO_WIDTH as MAX_IO_WIDTH
 FORMAT = "nn.MLP/1"
 
 

@@ -1,13 +1,14 @@
 """One record per idea: each activation, output head, loss and dataset is one record in nn/, and
 everything the page shows of them is made from those. These tests hold the records true (f′ against a difference
 quotient, the bounds and kinks against f itself, the speed path against the readable function)."""
+import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from nn import MLP, Session, activations, datasets, explain, fast, losses
+from nn import MLP, Session, activations, config, datasets, explain, fast, limits, losses
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
@@ -168,3 +169,44 @@ def test_datasets_are_made_from_their_records():
     assert datasets.LABELS["digits"] == "Handwritten digits (8x8)"
     assert datasets.REGRESSION == ("sine", "plane", "gaussians")
     assert all(datasets.DEFAULTS[name] is spec.defaults for name, spec in datasets.SPECS.items())
+
+
+# -- limits ----------------------------------------------------------------------------------------
+def test_config_datasets_and_mlp_read_the_limits():
+    hidden = config.BY_NAME["hidden"]
+    assert hidden.max_len == limits.MAX_HIDDEN_LAYERS and hidden.hi == limits.MAX_CONFIG_WIDTH
+    config.resolve({"hidden": [4] * limits.MAX_HIDDEN_LAYERS})
+    with pytest.raises(ValueError, match=f"0 to {limits.MAX_HIDDEN_LAYERS} whole numbers"):
+        config.resolve({"hidden": [4] * (limits.MAX_HIDDEN_LAYERS + 1)})
+    assert (config.BY_NAME["n"].lo, config.BY_NAME["n"].hi) == (limits.MIN_POINTS, limits.MAX_POINTS)
+    assert config.BY_NAME["n"].hi == datasets.max_n("spiral") == config.BY_NAME["batch_size"].hi
+    assert config.BY_NAME["noise"].hi == datasets.MAX_NOISE == limits.MAX_NOISE
+    assert (config.BY_NAME["train_fraction"].lo, config.BY_NAME["train_fraction"].hi) == limits.TRAIN_FRACTION
+    assert config.BY_NAME["seed"].hi == limits.MAX_SEED
+    for name, preset in config.PRESETS.items():  # the good runs fit the page
+        assert len(preset["hidden"]) <= limits.MAX_HIDDEN_LAYERS
+        assert max(preset["hidden"], default=1) <= limits.max_width(name)
+    # the engine's hard limits, for API users, are at least the config's
+    assert limits.ENGINE_MAX_HIDDEN_LAYERS >= limits.MAX_HIDDEN_LAYERS
+    assert limits.ENGINE_MAX_HIDDEN_WIDTH >= limits.MAX_CONFIG_WIDTH
+    MLP([2] + [1] * limits.ENGINE_MAX_HIDDEN_LAYERS + [1])
+    with pytest.raises(ValueError, match=f"allowed: 0 to {limits.ENGINE_MAX_HIDDEN_LAYERS}"):
+        MLP([2] + [1] * (limits.ENGINE_MAX_HIDDEN_LAYERS + 1) + [1])
+
+
+def test_a_limit_changed_in_nn_limits_changes_the_config():
+    code = """
+import importlib
+from nn import limits, config, datasets
+limits.MAX_HIDDEN_LAYERS, limits.MAX_POINTS, limits.MAX_NOISE = 3, 700, 0.4
+importlib.reload(datasets)  # as after editing nn/limits.py and starting again
+config = importlib.reload(config)
+try:
+    config.resolve({"hidden": [4, 4, 4, 4]})
+    print("accepted")
+except ValueError as e:
+    print("refused", "0 to 3" in str(e))
+print(config.resolve({"hidden": [4, 4, 4]})["hidden"], config.BY_NAME["n"].hi, config.BY_NAME["noise"].hi)
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["refused True", "[4, 4, 4] 700 0.4"], out.stdout + out.stderr
