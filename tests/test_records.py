@@ -1,6 +1,7 @@
-"""One record per idea: each activation, output head, loss and dataset is one record in nn/, and
-everything the page shows of them is made from those. These tests hold the records true (f′ against a difference
-quotient, the bounds and kinks against f itself, the speed path against the readable function)."""
+"""One record per idea: each activation, output head, loss and dataset is one record in nn/, each
+limit one line of nn/limits.py, and everything the page shows of them is made from those. These
+tests hold the records true (f′ against a difference quotient, the bounds and kinks against f
+itself, the speed path against the readable function) and the page's menus equal to them."""
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from nn import MLP, Session, activations, config, datasets, explain, fast, limit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
 
-from playground import colors, explain_text as et, source_map  # noqa: E402
+from playground import colors, explain_text as et, menus, source_map  # noqa: E402
 
 SLOPES = (0.01, 0.2)
 WIDE = np.concatenate([np.linspace(-50.0, 50.0, 20001), [-1e308, -700.0, -350.5, 350.5, 700.0, 1e308]])
@@ -162,6 +163,24 @@ def test_heads_and_losses_are_made_from_their_records():
         assert loss.name == name and loss.formula.startswith("mean(") and loss.torch.startswith("torch.nn.")
 
 
+def test_the_output_menu_is_every_head_with_its_losses():
+    assert menus.OUTPUTS == {
+        "sigmoid/bce": "sigmoid · binary cross-entropy", "sigmoid/mse": "sigmoid · mean squared error",
+        "softmax/cross_entropy": "softmax · cross-entropy", "softmax/mse": "softmax · mean squared error",
+        "linear/mse": "linear · mean squared error",
+    }
+    for key in menus.OUTPUTS:
+        head, loss = key.split("/")
+        assert losses.check_pair(head, loss) == loss
+    assert len(menus.OUTPUTS) == sum(len(head.losses) for head in losses.HEAD.values())
+
+
+def test_the_activation_menu_is_the_records_menu_order():
+    assert menus.ACTIVATIONS == list(activations.MENU)
+    assert menus.ACTIVATIONS == ["tanh", "relu", "leaky_relu", "sigmoid", "linear", "elu", "softplus", "silu",
+                                 "gelu", "sine"]
+
+
 # -- datasets --------------------------------------------------------------------------------------
 def test_datasets_are_made_from_their_records():
     assert list(datasets.LABELS) == list(datasets.NAMES)
@@ -169,6 +188,7 @@ def test_datasets_are_made_from_their_records():
     assert datasets.LABELS["digits"] == "Handwritten digits (8x8)"
     assert datasets.REGRESSION == ("sine", "plane", "gaussians")
     assert all(datasets.DEFAULTS[name] is spec.defaults for name, spec in datasets.SPECS.items())
+    assert menus.DATASET_LABELS == datasets.LABELS and list(menus.DATASET_LABELS) == list(datasets.NAMES)
 
 
 # -- limits ----------------------------------------------------------------------------------------
@@ -194,19 +214,43 @@ def test_config_datasets_and_mlp_read_the_limits():
         MLP([2] + [1] * (limits.ENGINE_MAX_HIDDEN_LAYERS + 1) + [1])
 
 
-def test_a_limit_changed_in_nn_limits_changes_the_config():
+def test_the_page_reads_the_same_limits_as_the_config():
+    assert menus.MAX_LAYERS == config.BY_NAME["hidden"].max_len
+    assert config.BY_NAME["hidden"].hi == max(menus.width_limit(name) for name in datasets.NAMES)
+    assert menus.width_limit("digits") == 64 and menus.width_limit("spiral") == 8
+    ranges = menus.input_ranges("spiral")
+    assert ranges["n"][1] == config.BY_NAME["n"].hi and ranges["n"][0] >= 2 * 10  # valid for the digits too
+    assert menus.input_ranges("digits")["n"][1] == datasets.max_n("digits") == 1797
+    assert ranges["noise"][:2] == (0.0, config.BY_NAME["noise"].hi)
+    assert ranges["train_fraction"][:2] == (config.BY_NAME["train_fraction"].lo, config.BY_NAME["train_fraction"].hi)
+    assert ranges["seed"][:2] == (0, config.BY_NAME["seed"].hi) and menus.next_seed(limits.MAX_SEED) == 0
+    assert menus.FULL_BATCH == config.BY_NAME["batch_size"].hi
+
+
+def test_width_buttons_never_trap_a_layer():
+    assert menus.width_allowed(8, +1, 8) and not menus.width_allowed(9, +1, 8)
+    assert menus.width_allowed(31, -1, 8)  # from a wider layer the config allows, − still works
+    assert not menus.width_allowed(0, -1, 8)
+
+
+def test_a_limit_changed_in_nn_limits_changes_the_config_and_the_page():
     code = """
-import importlib
+import importlib, sys
+sys.path.insert(0, "site")
 from nn import limits, config, datasets
-limits.MAX_HIDDEN_LAYERS, limits.MAX_POINTS, limits.MAX_NOISE = 3, 700, 0.4
+limits.MAX_HIDDEN_LAYERS, limits.MAX_WIDTH, limits.MAX_POINTS, limits.MAX_NOISE = 3, 5, 700, 0.4
 importlib.reload(datasets)  # as after editing nn/limits.py and starting again
 config = importlib.reload(config)
+from playground import menus
 try:
     config.resolve({"hidden": [4, 4, 4, 4]})
     print("accepted")
 except ValueError as e:
     print("refused", "0 to 3" in str(e))
 print(config.resolve({"hidden": [4, 4, 4]})["hidden"], config.BY_NAME["n"].hi, config.BY_NAME["noise"].hi)
+print(menus.MAX_LAYERS, menus.width_limit("spiral"), menus.input_ranges("xor")["n"][1],
+      menus.input_ranges("xor")["noise"][1], menus.FULL_BATCH)
 """
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.split("\n")[:2] == ["refused True", "[4, 4, 4] 700 0.4"], out.stdout + out.stderr
+    assert out.stdout.split("\n")[:3] == ["refused True", "[4, 4, 4] 700 0.4", "3 5 700 0.4 700"], \
+        out.stdout + out.stderr
