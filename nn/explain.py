@@ -398,7 +398,7 @@ def loss_surface(net, X, Y, loss, d1, d2, span, res=41, *, l1=0.0, l2=0.0):
             for l in range(n_layers):
                 Z = A @ P[2 * l] + P[2 * l + 1][:, None, :]
                 if l < n_layers - 1:
-                    A = net.acts[l].f(Z)
+                    A = net.acts[l].fastest(Z)
             for ia in range(res):
                 L[jb, ia], _ = losses.loss_and_dz(loss, net.output, Z[ia], losses.head(net.output, Z[ia]), Y)
             if l1 or l2:

@@ -146,6 +146,12 @@ def test_the_speed_path_is_mirrored_and_used():
     net.acts[0] = net.acts[0]._replace(fast_f=lambda z: calls.append(z.shape) or np.tanh(z))
     net.forward(np.zeros((200, 2)))
     assert calls == [(200, 8)]
+    # and so does the loss landscape's batched forward pass
+    calls.clear()
+    X, Y = np.zeros((5, 2)), np.zeros(5)
+    d = [np.ones_like(q) for q in net.params]
+    explain.loss_surface(net, X, Y, "bce", d, d, 1.0, res=3)
+    assert calls == [(3, 5, 8)] * 3
 
 
 # -- heads and losses ----------------------------------------------------------------------------------
