@@ -9,45 +9,52 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
+from . import fast
+
 SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
 GELU_CUBIC = 0.044715
-SOFTPLUS_THRESHOLD = 20.0
-TANH_VIA_EXP_FROM = 1024  # elements; below this np.tanh's single call is cheaper (see tanh)  # torch: softplus(z) = z once z > 20 (exp would only add rounding)
+SOFTPLUS_THRESHOLD = 20.0  # torch: softplus(z) = z once z > 20 (exp would only add rounding)
 ELU_ALPHA = 1.0
 
 
 class Activation(NamedTuple):
-    """f(z) and f'(z) for one activation; `df(z, a)` receives a = f(z) to reuse it."""
+    """Everything about one activation: f(z) and f'(z), how the page writes them, and what the
+    page needs to know of their shape. `df(z, a)` receives a = f(z) to reuse it."""
 
     name: str
     f: Callable[[np.ndarray], np.ndarray]
     df: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    formula: str  # f and f' in one line, as the page shows them
+    definition: str      # f(z) written out: "1 / (1 + e^−z)"
+    derivative: str      # f'(z) written out: "f(z)·(1 − f(z))"
+    symbol: str          # f(z) as the explained step writes it: "σ(z)"
+    applied: str         # f at a number: "σ({z})"; {zf} is the number bracketed when negative
+    menu: int            # its place in the page's menu of activations
+    bounds: tuple = None  # (lo, hi) that f(z) never leaves, for every z; None: unbounded
+    kinked: bool = False  # f' jumps at z = 0, so a difference quotient straddling 0 misses it
+    fast_f: Callable = None  # a quicker f for large arrays (nn/fast.py), held equal to f by a test
+
+    @property
+    def formula(self):
+        """f and f' in one line, as the page shows them."""
+        return f"f(z) = {self.definition} ;  f'(z) = {self.derivative}"
+
+    @property
+    def fastest(self):
+        """f by its speed path where it has one (fast_f), else f itself: the same numbers to rounding."""
+        return self.fast_f or self.f
 
 
 # Exponents are clamped where exp would overflow, rather than silenced with np.errstate:
 # errstate costs ~30 µs per use in the browser, four times a small sigmoid. Past the clamp the
-# value is already exact in float64 (tanh(−350) = −1) or below 1e-300 (σ(−700) ≈ 1e-304).
+# value is already below 1e-300 (σ(−700) ≈ 1e-304).
 def sigmoid(z):
     """σ(z) = 1 / (1 + e^−z)."""
     return 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0)))
 
 
 def tanh(z):
-    """tanh z, the fastest way for the array's size; both ways agree to ~1e-16.
-
-    Large arrays (the 80x80 picture grid): 2σ(2z) − 1, because exp is vectorised where tanh is
-    not (in the browser: 0.68 ms vs 1.5 ms on 6400x8). Small ones (a mini-batch): np.tanh, one
-    call instead of six (in the browser: 6.5 µs vs 25 µs on 32x8)."""
-    if z.size < TANH_VIA_EXP_FROM:
-        return np.tanh(z)
-    t = np.maximum(z, -350.0)  # the same ufuncs in place: one array instead of five
-    t *= -2.0
-    np.exp(t, out=t)
-    t += 1.0
-    np.divide(2.0, t, out=t)
-    t -= 1.0
-    return t
+    """tanh z. (nn.fast.tanh is the same, quicker on large arrays; MLP's forward pass uses it.)"""
+    return np.tanh(z)
 
 
 def _gelu_tanh(z):
@@ -83,38 +90,57 @@ def leaky_relu(negative_slope: float) -> Activation:
     """max(z, 0) + slope·min(z, 0); torch's default slope is 0.01."""
     s = float(negative_slope)
     return Activation(
-        "leaky_relu",
-        lambda z: np.where(z > 0, z, s * z),
-        lambda z, a: np.where(z > 0, 1.0, s),
-        f"f(z) = z if z > 0 else {s:g}·z ;  f'(z) = 1 or {s:g}",
-    )
+        "leaky_relu", lambda z: np.where(z > 0, z, s * z), lambda z, a: np.where(z > 0, 1.0, s),
+        definition=f"z if z > 0 else {s:g}·z", derivative=f"1 or {s:g}",
+        symbol=f"max(z, {s:g}·z)", applied=f"max({{zf}}, {s:g}·{{zf}})", menu=2, kinked=True)
 
 
+# In the order of this table: what the config and error messages list. `menu` orders the page's menu.
 ACTIVATIONS = {
-    "linear": Activation("linear", lambda z: z, lambda z, a: np.ones_like(z),
-                         "f(z) = z ;  f'(z) = 1"),
-    "sigmoid": Activation("sigmoid", sigmoid, lambda z, a: a * (1.0 - a),
-                          "f(z) = 1 / (1 + e^−z) ;  f'(z) = f(z)·(1 − f(z))"),
-    "tanh": Activation("tanh", tanh, lambda z, a: 1.0 - a * a,
-                       "f(z) = tanh z ;  f'(z) = 1 − tanh² z"),
+    "linear": Activation(
+        "linear", lambda z: z, lambda z, a: np.ones_like(z),
+        definition="z", derivative="1", symbol="z", applied="{z}", menu=4),
+    "sigmoid": Activation(
+        "sigmoid", sigmoid, lambda z, a: a * (1.0 - a),
+        definition="1 / (1 + e^−z)", derivative="f(z)·(1 − f(z))", symbol="σ(z)", applied="σ({z})",
+        menu=3, bounds=(0.0, 1.0)),
+    "tanh": Activation(
+        "tanh", tanh, lambda z, a: 1.0 - a * a,
+        definition="tanh z", derivative="1 − tanh² z", symbol="tanh z", applied="tanh({z})",
+        menu=0, bounds=(-1.0, 1.0), fast_f=fast.tanh),
     # relu'(0) is 0, as in torch
-    "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype),
-                       "f(z) = max(0, z) ;  f'(z) = 1 if z > 0 else 0"),
+    "relu": Activation(
+        "relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype),
+        definition="max(0, z)", derivative="1 if z > 0 else 0", symbol="max(0, z)", applied="max(0, {z})",
+        menu=1, kinked=True),
     "leaky_relu": leaky_relu(0.01),
-    # elu' is α·e^z below 0; written as a + α it would cancel to 0 for very negative z
-    "elu": Activation("elu", _elu, lambda z, a: np.where(z > 0, 1.0, ELU_ALPHA * np.exp(np.minimum(z, 0.0))),
-                      "f(z) = z if z > 0 else e^z − 1 ;  f'(z) = 1 or e^z"),
-    "softplus": Activation("softplus", _softplus, _softplus_prime,
-                           "f(z) = log(1 + e^z) ;  f'(z) = σ(z)"),
-    "silu": Activation("silu", lambda z: z * sigmoid(z), _silu_prime,
-                       "f(z) = z·σ(z) ;  f'(z) = σ(z)·(1 + z·(1 − σ(z)))"),
-    "gelu": Activation("gelu", _gelu_tanh, _gelu_tanh_prime,
-                       "f(z) = ½z(1 + tanh(√(2/π)(z + 0.044715z³))) ;  f'(z) by the chain rule"),
-    "sine": Activation("sine", np.sin, lambda z, a: np.cos(z),
-                       "f(z) = sin z ;  f'(z) = cos z"),
+    # elu' is α·e^z below 0; written as a + α it would cancel to 0 for very negative z. With α = 1
+    # its slope is 1 on both sides of 0: no kink
+    "elu": Activation(
+        "elu", _elu, lambda z, a: np.where(z > 0, 1.0, ELU_ALPHA * np.exp(np.minimum(z, 0.0))),
+        definition="z if z > 0 else e^z − 1", derivative="1 or e^z", symbol="z if z > 0 else e^z − 1",
+        applied="elu({z})", menu=5),
+    "softplus": Activation(
+        "softplus", _softplus, _softplus_prime,
+        definition="log(1 + e^z)", derivative="σ(z)", symbol="log(1 + e^z)", applied="log(1 + e^{z})",
+        menu=6),
+    "silu": Activation(
+        "silu", lambda z: z * sigmoid(z), _silu_prime,
+        definition="z·σ(z)", derivative="σ(z)·(1 + z·(1 − σ(z)))", symbol="z·σ(z)", applied="{zf}·σ({zf})",
+        menu=7),
+    "gelu": Activation(
+        "gelu", _gelu_tanh, _gelu_tanh_prime,
+        definition="½z(1 + tanh(√(2/π)(z + 0.044715z³)))",
+        derivative="½(1 + t) + ½z(1 − t²)·√(2/π)(1 + 3·0.044715z²), t = tanh(√(2/π)(z + 0.044715z³))",
+        symbol="½z(1 + tanh(√(2/π)(z + 0.044715z³)))", applied="gelu({z})", menu=8),
+    "sine": Activation(
+        "sine", np.sin, lambda z, a: np.cos(z),
+        definition="sin z", derivative="cos z", symbol="sin z", applied="sin({z})", menu=9,
+        bounds=(-1.0, 1.0)),
 }
 ALIASES = {"swish": "silu", "identity": "linear"}
 NAMES = tuple(ACTIVATIONS)
+MENU = tuple(sorted(NAMES, key=lambda name: ACTIVATIONS[name].menu))  # the page's menu
 
 
 def get(name: str, negative_slope: float = 0.01) -> Activation:

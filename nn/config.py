@@ -14,7 +14,7 @@ import reprlib
 from dataclasses import dataclass
 from numbers import Integral, Real
 
-from . import activations, datasets, features, init, losses, optim, schedules
+from . import activations, datasets, features, init, limits, losses, optim, schedules
 
 _ANY = object()
 
@@ -30,6 +30,7 @@ class Key:
     choices: tuple = ()
     optional: bool = False  # None is allowed and means "the dataset's (or output's) own"
     help: str = ""
+    max_len: int = None  # "ints": the longest list allowed
 
 
 def optimizer_keys():
@@ -55,17 +56,21 @@ def optimizer_keys():
 KEYS = (
     # data
     Key("dataset", "choice", "spiral", "data", choices=datasets.NAMES, help="which problem to learn"),
-    Key("n", "int", None, "data", 4, datasets.MAX_N, optional=True, help="number of points"),
-    Key("noise", "float", None, "data", 0.0, datasets.MAX_NOISE, optional=True, help="jitter of the points"),
-    Key("train_fraction", "float", 0.8, "data", 0.1, 0.9, help="share of points used for training"),
-    Key("arms", "int", None, "data", 2, 5, optional=True, help="spiral: number of arms (classes)"),
-    Key("classes", "int", None, "data", 2, 5, optional=True, help="clusters: number of classes"),
-    Key("cells", "int", None, "data", 2, 8, optional=True, help="checkerboard: cells per side"),
-    Key("seed", "int", 0, "data", 0, 2**32 - 1, help="seeds the data, the initial weights and the shuffling"),
+    Key("n", "int", None, "data", limits.MIN_POINTS, limits.MAX_POINTS, optional=True, help="number of points"),
+    Key("noise", "float", None, "data", 0.0, limits.MAX_NOISE, optional=True, help="jitter of the points"),
+    Key("train_fraction", "float", 0.8, "data", *limits.TRAIN_FRACTION, help="share of points used for training"),
+    Key("arms", "int", None, "data", *datasets.PARAM_RANGES["arms"], optional=True,
+        help="spiral: number of arms (classes)"),
+    Key("classes", "int", None, "data", *datasets.PARAM_RANGES["classes"], optional=True,
+        help="clusters: number of classes"),
+    Key("cells", "int", None, "data", *datasets.PARAM_RANGES["cells"], optional=True,
+        help="checkerboard: cells per side"),
+    Key("seed", "int", 0, "data", 0, limits.MAX_SEED, help="seeds the data, the initial weights and the shuffling"),
     # model
     Key("features", "names", None, "model", choices=features.NAMES, optional=True,
         help="input features computed from x1, x2 (2-D data only)"),
-    Key("hidden", "ints", [8, 8], "model", 1, 256, help="neurons in each hidden layer (0 to 8 layers)"),
+    Key("hidden", "ints", [8, 8], "model", 1, limits.MAX_CONFIG_WIDTH, max_len=limits.MAX_HIDDEN_LAYERS,
+        help=f"neurons in each hidden layer (0 to {limits.MAX_HIDDEN_LAYERS} layers)"),
     Key("activation", "names", "tanh", "model", choices=activations.NAMES,
         help="one activation, or one per hidden layer"),
     Key("leaky_slope", "float", 0.01, "model", 0.0, 0.99, help="leaky_relu's slope below 0"),
@@ -85,7 +90,7 @@ KEYS = (
     Key("start_factor", "float", 1 / 3, "train", 1e-8, 1.0, help="linear schedule: first factor"),
     Key("end_factor", "float", 1.0, "train", 0.0, 1.0, help="linear schedule: last factor"),
     Key("total_iters", "int", 100, "train", 1, 10**6, help="linear schedule: epochs to go from first to last"),
-    Key("batch_size", "int", 32, "train", 1, datasets.MAX_N, help="samples per step (larger than the data: full batch)"),
+    Key("batch_size", "int", 32, "train", 1, limits.MAX_POINTS, help="samples per step (larger than the data: full batch)"),
     Key("l1", "float", 0.0, "train", 0.0, 1.0, help="L1 penalty rate: adds l1·Σ|w|"),
     Key("l2", "float", 0.0, "train", 0.0, 1.0, help="L2 penalty rate: adds ½·l2·Σw²"),
     Key("dropout", "float", 0.0, "train", 0.0, 0.9, help="chance of dropping a hidden neuron in training"),
@@ -101,8 +106,8 @@ KEYS = (
 BY_NAME = {k.name: k for k in KEYS}
 DEFAULTS = {k.name: k.default for k in KEYS}
 
-# A good run for each dataset: applied for the keys the user did not set. Widths stay ≤ 8 (the
-# page's limit) except for digits.
+# A good run for each dataset: applied for the keys the user did not set. Widths stay within the
+# page's (limits.max_width of the dataset).
 PRESETS = {
     "xor": {"hidden": [4]},
     "and": {"hidden": [2]},
@@ -156,9 +161,9 @@ def check_value(key, value):
             _fail(key, value, ", ".join(key.choices))
         return value
     if t == "ints":
-        if not isinstance(value, (list, tuple)) or len(value) > 8 or not all(
+        if not isinstance(value, (list, tuple)) or len(value) > key.max_len or not all(
                 isinstance(v, Integral) and not isinstance(v, bool) and key.lo <= v <= key.hi for v in value):
-            _fail(key, value, f"a list of 0 to 8 whole numbers, each {_range_text(key)}")
+            _fail(key, value, f"a list of 0 to {key.max_len} whole numbers, each {_range_text(key)}")
         return [int(v) for v in value]
     # "names": one name, or a list of them
     names = [value] if isinstance(value, str) else value

@@ -7,7 +7,7 @@
 The plane: every 2-D (and 1-D) input lies in [-3, 3] per coordinate, LIMIT = 3.0, so the page
 draws one fixed square. Regression targets lie in [-1, 1]. Noisy points are clipped back into range.
 
-Noise (0 <= noise <= 1, None -> the dataset's default in DEFAULTS):
+Noise (0 <= noise <= MAX_NOISE, from nn.limits; None -> the dataset's default in DEFAULTS):
   classification  std of Gaussian jitter added to each input coordinate, in input units;
                   for "clusters" the blobs are that jitter around their centres.
   regression      std of Gaussian noise added to the target (target units).
@@ -15,8 +15,9 @@ Noise (0 <= noise <= 1, None -> the dataset's default in DEFAULTS):
 The jitter is always drawn, so changing only the noise moves the same points further; it does
 not redraw them, and the train/test split stays the same.
 
-n: 4 <= n <= 5000 and at least 2 per class for the synthetic sets (None -> default). For
-"digits", 20 <= n <= 1797 (None -> all 1797); fewer takes a class-stratified random subset.
+n: MIN_POINTS <= n <= MAX_POINTS (nn.limits) and at least 2 per class for the synthetic sets
+(None -> default). For "digits", 20 <= n <= 1797 (None -> all 1797); fewer takes a
+class-stratified random subset.
 "digits" also takes path= (the .npz file; None -> searched, see nn.digits.candidate_paths).
 
 Randomness: one numpy Generator, default_rng(seed), makes the points, then shuffles and splits
@@ -25,36 +26,16 @@ them. Same arguments give bit-identical arrays. Classification datasets have bal
 """
 from dataclasses import dataclass, field
 from numbers import Integral, Real
+from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import digits as _digits
+from . import digits as _digits, limits
 
 LIMIT = 3.0
 EXTENT = ((-LIMIT, LIMIT), (-LIMIT, LIMIT))
-MAX_N = 5000
-MAX_NOISE = 1.0
-
-NAMES = ("xor", "and", "or", "circle", "moons", "spiral", "linear", "clusters", "quadrants",
-         "checkerboard", "sine", "plane", "gaussians", "digits")
-REGRESSION = ("sine", "plane", "gaussians")
-
-DEFAULTS = {
-    "xor": {"n": 200, "noise": 0.25},
-    "and": {"n": 200, "noise": 0.25},
-    "or": {"n": 200, "noise": 0.25},
-    "circle": {"n": 200, "noise": 0.1},
-    "moons": {"n": 200, "noise": 0.08},
-    "spiral": {"n": 300, "noise": 0.05, "arms": 2},
-    "linear": {"n": 200, "noise": 0.1},
-    "clusters": {"n": 200, "noise": 0.25, "classes": 3},
-    "quadrants": {"n": 200, "noise": 0.05},
-    "checkerboard": {"n": 200, "noise": 0.03, "cells": 4},
-    "sine": {"n": 200, "noise": 0.0},
-    "plane": {"n": 200, "noise": 0.0},
-    "gaussians": {"n": 300, "noise": 0.0},
-    "digits": {"n": _digits.N_SAMPLES, "noise": 0.0},
-}
+MAX_N = limits.MAX_POINTS      # the limits themselves live in nn.limits
+MAX_NOISE = limits.MAX_NOISE
 PARAM_RANGES = {"arms": (2, 5), "classes": (2, 5), "cells": (2, 8)}
 
 
@@ -218,10 +199,40 @@ def _gaussians(rng, n):
     return X, np.clip(_bumps(X) / _BUMPS_MAX, -1.0, 1.0)
 
 
-_MAKERS = {"xor": _gate("xor"), "and": _gate("and"), "or": _gate("or"), "circle": _circle,
-           "moons": _moons, "spiral": _spiral, "linear": _linear, "clusters": _clusters,
-           "quadrants": _quadrants, "checkerboard": _checkerboard,
-           "sine": _sine, "plane": _plane, "gaussians": _gaussians}
+class Spec(NamedTuple):
+    """One dataset: its name in the page's menu, its defaults, and the function that makes it."""
+
+    label: str
+    defaults: dict         # n, noise, and its own parameters (see PARAM_RANGES)
+    make: Callable = None  # (rng, n, **params) -> X (n, d) before noise, y (n,); None: the digits
+    regression: bool = False
+
+
+SPECS = {
+    "xor": Spec("XOR", {"n": 200, "noise": 0.25}, _gate("xor")),
+    "and": Spec("AND", {"n": 200, "noise": 0.25}, _gate("and")),
+    "or": Spec("OR", {"n": 200, "noise": 0.25}, _gate("or")),
+    "circle": Spec("Circle", {"n": 200, "noise": 0.1}, _circle),
+    "moons": Spec("Moons", {"n": 200, "noise": 0.08}, _moons),
+    "spiral": Spec("Spiral", {"n": 300, "noise": 0.05, "arms": 2}, _spiral),
+    "linear": Spec("Linearly separable", {"n": 200, "noise": 0.1}, _linear),
+    "clusters": Spec("Gaussian clusters", {"n": 200, "noise": 0.25, "classes": 3}, _clusters),
+    "quadrants": Spec("Quadrants (4 classes)", {"n": 200, "noise": 0.05}, _quadrants),
+    "checkerboard": Spec("Checkerboard", {"n": 200, "noise": 0.03, "cells": 4}, _checkerboard),
+    "sine": Spec("Regression: sine", {"n": 200, "noise": 0.0}, _sine, regression=True),
+    "plane": Spec("Regression: plane", {"n": 200, "noise": 0.0}, _plane, regression=True),
+    "gaussians": Spec("Regression: bumps", {"n": 300, "noise": 0.0}, _gaussians, regression=True),
+    "digits": Spec("Handwritten digits (8x8)", {"n": _digits.N_SAMPLES, "noise": 0.0}),
+}
+NAMES = tuple(SPECS)
+LABELS = {name: spec.label for name, spec in SPECS.items()}
+DEFAULTS = {name: spec.defaults for name, spec in SPECS.items()}
+REGRESSION = tuple(name for name, spec in SPECS.items() if spec.regression)
+
+
+def max_n(name):
+    """The most points dataset `name` can have."""
+    return _digits.N_SAMPLES if name == "digits" else MAX_N
 
 
 # ---- validation ----
@@ -282,9 +293,8 @@ def load(name, n=None, noise=None, seed=0, train_fraction=0.8, **params):
     extra = {k: _check_int(k, defaults[k] if params.get(k) is None else params[k],
                            *PARAM_RANGES[k]) for k in allowed}
     k = _n_classes(name, extra)
-    max_n = _digits.N_SAMPLES if name == "digits" else MAX_N
-    min_n = max(4, 2 * k)
-    n = _check_int("n", defaults["n"] if n is None else n, min_n, max_n)
+    min_n = max(limits.MIN_POINTS, 2 * k)
+    n = _check_int("n", defaults["n"] if n is None else n, min_n, max_n(name))
     noise = _check_real("noise", defaults["noise"] if noise is None else noise, 0.0, MAX_NOISE)
     if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
@@ -295,7 +305,7 @@ def load(name, n=None, noise=None, seed=0, train_fraction=0.8, **params):
         X, y = _digits_subset(rng, n, noise, path)
         extent, input_names = None, _digits.PIXEL_NAMES
     else:
-        X, y = _MAKERS[name](rng, n, **extra)
+        X, y = SPECS[name].make(rng, n, **extra)
         jitter = rng.standard_normal(y.shape if k == 0 else X.shape)
         if k == 0:
             y = np.clip(y + noise * jitter, -1.0, 1.0)

@@ -279,7 +279,7 @@ def full_check(session, points=None, checked=None):
     net = _clone(session.net)
     X, Y = session.X_train[:m], session.Y_train[:m]
     loss, analytic = net.loss_and_grads(X, Y, session.loss, l1=c["l1"], l2=c["l2"], train=False)
-    kinked = [z for z, name in zip(net.trace.Z, net.activation) if name in ("relu", "leaky_relu")]
+    kinked = [z for z, act in zip(net.trace.Z, net.acts) if act.kinked]
     g = _flat(analytic)
     k_max = check_parameters(session) if checked is None else min(checked, g.size)
     if k_max >= g.size:

@@ -2,25 +2,18 @@
 
 The last layer's pre-activation z (n, k) is the network's *logits*. An output head turns it into
 what `forward` returns: probabilities (sigmoid, softmax) or values (linear). A loss reads the
-targets and returns the mean over the batch, as PyTorch's default `reduction='mean'`:
-
-    mse            mean((ŷ − y)²) over every element            (torch.nn.MSELoss)
-    bce            mean(max(z,0) − z·y + log(1 + e^−|z|))       (torch.nn.BCEWithLogitsLoss)
-    cross_entropy  mean(logsumexp(z) − z[label])                (torch.nn.CrossEntropyLoss)
+targets and returns the mean over the batch, as PyTorch's default `reduction='mean'`. Each head
+and each loss is one record below (HEAD, LOSS): its function, its formula, what it goes with.
 
 bce and cross_entropy read the logits directly, which is both stable and simple: their gradient
 with respect to z is (prediction − target) / n.
 """
 from functools import reduce
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from .activations import sigmoid
-
-HEADS = ("sigmoid", "softmax", "linear")
-LOSSES = ("mse", "bce", "cross_entropy")
-DEFAULT_LOSS = {"sigmoid": "bce", "softmax": "cross_entropy", "linear": "mse"}
-ALLOWED_LOSSES = {"sigmoid": ("bce", "mse"), "softmax": ("cross_entropy", "mse"), "linear": ("mse",)}
 
 
 def _row_max(z):
@@ -43,22 +36,91 @@ def _logsumexp(z):
     return m + np.log(_row_sum(np.exp(z - m[:, None])))
 
 
+class Head(NamedTuple):
+    """An output head: logits z (n, k) -> the network's output ŷ (n, k), and back."""
+
+    name: str
+    f: Callable            # z -> ŷ
+    backward: Callable     # (ŷ, dL/dŷ) -> dL/dz, a Jacobian-vector product
+    formula: str           # ŷ in terms of z, as the page writes it
+    losses: tuple          # the losses that fit it, its default first
+    yhat: str = "ŷ"        # its output in formulas (softmax's is one per class)
+
+
+class Loss(NamedTuple):
+    """A loss: each sample's share of the mean, and the gradient dL/dz of the mean."""
+
+    name: str
+    terms: Callable        # (z, ŷ, Y) -> each sample's share, n rows
+    dz: Callable           # (head's name, z, ŷ, Y) -> dL/dz of the mean  (n, k)
+    label: str             # in words, as the page's menu says it
+    formula: str           # the mean over the batch, as the page writes it
+    torch: str             # the PyTorch class that computes the same number
+
+
+HEAD = {
+    "sigmoid": Head("sigmoid", sigmoid, lambda out, d_out: d_out * out * (1.0 - out), "σ(z)", ("bce", "mse")),
+    # softmax's Jacobian is diag(s) − s sᵀ per row
+    "softmax": Head("softmax", softmax, lambda out, d_out: out * (d_out - (d_out * out).sum(axis=1, keepdims=True)),
+                    "e^zₖ / Σⱼ e^zⱼ", ("cross_entropy", "mse"), yhat="ŷₖ"),
+    "linear": Head("linear", lambda z: z, lambda out, d_out: d_out, "z", ("mse",)),
+}
+
+
+# -- each loss: its terms and dL/dz, for logits z (n, k), head output ŷ = out and checked targets Y
+def _mse_terms(z, out, Y):
+    diff = out - Y
+    return diff * diff
+
+
+def _mse_dz(output, z, out, Y):
+    return HEAD[output].backward(out, 2.0 * (out - Y) / Y.size)  # 2(ŷ − y)/N through the head
+
+
+def _bce_terms(z, out, Y):
+    return np.maximum(z, 0.0) - z * Y + np.log1p(np.exp(-np.abs(z)))
+
+
+def _bce_dz(output, z, out, Y):
+    return (out - Y) / Y.size                      # σ(z) − y, per element
+
+
+def _cross_entropy_terms(z, out, Y):
+    n = z.shape[0]
+    rows = np.arange(n)
+    # −log p[label], read from the softmax already computed; where p underflowed to 0
+    # (a logit gap over ~700), the exact logsumexp(z) − z[label] instead
+    p = out[rows, Y]
+    nll = -np.log(p, where=p > 0, out=np.full(n, np.inf))
+    if not np.all(np.isfinite(nll)):
+        bad = ~np.isfinite(nll)
+        nll[bad] = _logsumexp(z[bad]) - z[rows[bad], Y[bad]]
+    return nll
+
+
+def _cross_entropy_dz(output, z, out, Y):
+    d = out.copy()
+    d[np.arange(z.shape[0]), Y] -= 1.0             # softmax(z) − onehot(y)
+    return d / z.shape[0]
+
+
+LOSS = {
+    "mse": Loss("mse", _mse_terms, _mse_dz, "mean squared error",
+                "mean((ŷ − y)²) over every element", "torch.nn.MSELoss"),
+    "bce": Loss("bce", _bce_terms, _bce_dz, "binary cross-entropy",
+                "mean(max(z,0) − z·y + log(1 + e^−|z|))", "torch.nn.BCEWithLogitsLoss"),
+    "cross_entropy": Loss("cross_entropy", _cross_entropy_terms, _cross_entropy_dz, "cross-entropy",
+                          "mean(logsumexp(z) − z[label])", "torch.nn.CrossEntropyLoss"),
+}
+HEADS = tuple(HEAD)
+LOSSES = tuple(LOSS)
+DEFAULT_LOSS = {name: head.losses[0] for name, head in HEAD.items()}
+ALLOWED_LOSSES = {name: head.losses for name, head in HEAD.items()}
+
+
 def head(name, z):
     """What the network outputs for logits z: probabilities or values.  (n, k) -> (n, k)"""
-    if name == "sigmoid":
-        return sigmoid(z)
-    if name == "softmax":
-        return softmax(z)
-    return z
-
-
-def _head_backward(name, out, d_out):
-    """dL/dz from dL/dŷ through the head (a Jacobian-vector product)."""
-    if name == "sigmoid":
-        return d_out * out * (1.0 - out)
-    if name == "softmax":  # J = diag(s) − s sᵀ per row
-        return out * (d_out - (d_out * out).sum(axis=1, keepdims=True))
-    return d_out
+    return HEAD[name].f(z)
 
 
 def check_pair(output, loss):
@@ -107,21 +169,7 @@ def loss_terms(loss, z, out, Y):
     """Each sample's share of the loss, for logits z (n, k), head output `out` and checked targets Y:
     an array with n rows whose mean over any rows is the mean loss on those samples (so one call
     serves a train and a test split stacked together)."""
-    if loss == "bce":
-        return np.maximum(z, 0.0) - z * Y + np.log1p(np.exp(-np.abs(z)))
-    if loss == "cross_entropy":
-        n = z.shape[0]
-        rows = np.arange(n)
-        # −log p[label], read from the softmax already computed; where p underflowed to 0
-        # (a logit gap over ~700), the exact logsumexp(z) − z[label] instead
-        p = out[rows, Y]
-        nll = -np.log(p, where=p > 0, out=np.full(n, np.inf))
-        if not np.all(np.isfinite(nll)):
-            bad = ~np.isfinite(nll)
-            nll[bad] = _logsumexp(z[bad]) - z[rows[bad], Y[bad]]
-        return nll
-    diff = out - Y  # mse
-    return diff * diff
+    return LOSS[loss].terms(z, out, Y)
 
 
 def loss_value(loss, z, out, Y):
@@ -133,13 +181,7 @@ def loss_value(loss, z, out, Y):
 
 def dz(loss, output, z, out, Y):
     """dL/dz of the mean loss, for logits z (n, k), head output `out` and checked targets Y."""
-    if loss == "bce":
-        return (out - Y) / Y.size                      # σ(z) − y, per element
-    if loss == "cross_entropy":
-        d = out.copy()
-        d[np.arange(z.shape[0]), Y] -= 1.0             # softmax(z) − onehot(y)
-        return d / z.shape[0]
-    return _head_backward(output, out, 2.0 * (out - Y) / Y.size)  # mse: 2(ŷ − y)/N through the head
+    return LOSS[loss].dz(output, z, out, Y)
 
 
 def loss_and_dz(loss, output, z, out, Y):

@@ -7,6 +7,8 @@ becomes unsure, so confidence shows as saturation.
 """
 import numpy as np
 
+from nn import activations
+
 NEUTRAL = np.array([232, 234, 238], dtype=np.float64)  # "unsure" / zero
 PALETTE = np.array([
     [245, 147, 34],   # 0 orange
@@ -81,10 +83,9 @@ def neuron_range(activation, values):
 def neuron_ranges(activation, values):
     """neuron_range of each of k neurons at once: values (k, ...) -> lo (k,), hi (k,)."""
     k = len(values)
-    if activation in ("tanh", "sine"):
-        return np.full(k, -1.0), np.full(k, 1.0)
-    if activation == "sigmoid":
-        return np.zeros(k), np.ones(k)
+    bounds = activations.ACTIVATIONS[activation].bounds
+    if bounds is not None:
+        return np.full(k, bounds[0]), np.full(k, bounds[1])
     if values.size == 0:
         return np.full(k, -1.0), np.full(k, 1.0)
     m = np.abs(values).max(axis=tuple(range(1, values.ndim)))

@@ -4,27 +4,16 @@ from js import document
 
 from nn import datasets, features, optim
 
+from . import menus
 from .dom import by_id
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
-BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 5000]
+BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, menus.FULL_BATCH]
 PENALTY_RATES = [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
 DROPOUTS = [0.0, 0.1, 0.2, 0.3, 0.5]
-ACTIVATIONS = ["tanh", "relu", "leaky_relu", "sigmoid", "linear", "elu", "softplus", "silu", "gelu", "sine"]
-DATASET_LABELS = {
-    "xor": "XOR", "and": "AND", "or": "OR", "circle": "Circle", "moons": "Moons", "spiral": "Spiral",
-    "linear": "Linearly separable", "clusters": "Gaussian clusters", "quadrants": "Quadrants (4 classes)",
-    "checkerboard": "Checkerboard", "sine": "Regression: sine", "plane": "Regression: plane",
-    "gaussians": "Regression: bumps", "digits": "Handwritten digits (8x8)",
-}
-OUTPUTS = {
-    "sigmoid/bce": "sigmoid · binary cross-entropy", "sigmoid/mse": "sigmoid · mean squared error",
-    "softmax/cross_entropy": "softmax · cross-entropy", "softmax/mse": "softmax · mean squared error",
-    "linear/mse": "linear · mean squared error",
-}
-MAX_LAYERS = 6
-MAX_WIDTH = 8
-MAX_WIDTH_DIGITS = 64
+# the activation, dataset and output menus, made from the engine's records (see menus.py)
+ACTIVATIONS, DATASET_LABELS, OUTPUTS = menus.ACTIVATIONS, menus.DATASET_LABELS, menus.OUTPUTS
+MAX_LAYERS = menus.MAX_LAYERS  # nn.limits; the widest layer is menus.width_limit(dataset)
 
 
 def _options(select, items, selected):
@@ -55,7 +44,7 @@ class Controls:
     def __init__(self, proxies, apply, on_reset, on_play, on_step, on_speed):
         self.apply = apply
         self.config = None
-        self.width_limit = MAX_WIDTH
+        self.width_limit = menus.width_limit("spiral")
         listen = proxies.listen
         listen(by_id("play"), "click", lambda e: on_play())
         listen(by_id("step"), "click", lambda e: on_step())
@@ -75,7 +64,7 @@ class Controls:
             listen(by_id(key), "input", self._live_label(label_id, cast, fmt))
             listen(by_id(key), "change", self._setter(key, cast))
         listen(by_id("seed"), "change", self._seed)
-        listen(by_id("regenerate"), "click", lambda e: self.apply({"seed": (self.config["seed"] + 1) % 2**32}))
+        listen(by_id("regenerate"), "click", lambda e: self.apply({"seed": menus.next_seed(self.config["seed"])}))
         listen(by_id("add-layer"), "click", lambda e: self._layers(+1))
         listen(by_id("remove-layer"), "click", lambda e: self._layers(-1))
         self._layer_box = by_id("layer-controls")
@@ -132,7 +121,7 @@ class Controls:
         l, delta = int(button.dataset.layer), int(button.dataset.delta)
         hidden = list(self.config["hidden"])
         width = hidden[l] + delta
-        if 1 <= width <= self.width_limit:
+        if menus.width_allowed(width, delta, self.width_limit):
             hidden[l] = width
             self.apply({"hidden": hidden})
 
@@ -162,13 +151,14 @@ class Controls:
         """Show the session's config in every control (after any change, or a refused one)."""
         c = session.config
         self.config = c
-        self.width_limit = MAX_WIDTH_DIGITS if c["dataset"] == "digits" else MAX_WIDTH
+        self.width_limit = menus.width_limit(c["dataset"])
         by_id("dataset").value = c["dataset"]
         _options(by_id("lr"), [(v, _fmt(v)) for v in LEARNING_RATES], c["lr"])
         by_id("optimizer").value = c["optimizer"]
         by_id("schedule").value = c["schedule"]
         self._sync_optimizer_settings(c)
-        _options(by_id("batch_size"), [(v, "all" if v == 5000 else str(v)) for v in BATCH_SIZES], c["batch_size"])
+        _options(by_id("batch_size"), [(v, "all" if v == menus.FULL_BATCH else str(v)) for v in BATCH_SIZES],
+                 c["batch_size"])
         _options(by_id("dropout"), [(v, "none" if v == 0 else f"{v:.0%}") for v in DROPOUTS], c["dropout"])
         kind = "l1" if c["l1"] else ("l2" if c["l2"] else "none")
         by_id("penalty").value = kind
@@ -176,14 +166,15 @@ class Controls:
         _options(by_id("penalty_rate"), [(v, _fmt(v)) for v in PENALTY_RATES], rate)
         by_id("penalty_rate").disabled = kind == "none"
         self._sync_output(session)
+        for key, (lo, hi, step) in menus.input_ranges(c["dataset"]).items():  # before the values they bound
+            box = by_id(key)
+            box.min, box.max, box.step = str(lo), str(hi), str(step)
         data = session.data.params
         for key, label_id, fmt, value in (("noise", "noise-value", "{:.2f}", data["noise"]),
                                           ("n", "n-value", "{}", data["n"]),
                                           ("train_fraction", "train-value", "{:.0%}", data["train_fraction"])):
             by_id(key).value = str(value)
             by_id(label_id).textContent = fmt.format(value)
-        digits = c["dataset"] == "digits"
-        by_id("n").max = "1797" if digits else "1000"
         by_id("seed").value = str(c["seed"])
         inputs = session.X_train.shape[1]
         by_id("data-count").textContent = (f"{len(session.y_train)} training and {len(session.y_test)} test "
@@ -260,7 +251,7 @@ class Controls:
                 b.type, b.textContent = "button", text
                 b.dataset.layer, b.dataset.delta = str(l), str(delta)
                 b.setAttribute("aria-label", f"{name} in layer {l + 1}")
-                b.disabled = not 1 <= width + delta <= self.width_limit
+                b.disabled = not menus.width_allowed(width + delta, delta, self.width_limit)
                 col.append(b)
             count = document.createElement("span")
             count.className = "width"

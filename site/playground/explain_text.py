@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from nn import activations, features, optim
+from nn import activations, features, losses, optim
 
 DIGITS = 4
 MAX_TERMS = 8            # a sum of more terms shows its largest ones and the rest as one number
@@ -107,27 +107,22 @@ def cap(text):
 
 
 # -- activations and heads ----------------------------------------------------------------------------
-_ACT = {  # symbolic f(z), and f applied to a number
-    "linear": ("z", "{z}"), "sigmoid": ("σ(z)", "σ({z})"), "tanh": ("tanh z", "tanh({z})"),
-    "relu": ("max(0, z)", "max(0, {z})"), "leaky_relu": ("max(z, {s}·z)", "max({z}, {s}·{z})"),
-    "elu": ("z if z > 0 else e^z − 1", "elu({z})"), "softplus": ("log(1 + e^z)", "log(1 + e^{z})"),
-    "silu": ("z·σ(z)", "{z}·σ({z})"), "gelu": ("½z(1 + tanh(√(2/π)(z + 0.044715z³)))", "gelu({z})"),
-    "sine": ("sin z", "sin({z})"),
-}
-HEAD = {"sigmoid": "σ(z)", "softmax": "e^zₖ / Σⱼ e^zⱼ", "linear": "z"}
+HEAD = {name: head.formula for name, head in losses.HEAD.items()}  # what each output head computes
 
 
 def act_formula(name, slope=0.01):
-    return _ACT[name][0].format(s=f"{slope:g}")
+    """f(z), symbolic, as the explained step writes it (nn.activations' `symbol`)."""
+    return activations.get(name, slope).symbol
 
 
 def act_applied(name, z, slope=0.01):
-    return _ACT[name][1].format(z=factor(z) if name in ("leaky_relu", "silu") else num(z), s=f"{slope:g}")
+    """f applied to the number z (nn.activations' `applied`)."""
+    return activations.get(name, slope).applied.format(z=num(z), zf=factor(z))
 
 
 def derivative_formula(name, slope=0.01):
-    """f′ as nn.activations writes it (the part after "f'(z) =")."""
-    return activations.get(name, slope).formula.split(";")[1].split("=", 1)[1].strip()
+    """f′ as nn.activations writes it (its `derivative`)."""
+    return activations.get(name, slope).derivative
 
 
 # -- one neuron, forward and backward ------------------------------------------------------------------
@@ -346,7 +341,7 @@ def live_check_lines(c, sizes, feats=None):
 
 
 TOLERANCE = 1e-8
-KINKED = ("relu", "leaky_relu")
+KINKED = tuple(name for name in activations.NAMES if activations.ACTIVATIONS[name].kinked)
 
 
 def param_name(i, idx, sizes, feats=None):

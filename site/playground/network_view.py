@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from nn import activations, features
+from nn import features, losses
 
 from . import colors, digit_logic
 from .dom import Bitmap, Canvas, Float64Array, Layer, Uint8Array, draw, floats, bytes_
@@ -183,10 +183,11 @@ class NetworkView:
         if l <= n_hidden:
             act = s.net.activation[l - 1]
             head = f"Hidden layer {l}, neuron {i + 1} · {act}"
-            formula = activations.get(act, s.net.negative_slope).formula.split(";")[0].strip()
+            formula = f"f(z) = {s.net.acts[l - 1].definition}"
         else:
             head = f"Output {i + 1} · {s.net.output}"
-            formula = {"sigmoid": "ŷ = σ(z)", "softmax": "ŷₖ = e^zₖ / Σⱼ e^zⱼ", "linear": "ŷ = z"}[s.net.output]
+            out = losses.HEAD[s.net.output]
+            formula = f"{out.yhat} = {out.formula}"
         return f"{head}\nz = Σᵢ wᵢ·aᵢ + b,  b = {b:.4g}\n{formula}"
 
     def describe_edge(self, l, i, j):

@@ -28,7 +28,6 @@ def _input_ranges(inputs):
     return _input_ranges_of[1]
 
 
-_BOUNDED = ("tanh", "sine", "sigmoid")  # activations whose images span a fixed range
 _ranges_of = [None, None]  # [key, (lo, hi)] while every range is fixed
 
 
@@ -37,7 +36,7 @@ def _ranges(session, grid, out):
     bounded activations only, they change with the inputs or the network's shape alone: kept."""
     acts = tuple(session.net.activation)
     key = (grid.inputs, acts, tuple(session.net.sizes), session.kind, out is None)
-    fixed = all(a in _BOUNDED for a in acts)
+    fixed = all(act.bounds is not None for act in session.net.acts)  # images on fixed ranges
     if fixed and _ranges_of[0] is not None and _ranges_of[0][0] is key[0] and _ranges_of[0][1:] == key[1:]:
         return _ranges_of[1]
     ranges = [_input_ranges(grid.inputs)]
