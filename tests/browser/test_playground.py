@@ -2,6 +2,8 @@
 say, and its numbers are the engine's own (compared with the same run in CPython)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from pagekit import state, wait_state
@@ -138,19 +140,60 @@ def test_keyboard_shortcuts(app):
 
 
 def test_a_too_high_learning_rate_says_it_diverged(app):
+    """Sine, SGD, rate 10, Play: the loss jumps from 0.26 to 1e40 in one epoch. The page stops at
+    once, goes back to the last healthy epoch, gives one epoch number everywhere, and hints a rate
+    that trains: all as the same run in CPython does."""
     pause(app)
     select(app, "Dataset", "sine")
     select(app, "Optimizer", "sgd")
     select(app, "Learning rate", "10")
+    start = state(app)
     app.get_by_role("button", name="Play", exact=True).click()
     s = wait_state(app, "s.stop !== null")
     assert s["stop"]["kind"] == "diverged"
+    e = s["stop"]["epoch"]
+    assert s["epoch"] == e == s["history"]["epoch"][-1] == 0  # the counter, the stop and the chart agree
+    assert s["trainLoss"] == start["trainLoss"]  # the weights of epoch 0 are back, not runaway ones
+    ref = Session(s["config"])
+    ref.step(1000)
+    assert (s["stop"]["message"], s["stop"]["hint"]) == (ref.stop.message, ref.stop.hint)
+    assert s["trainLoss"] == ref.metrics()["train_loss"]
     message = app.locator("#message")
     assert message.is_visible()
     text = message.inner_text()
-    assert "diverged" in text and "too high" in text and "try 1" in text
+    assert "diverged" in text and f"at epoch {e}," in text and "too high" in text
+    rate = float(re.search(r"try ([0-9.e+-]+)\.", text).group(1))
+    assert rate < 10
+    probe = Session({**s["config"], "lr": rate})  # the hinted rate trains from these weights
+    probe.step(30)
+    assert probe.stop is None or probe.stop.kind != "diverged"
     assert app.get_by_role("button", name="Play", exact=True).is_visible()
-    assert np.isfinite(s["trainLoss"])  # the last finite weights are back
+
+
+def test_a_refused_switch_changes_nothing_and_a_dataset_brings_its_own_head(app):
+    """On Spiral with softmax output, switching to Regression: sine applies (with the data's own
+    linear head, and says so); a refused change leaves the data count, the network and Play working."""
+    pause(app)
+    select(app, "Dataset", "spiral")
+    select(app, "Optimizer", "adam")
+    select(app, "Learning rate", "0.01")
+    select(app, "Output", "softmax/cross_entropy")
+    before = wait_state(app, "s.config.output === 'softmax'")
+    select(app, "Dataset", "sine")
+    s = wait_state(app, "s.config.dataset === 'sine'")
+    assert s["config"]["output"] is None and s["sizes"][-1] == 1
+    text = app.locator("#message").inner_text()
+    assert "linear · mse" in text and "not applied" not in text
+    count = app.locator("#data-count").inner_text()
+    app.evaluate("() => document.querySelector('#seed').value = 'abc'")
+    app.locator("#seed").dispatch_event("change")
+    after = wait_state(app, "true")
+    assert "not applied" in app.locator("#message").inner_text()
+    assert after["config"] == s["config"] and app.locator("#data-count").inner_text() == count
+    app.get_by_role("button", name="Play", exact=True).click()
+    wait_state(app, f"s.epoch > {after['epoch']}")
+    pause(app)
+    assert before["config"]["dataset"] == "spiral"
 
 
 def test_play_after_convergence_keeps_training(app):
