@@ -237,14 +237,24 @@ def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post
     """post(the file `node maker *args OUT` writes to OUT), or the cached result.
 
     Cached under the sha256 of the maker script and its `inputs`, so that a second build reuses
-    it and any change to them makes it again."""
+    it and any change to them makes it again. The sha256 of the result is stored beside it
+    (`.sha256`) and checked on reuse: a damaged cached file is made again, never shipped."""
     key = hashlib.sha256(maker.read_bytes())
     for data in inputs:
         key.update(hashlib.sha256(data).digest())
     cached = cache_dir() / "node-made" / f"{maker.stem}-{key.hexdigest()[:32]}"
+    checksum = cached.with_name(cached.name + ".sha256")
     if cached.exists():
-        _log(f"{what}: from the cache, {cached}")
-        return cached.read_bytes()
+        data = cached.read_bytes()
+        expected = checksum.read_text().strip() if checksum.exists() else None
+        if expected is not None and _sha256(data) == expected:
+            _log(f"{what}: from the cache, {cached} (sha256 checked)")
+            return data
+        why = (f"is damaged: its sha256 is {_sha256(data)}, but {expected} when it was made"
+               if expected else f"has no sha256 beside it (made by an older build)")
+        _log(f"{what}: the cached {cached} {why}. Deleting it and making it again.")
+        cached.unlink(missing_ok=True)
+        checksum.unlink(missing_ok=True)
     node = shutil.which("node")
     if not node:
         raise BuildError(f"`node` was not found: install Node.js 18+ (it makes the {what}).")
@@ -258,9 +268,11 @@ def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post
         data = out.read_bytes()
     data = post(data) if post else data
     cached.parent.mkdir(parents=True, exist_ok=True)
-    part = cached.with_name(cached.name + ".part")
-    part.write_bytes(data)
-    os.replace(part, cached)
+    # the checksum first: a cached file never appears without one (builds may run side by side)
+    for path, content in ((checksum, (_sha256(data) + "\n").encode()), (cached, data)):
+        part = path.with_name(f"{path.name}.{os.getpid()}.part")
+        part.write_bytes(content)
+        os.replace(part, path)
     _log(f"{what}: made in {time.monotonic() - t0:.1f} s ({_mb(len(data))})")
     return data
 

@@ -39,6 +39,9 @@ MIME = {
 }
 # What the hosting platform sends when no rule sets Cache-Control: always revalidate.
 DEFAULT_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+# vercel.json headers that describe the file at that path. An error response (a 404 page, say)
+# keeps its own: a missing vendor file must not be cached for a year, nor its HTML served as wasm.
+FILE_HEADERS = {"content-type", "cache-control"}
 
 
 def _source_to_regex(source: str) -> re.Pattern:
@@ -101,7 +104,9 @@ class Handler(SimpleHTTPRequestHandler):
 
     def send_response(self, code, message=None):
         path = unquote(urlsplit(self.path).path)
-        self._extra = headers_for(path, self.rules) if code < 400 else {}
+        self._extra = headers_for(path, self.rules)
+        if code >= 400:  # an error page is not the file asked for: only the policy headers apply
+            self._extra = {k: v for k, v in self._extra.items() if k.lower() not in FILE_HEADERS}
         self._overridden = {k.lower() for k in self._extra}
         super().send_response(code, message)
 

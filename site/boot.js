@@ -9,7 +9,11 @@
    Pyodide's requests for those files from memory, then is removed once Python is up.
 
    Hand-over: window.pyodide (the Pyodide API), window.boot (mode, timings, error), then
-   `playground.main()` runs; when it returns (or its awaitable settles) the overlay hides. */
+   `playground.main()` runs; when it returns (or its awaitable settles) the overlay hides.
+
+   A missing or damaged file is named on the page. Those this script loads it checks itself;
+   boot-check.js, loaded first, reports this script's own absence and tells it about draw.js
+   and build-info.js, which ran before it. */
 (function () {
   "use strict";
 
@@ -48,19 +52,38 @@
   function missingFile(path, why) {
     var advice = MODE === "file"
       ? "This copy of the page is incomplete. Copy the whole folder again (not only " +
-        "index.html), then open index.html from the copy."
+        "index.html), or download it again, then open index.html from the new copy."
       : "Reload the page. If this keeps happening the site is incomplete; developers: run " +
         "`python scripts/build.py` and serve or deploy all of dist/.";
     return BootError("A file of this page is missing", path + " could not be loaded (" + why +
       ").", advice);
   }
 
-  function damagedFile(path) {
-    return BootError("A file of this page is damaged", path + " does not match the checksum " +
-      "recorded when the page was built.", MODE === "file"
-      ? "Copy the whole folder again from a good copy, then open index.html from the copy."
-      : "Reload the page (your browser may hold a broken copy). Developers: rebuild with " +
-        "`python scripts/build.py`.");
+  var CHECKSUM = "it does not match the checksum recorded when the page was built";
+
+  function damagedFile(path, why) {
+    return BootError("A file of this page is damaged", path + " is damaged: " + why + ".",
+      MODE === "file"
+        ? "Copy the whole folder again from a good copy (or download it again), then open " +
+          "index.html from the new copy."
+        : "Reload the page (your browser may hold a broken copy). Developers: rebuild with " +
+          "`python scripts/build.py`.");
+  }
+
+  // A script that throws as it runs is damaged (a cut-off file stops with a SyntaxError). From
+  // file:// the browser hides the message ("Script error."): then only the fact is told.
+  function threw(message) {
+    return /^Script error\.?$/.test(message)
+      ? "it stops with an error as it runs, as a cut-off or altered file does"
+      : "it stops with an error as it runs (" + message + ")";
+  }
+
+  /** draw.js or build-info.js, which ran before this script: boot-check.js saw what happened. */
+  function pageScriptProblem(path, why) {
+    var seen = self.WIL_PAGE_SCRIPTS && self.WIL_PAGE_SCRIPTS[path];
+    if (seen && seen.state === "threw") return damagedFile(path, threw(seen.message));
+    if (seen && seen.state === "ran") return damagedFile(path, why);
+    return missingFile(path, seen ? "script failed to load" : why);
   }
 
   function showError(err) {
@@ -176,12 +199,23 @@
 
   function absolute(path) { return new URL(path, document.baseURI).href; }
 
+  // What each script added by loadScript threw while it ran (it is document.currentScript then;
+  // its `load` event follows in the same task).
+  var thrown = new WeakMap();
+  window.addEventListener("error", function (e) {
+    var s = document.currentScript;
+    if (s && !thrown.has(s)) thrown.set(s, e.message);
+  });
+
   function loadScript(path, inAnyOrder) {
     return new Promise(function (resolve, reject) {
       var s = document.createElement("script");
       s.src = path;
       s.async = !!inAnyOrder; // libraries run in the order listed; bundles as they arrive
-      s.onload = function () { resolve(); };
+      s.onload = function () {
+        if (thrown.has(s)) reject(damagedFile(path, threw(thrown.get(s))));
+        else resolve();
+      };
       s.onerror = function () { reject(missingFile(path, "script failed to load")); };
       document.head.append(s);
     });
@@ -208,7 +242,7 @@
 
   async function verified(key, bytes, expected) {
     var got = await sha256Hex(bytes);
-    if (got !== null && got !== expected) throw damagedFile(key);
+    if (got !== null && got !== expected) throw damagedFile(key, CHECKSUM);
     return bytes;
   }
 
@@ -226,40 +260,52 @@
     for (;;) {
       var chunk = await reader.read();
       if (chunk.done) break;
-      if (n + chunk.value.length > bytes.length) throw damagedFile(key);
+      if (n + chunk.value.length > bytes.length) throw damagedFile(key, "it is longer than built");
       bytes.set(chunk.value, n);
       n += chunk.value.length;
       progress.set(key, n);
     }
-    if (n !== asset.size) throw damagedFile(key);
+    if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
     return verified(key, bytes, asset.sha256);
   }
 
   /** Over file://: the bundle script registered base64 (of gzip); decode it in slices. */
   async function unpack(key, asset, progress) {
     var rec = self.WIL_BUNDLE && self.WIL_BUNDLE[key];
-    if (!rec) throw missingFile(asset.bundle, "it did not register " + key);
+    // it loaded (a missing file stops before this) but did not run to its end
+    if (!rec || typeof rec.data !== "string") throw damagedFile(asset.bundle, "it does not hold " + key);
     var text = rec.data, packedLen = Math.floor(text.length / 4) * 3;
     var packed = new Uint8Array(packedLen + 3), n = 0;
     var SLICE = 1 << 20; // characters of base64 per slice; a multiple of 4
     for (var i = 0; i < text.length; i += SLICE) {
       var part = text.slice(i, i + SLICE);
-      if (Uint8Array.fromBase64) {
-        var b = Uint8Array.fromBase64(part);
-        packed.set(b, n);
-        n += b.length;
-      } else {
-        var s = atob(part);
-        for (var j = 0; j < s.length; j++) packed[n + j] = s.charCodeAt(j);
-        n += s.length;
+      try {
+        if (Uint8Array.fromBase64) {
+          var b = Uint8Array.fromBase64(part);
+          packed.set(b, n);
+          n += b.length;
+        } else {
+          var s = atob(part);
+          for (var j = 0; j < s.length; j++) packed[n + j] = s.charCodeAt(j);
+          n += s.length;
+        }
+      } catch (e) {
+        throw damagedFile(asset.bundle, "its data is not valid base64 (" + e.message + ")");
       }
       progress.set(key, asset.size * Math.min(1, i / text.length) * 0.5);
       await yieldToBrowser();
     }
     packed = packed.subarray(0, n);
     delete self.WIL_BUNDLE[key]; // free the base64 text
-    var bytes = rec.encoding === "gzip" ? await gunzip(packed) : packed;
-    if (bytes.length !== asset.size) throw damagedFile(asset.bundle);
+    var bytes = packed;
+    if (rec.encoding === "gzip") {
+      try {
+        bytes = await gunzip(packed);
+      } catch (e) {
+        throw damagedFile(asset.bundle, "its data does not unpack (" + e.message + ")");
+      }
+    }
+    if (bytes.length !== asset.size) throw damagedFile(asset.bundle, CHECKSUM);
     progress.set(key, asset.size);
     return verified(asset.bundle, bytes, asset.sha256);
   }
@@ -319,11 +365,17 @@
   // ---- the boot sequence --------------------------------------------------------------------
 
   function checkBrowser() {
+    var buildInfo = self.WIL_PAGE_SCRIPTS && self.WIL_PAGE_SCRIPTS["build-info.js"];
+    if (!BUILD && buildInfo && buildInfo.state !== "missing") {
+      throw pageScriptProblem("build-info.js", "it did not define WIL_BUILD");
+    }
     if (!BUILD) {
       throw BootError("This page has not been built", "build-info.js is missing.",
         "Run `python scripts/build.py` and open dist/index.html (site/index.html is only " +
-        "the source).");
+        "the source). If this is a copy of a built page, the copy is incomplete: copy the " +
+        "whole folder again.");
     }
+    if (!self.WILDraw) throw pageScriptProblem("draw.js", "it did not define WILDraw");
     if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
       throw BootError("This browser cannot run WebAssembly",
         "The Python runtime needs WebAssembly, which is missing or turned off here.",
@@ -361,7 +413,13 @@
     var scripts = [BUILD.pyodide.loader, BUILD.pyodide.runtime].concat(BUILD.scripts);
     var pending = BUILD.styles.map(loadStyle).concat(scripts.map(function (path) {
       return loadScript(path).then(function () {
-        if (path === BUILD.pyodide.runtime) progress.set(path, BUILD.pyodide.runtimeSize);
+        if (path !== BUILD.pyodide.runtime) return;
+        // Pyodide 0.27's runtime script defines this; without it loadPyodide would try to load
+        // the file again itself (from file:// as a module, which fails with a vaguer error).
+        if (typeof self._createPyodideModule !== "function") {
+          throw damagedFile(path, "it did not define the Python runtime");
+        }
+        progress.set(path, BUILD.pyodide.runtimeSize);
       });
     }));
     if (MODE === "file") {
@@ -413,7 +471,7 @@
     await loading.scripts;
     await yieldToBrowser();
     if (typeof loadPyodide !== "function") {
-      throw missingFile(BUILD.pyodide.loader, "it did not define loadPyodide");
+      throw damagedFile(BUILD.pyodide.loader, "it did not define loadPyodide");
     }
     var pyodide = await loadPyodide({
       indexURL: absolute(BUILD.pyodide.indexURL),
@@ -476,6 +534,12 @@
   }
 
   function start() {
+    // This script runs: away with index.html's note for a page whose scripts did not, and with
+    // boot-check.js's message if it gave up waiting for this one.
+    var stalled = el("boot-stalled");
+    if (stalled) stalled.remove();
+    el("boot-error").hidden = true;
+    el("boot").classList.remove("boot-failed");
     Promise.race([run(), bootFailed]).catch(function (err) {
       uninstall();
       showError(err);

@@ -39,6 +39,7 @@ def test_boots_over_http(booted):
     for step in ("files", "runtime", "numpy", "code", "start", "total"):
         assert step in steps, f"boot.timings lacks {step}: {steps}"
     assert booted.evaluate("window.boot.snapshot") is True, "Python was not restored from the snapshot"
+    assert booted.locator("#boot-stalled").count() == 0, "index.html's scripts-did-not-run note is left"
 
 
 INTERPRETER = """
@@ -189,6 +190,93 @@ def test_python_exception_in_main_shows_a_readable_error(dist, tmp_path, page, s
     page.locator("#boot-error summary").click()
     assert "Traceback" in page.locator("#boot-error pre").inner_text()
     page.screenshot(path=str(tmp_path / "python-error.png"))
+
+
+MISSING, DAMAGED = "A file of this page is missing", "A file of this page is damaged"
+
+
+def _cut(path: Path) -> None:
+    """Keep the first half of the file, as an interrupted copy or download does."""
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+@pytest.mark.allow_page_errors
+@pytest.mark.parametrize("where, damage, title", [
+    ("boot.js", "missing", MISSING),  # no script of the page would say so: boot-check.js does
+    ("boot.js", "cut", DAMAGED),
+    ("draw.js", "missing", MISSING),  # it ran before boot.js; playground imports it only later
+    ("draw.js", "cut", DAMAGED),
+    ("build-info.js", "cut", DAMAGED),
+    ("vendor/pyodide-*/pyodide.asm.js", "cut", DAMAGED),
+    ("vendor/pyodide-*/pyodide.js", "cut", DAMAGED),
+])
+def test_a_missing_or_damaged_script_is_named(where, damage, title, dist, tmp_path, page,
+                                              serve_copy, wait_error):
+    copy = _copy_dist(dist, tmp_path)
+    target = next(copy.glob(where))
+    target.unlink() if damage == "missing" else _cut(target)
+    page.goto(serve_copy(copy))
+    err = wait_error(page, timeout_ms=20_000)  # at once, in fact: no waiting for a timeout
+    assert err["title"] == title, err
+    assert target.relative_to(copy).as_posix() in err["message"], err
+    assert "Reload the page" in err["box"]
+    assert page.locator("#boot-stalled").count() == 0, "two messages on the page"
+    page.screenshot(path=str(tmp_path / f"{target.name}-{damage}.png"))
+
+
+@pytest.mark.allow_page_errors
+def test_a_script_that_does_not_arrive_is_named_and_takes_over_when_it_does(page, server,
+                                                                            wait_ready):
+    """A server that hangs on boot.js: after boot-check.js's bounded wait (15 s, run here on
+    Playwright's clock) the page names the file it is waiting for; boot.js, arriving late,
+    clears the message and starts the page."""
+    held = []
+    page.route("**/boot.js", lambda route: held.append(route))  # answered only below
+    page.clock.install()
+    page.goto(server, wait_until="commit")
+    # (polling by interval: the installed clock also drives requestAnimationFrame)
+    page.wait_for_function("() => document.getElementById('boot-error') !== null", polling=100)
+    assert page.evaluate("window.boot.nodeType") == 1, "boot.js ran although it was held back"
+    page.clock.run_for(16_000)
+    page.wait_for_function("() => window.boot && window.boot.error", timeout=5_000, polling=100)
+    error = page.evaluate("window.boot.error")
+    assert error["title"] == "The page is taking too long to load"
+    assert error["message"].endswith("still waiting for boot.js."), error  # the others arrived
+    assert page.locator("#boot-error").is_visible()
+    held[0].continue_()
+    page.wait_for_function("() => window.boot && window.boot.error === null", timeout=10_000,
+                           polling=100)
+    wait_ready(page)
+    assert page.locator("#boot-error").is_hidden()
+
+
+@pytest.mark.allow_page_errors
+def test_a_page_none_of_whose_scripts_run_says_so(dist, tmp_path, page, serve_copy):
+    """boot-check.js and boot.js both missing: no script is left to tell; style.css reveals
+    index.html's own note after 20 s (here the page's animations run 1000 times faster)."""
+    copy = _copy_dist(dist, tmp_path)
+    (copy / "boot-check.js").unlink()
+    (copy / "boot.js").unlink()
+    note = page.locator("#boot-stalled")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Animation.enable")
+    cdp.send("Animation.setPlaybackRate", {"playbackRate": 1000})
+    page.goto(serve_copy(copy))
+    note.wait_for(state="visible", timeout=10_000)
+    assert "copy the whole folder again" in note.inner_text()
+    assert page.locator("#boot-status").inner_text() == "Loading the page…"
+
+
+@pytest.mark.allow_page_errors
+def test_the_page_starts_without_boot_check_js(dist, tmp_path, page, serve_copy, wait_ready):
+    """boot-check.js only reports; the page does not depend on it."""
+    copy = _copy_dist(dist, tmp_path)
+    (copy / "boot-check.js").unlink()
+    page.goto(serve_copy(copy))
+    wait_ready(page)
+    # the browser's own reports of the missing file (a 404, refused as text/html), nothing else
+    assert [e for e in page.watch.errors if "404" not in e and "boot-check.js" not in e] == []
 
 
 def _replace_in_app_zip(folder: Path, member: str, data: bytes) -> None:

@@ -61,6 +61,57 @@ def test_incomplete_copy_shows_a_readable_error(dist, tmp_path, new_page, wait_e
         page.context.close()
 
 
+def _flip(offset):
+    """Damage: one byte turned into its complement (base64 text then holds a non-ASCII byte)."""
+    def damage(path):
+        data = bytearray(path.read_bytes())
+        i = offset(data)
+        data[i] ^= 0xFF
+        path.write_bytes(bytes(data))
+    return damage
+
+
+def _letter(path):
+    """Damage: one base64 letter of the data changed to another one (still valid base64)."""
+    data = bytearray(path.read_bytes())
+    i = len(data) // 2
+    data[i] = ord("A") if data[i] != ord("A") else ord("B")
+    path.write_bytes(bytes(data))
+
+
+def _cut(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+@pytest.mark.allow_page_errors
+@pytest.mark.parametrize("where, damage, title", [
+    ("boot.js", "missing", "missing"),
+    ("vendor/pyodide-*/pyodide.asm.js", _cut, "damaged"),
+    ("bundle/pyodide.asm.wasm.js", _flip(lambda d: len(d) // 2), "damaged"),   # in the data
+    ("bundle/app.zip.js", _flip(lambda d: d.rindex(b'"')), "damaged"),  # the data's closing quote
+    ("bundle/python_stdlib.zip.js", _letter, "damaged"),
+    ("bundle/numpy-bytecode.zip.js", _cut, "damaged"),
+], ids=["boot.js-missing", "pyodide.asm.js-cut", "wasm-bundle-byte", "app-bundle-quote",
+        "stdlib-bundle-letter", "bytecode-bundle-cut"])
+def test_damaged_copy_names_the_file(where, damage, title, dist, tmp_path, new_page, wait_error):
+    """A USB copy with one file missing or damaged says which, and to copy the folder again."""
+    copy = tmp_path / "usb"
+    shutil.copytree(dist, copy)
+    target = next(copy.glob(where))
+    target.unlink() if damage == "missing" else damage(target)
+    page = _offline_page(new_page)
+    try:
+        page.goto((copy / "index.html").as_uri())
+        err = wait_error(page, timeout_ms=20_000)
+        assert err["title"] == f"A file of this page is {title}", err
+        assert target.relative_to(copy).as_posix() in err["message"], err
+        assert "Copy the whole folder again" in err["box"]
+        page.screenshot(path=str(tmp_path / "damaged-copy.png"))
+    finally:
+        page.context.close()
+
+
 def test_trains_the_spiral_from_file_with_the_network_blocked(dist, new_page, wait_ready):
     """The USB case end to end: the page learns the spiral with no network at all."""
     page = _offline_page(new_page)
