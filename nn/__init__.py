@@ -6,13 +6,25 @@
     opt = optim.Adam(net.params, lr=1e-3)          # PyTorch's definitions and defaults
     opt.step(grads)                                # the only thing that changes weights
     gradcheck(net, X, Y)                           # backprop vs central differences
+
+The folders, by role (each imports only from the ones above it, and fast/ mirrors core/):
+
+    core/      the network, activations, losses, init, optimizers, schedules, the gradient check
+    data/      datasets, the handwritten digits, input features
+    training/  Session (data + network + optimizer, run epoch by epoch) and its config table
+    teaching/  the math of the teaching panels: one step explained, audits, checks, the landscape
+    fast/      speed paths the page runs, each held equal to the readable function it mirrors
+    limits.py  every size limit, once
 """
-from . import activations, losses
-from .gradcheck import gradcheck
-from .mlp import MLP
+from . import limits
+from .core import activations, init, losses, optim, schedules
+from .core.gradcheck import gradcheck
+from .core.mlp import MLP
+from .data import datasets, digits, features
+from .fast import picture
+from .teaching import explain
+from .training import config
+from .training.session import Session
 
-__all__ = ["MLP", "gradcheck", "activations", "losses"]
-from . import datasets, digits, features, optim, schedules
-from .session import Session
-
-__all__ += ["Session", "datasets", "digits", "features", "optim", "schedules"]
+__all__ = ["MLP", "Session", "gradcheck", "activations", "config", "datasets", "digits", "explain", "features",
+           "init", "limits", "losses", "optim", "picture", "schedules"]

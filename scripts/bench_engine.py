@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from nn import MLP, optim  # noqa: E402
-from nn.optim_flat import FlatStep  # noqa: E402
+from nn.fast.flat_step import FlatStep  # noqa: E402
 
 CASES = {
     "small_2-8-8-8-1_tanh_500pts": dict(sizes=[2, 8, 8, 8, 1], activation="tanh", n=500, classes=2),

@@ -58,13 +58,14 @@ const { loadPyodide } = await import(path.join(pyodideDir, "pyodide.mjs"));
 const pyodide = await loadPyodide({ indexURL: indexURL + "/" });
 await pyodide.loadPackage("numpy", { messageCallback: () => {} });
 
-dirs.forEach((dir, k) => {
-  const dst = `/app/v${k}/nn`;
+function copyTree(dir, dst) {  // the package's .py files, its folders included
   pyodide.FS.mkdirTree(dst);
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".py"))) {
-    pyodide.FS.writeFile(`${dst}/${f}`, fs.readFileSync(path.join(dir, f)));
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name !== "__pycache__") copyTree(path.join(dir, entry.name), `${dst}/${entry.name}`);
+    else if (entry.name.endsWith(".py")) pyodide.FS.writeFile(`${dst}/${entry.name}`, fs.readFileSync(path.join(dir, entry.name)));
   }
-});
+}
+dirs.forEach((dir, k) => copyTree(dir, `/app/v${k}/nn`));
 
 let out;
 try {

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "site"))
-from playground.layout import layout  # noqa: E402  (the page's own geometry, to hover a neuron)
+from playground.logic.layout import layout  # noqa: E402  (the page's own geometry, to hover a neuron)
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from headless import launch  # noqa: E402

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "site"))
-from playground import colors, digit_logic as dl  # noqa: E402
+from playground.logic import colors, digit_logic as dl  # noqa: E402
 
 
 def test_confusion_matrix_matches_sklearn():

@@ -35,7 +35,7 @@ def test_file_equals_scikit_learns_digits():
 def test_missing_file_names_the_paths_tried(tmp_path):
     with pytest.raises(FileNotFoundError, match="tried: .*nowhere.npz"):
         digits.load(tmp_path / "nowhere.npz")
-    nn_parent = Path(digits.__file__).resolve().parent.parent
+    nn_parent = Path(digits.__file__).resolve().parent.parent.parent  # (the module is nn/data/digits.py)
     assert digits.candidate_paths()[:2] == [nn_parent / "site" / "data" / "digits.npz",
                                             nn_parent / "data" / "digits.npz"]
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from nn import MLP, Session, explain, gradcheck as run_gradcheck, optim
-from nn.gradcheck import two_point
+from nn.core.gradcheck import two_point
 
 OPTIMIZERS = [
     {"optimizer": "sgd"},

@@ -12,7 +12,7 @@ from nn import Session, explain, optim
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
 
-from playground import explain_text as et, source_map, teach_draw as td  # noqa: E402
+from playground.logic import explain_text as et, source_map, teach_draw as td  # noqa: E402
 
 NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?")
 _SUP = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
@@ -165,7 +165,7 @@ def test_source_map_finds_each_stage_in_the_engine():
             first, last = source_map.locate(text, name)
             line = text.splitlines()[first - 1].strip()
             assert line.startswith(("def ", "@")) and name.split(".")[-1] in line and last > first
-    text = (ROOT / "nn" / "activations.py").read_text(encoding="utf-8")
+    text = (ROOT / "nn" / "core/activations.py").read_text(encoding="utf-8")
     assert source_map.locate(text, "ACTIVATIONS")[0] > 1
     with pytest.raises(ValueError):
         source_map.locate(text, "MLP.nothing")
@@ -229,3 +229,17 @@ def test_descent_sentence_tells_overshooting_from_descending():
     assert "zig-zagging" in zig and "3 turns back" in zig
     down = et.descent_sentence([[0, 0], [0.1, 0], [0.2, 0]], [0.5, 0.45, 0.41], 0.1)
     assert "steadily down" in down
+
+
+def test_each_speed_path_names_the_readable_function_it_mirrors():
+    """Every nn/fast module has a MIRRORS table whose functions exist in it and whose references
+    exist in the readable file named; the source viewer writes them out."""
+    for path in sorted((ROOT / "nn" / "fast").glob("[a-z]*.py")):
+        text = path.read_text(encoding="utf-8")
+        table = source_map.mirrors(text)
+        assert table, f"{path.name} has no MIRRORS"
+        for name, ref in table.items():
+            source_map.locate(text, name)
+            file, qualname = ref.split(":")
+            source_map.locate((ROOT / "nn" / file).read_text(encoding="utf-8"), qualname)
+            assert f"{name} mirrors nn/{file} {qualname}" in source_map.mirror_note(text, name)

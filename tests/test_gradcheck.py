@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, example, given, settings, strategies as st
 
 from nn import MLP, activations, gradcheck
-from nn.gradcheck import numeric_gradient
+from nn.core.gradcheck import numeric_gradient
 from tests.helpers import KINKED, PAIRS, make_targets, min_abs_preactivation, outputs_for
 
 REL_TOL = 1e-9

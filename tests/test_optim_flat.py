@@ -1,4 +1,4 @@
-"""The one-vector speed path (nn.optim_flat.FlatStep): when params are consecutive views of one
+"""The one-vector speed path (nn.fast.flat_step.FlatStep): when params are consecutive views of one
 vector (an MLP's are), it must give bit-for-bit what the readable Optimizer.step gives on
 separate arrays, state included."""
 import json
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nn import MLP, optim
-from nn.optim_flat import FlatStep
+from nn.fast.flat_step import FlatStep
 
 CONFIGS = [
     ("sgd", {"lr": 0.1}), ("sgd", {"lr": 0.1, "momentum": 0.9}),

@@ -1,4 +1,4 @@
-"""Session.grid's quick forward pass (nn/picture.py) equals the plain one, MLP.layers, on the grid."""
+"""Session.grid's quick forward pass (nn/fast/picture.py) equals the plain one, MLP.layers, on the grid."""
 import importlib
 import inspect
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nn import Session, activations, picture
-from nn.mlp import forward_layers
+from nn.core.mlp import forward_layers
 
 CASES = [
     ({"dataset": "spiral"}, "separable"),                                          # the page's default
@@ -80,7 +80,7 @@ def test_every_quick_function_names_the_readable_one_it_mirrors():
     assert set(picture.MIRRORS) == quick  # separable_columns only inspects the grid: it mirrors nothing
     for name, where in picture.MIRRORS.items():
         file, qualname = where.split(":")
-        target = importlib.import_module(f"nn.{file.removesuffix('.py')}")
+        target = importlib.import_module("nn." + file.removesuffix(".py").replace("/", "."))
         for part in qualname.split("."):
             target = getattr(target, part)
         assert callable(target), where

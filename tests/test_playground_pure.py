@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "site"))
-from playground import colors, layout as layout_mod  # noqa: E402
+from playground.logic import colors, layout as layout_mod  # noqa: E402
 
 
 def test_diverging_ends_and_middle():
@@ -50,7 +50,7 @@ def test_one_class_map():
 def test_network_tiles_for_every_kind_of_output():
     """The atlas has one 20x20 tile per neuron, for sigmoid, softmax, regression and 1-D data."""
     from nn import Session
-    from playground.tiles import TILE, tile_images
+    from playground.logic.tiles import TILE, tile_images
     for config in ({"dataset": "xor"}, {"dataset": "quadrants"}, {"dataset": "plane"}, {"dataset": "sine"}):
         s = Session(config)
         atlas = tile_images(s, s.grid(80))
@@ -61,7 +61,7 @@ def test_each_tile_is_its_neurons_own_map():
     """Tile by tile, the atlas equals each neuron's grid, sampled every 4th cell and coloured on
     its own range, the output tile as the output view paints it (also after the kept ranges)."""
     from nn import Session
-    from playground.tiles import STEP, TILE, tile_images
+    from playground.logic.tiles import STEP, TILE, tile_images
     for config in ({"dataset": "spiral"}, {"dataset": "moons", "activation": "relu"}, {"dataset": "plane"}):
         s = Session(config)
         for _ in range(2):
@@ -81,7 +81,7 @@ def test_each_tile_is_its_neurons_own_map():
 
 
 def test_edge_style_grows_with_the_weight():
-    from playground.tiles import edge_style
+    from playground.logic.tiles import edge_style
     width, alpha = edge_style(np.array([0.0, 0.5, -0.5, 3.0, 50.0]))
     assert width[0] < width[1] == width[2] < width[3] == width[4]  # by |w|, saturating at 3
     assert 0 < alpha[0] < alpha[1] < alpha[3] == alpha[4] == pytest.approx(1.0)

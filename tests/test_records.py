@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import MLP, Session, activations, config, datasets, explain, fast, limits, losses
+from nn import MLP, Session, activations, config, datasets, explain, limits, losses
+from nn.fast import tanh as fast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site"))
 
-from playground import colors, explain_text as et, menus, source_map  # noqa: E402
+from playground.logic import colors, explain_text as et, menus, source_map  # noqa: E402
 
 SLOPES = (0.01, 0.2)
 WIDE = np.concatenate([np.linspace(-50.0, 50.0, 20001), [-1e308, -700.0, -350.5, 350.5, 700.0, 1e308]])
@@ -137,7 +138,7 @@ def test_fast_tanh_equals_the_readable_tanh(size):
 def test_the_speed_path_is_mirrored_and_used():
     for qualname, ref in fast.MIRRORS.items():
         file, ref_name = ref.split(":")
-        source_map.locate((ROOT / "nn" / "fast.py").read_text(encoding="utf-8"), qualname)
+        source_map.locate((ROOT / "nn" / "fast/tanh.py").read_text(encoding="utf-8"), qualname)
         source_map.locate((ROOT / "nn" / file).read_text(encoding="utf-8"), ref_name)
     assert activations.ACTIVATIONS["tanh"].fast_f is fast.tanh and activations.tanh(np.array([0.3])) == np.tanh(0.3)
     # MLP's forward pass takes the speed path where a record has one
@@ -247,7 +248,7 @@ from nn import limits, config, datasets
 limits.MAX_HIDDEN_LAYERS, limits.MAX_WIDTH, limits.MAX_POINTS, limits.MAX_NOISE = 3, 5, 700, 0.4
 importlib.reload(datasets)  # as after editing nn/limits.py and starting again
 config = importlib.reload(config)
-from playground import menus
+from playground.logic import menus
 try:
     config.resolve({"hidden": [4, 4, 4, 4]})
     print("accepted")

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from nn import MLP, Session, config, datasets, features
-from nn.thinning import Thinning
+from nn.training.thinning import Thinning
 
 
 def test_same_seed_same_run_bit_for_bit():

@@ -15,12 +15,12 @@ from pyodide.ffi import to_js
 from nn import Session
 
 from . import panels as panel_modules
-from .charts import Charts
-from .controls import Controls
-from .digits_view import DigitsView
-from .dom import Canvas, Proxies, by_id
-from .network_view import NetworkView
-from .output_view import OutputView
+from .views.charts import Charts
+from .views.controls import Controls
+from .views.digits_view import DigitsView
+from .views.dom import Canvas, Proxies, by_id
+from .views.network_view import NetworkView
+from .views.output_view import OutputView
 
 GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
 FRAMES_KEPT = 600       # per-frame timings kept for window.playground.frames()

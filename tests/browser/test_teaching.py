@@ -21,7 +21,7 @@ from nn import Session, activations, explain, optim
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "site"))
 
-from playground import explain_text as et  # noqa: E402
+from playground.logic import explain_text as et  # noqa: E402
 from playground.panels import PANELS  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -243,13 +243,13 @@ def test_the_source_shown_is_the_source_loaded(app):
     app.get_by_role("button", name="Take one step").click()
     app.locator("#panel-step .teach-stage[data-stage='3']").click()
     app.locator("#panel-step .teach-code").click()
-    app.wait_for_function("() => document.querySelector('#panel-source').dataset.file === 'optim.py'")
+    app.wait_for_function("() => document.querySelector('#panel-source').dataset.file === 'core/optim.py'")
     section = app.locator("#panel-source")
     opt = state(app)["config"]["optimizer"]
     assert section.get_attribute("data-mark") == ("Adam._update" if opt in ("adam", "adamw") else f"{opt}._update")
-    loaded = app.evaluate("() => pyodide.FS.readFile('/app/nn/optim.py', {encoding: 'utf8'})")
+    loaded = app.evaluate("() => pyodide.FS.readFile('/app/nn/core/optim.py', {encoding: 'utf8'})")
     shown = app.locator("#panel-source code").text_content()
-    repo = (ROOT / "nn" / "optim.py").read_text(encoding="utf-8")
+    repo = (ROOT / "nn" / "core/optim.py").read_text(encoding="utf-8")
     assert shown == loaded == repo
     assert section.get_attribute("data-sha256") == hashlib.sha256(repo.encode()).hexdigest()
     assert app.locator("#panel-source code span.hljs-keyword").count() > 20  # highlighted, by highlight.js
@@ -258,7 +258,7 @@ def test_the_source_shown_is_the_source_loaded(app):
     band = app.evaluate("() => [document.querySelector('.teach-src-band').getBoundingClientRect().top,"
                         " document.querySelector('.teach-src-code code').getBoundingClientRect().top]")
     assert abs(band[0] - band[1] - (first - 1) * 18) <= 1
-    for name in sorted(p.name for p in (ROOT / "nn").glob("*.py")):
+    for name in sorted(p.relative_to(ROOT / "nn").as_posix() for p in (ROOT / "nn").rglob("*.py")):
         app.get_by_label("Source file").select_option(name)
         app.wait_for_function(f"() => document.querySelector('#panel-source').dataset.file === '{name}'")
         loaded = app.evaluate(f"() => pyodide.FS.readFile('/app/nn/{name}', {{encoding: 'utf8'}})")

@@ -4,8 +4,8 @@ import numpy as np
 
 from nn import activations
 
-from .. import explain_text, teach_draw
-from ..dom import Canvas, draw, floats
+from ..logic import explain_text, teach_draw
+from ..views.dom import Canvas, draw, floats
 from .common import el, header
 
 X_RANGE = 5.0
@@ -20,7 +20,7 @@ class Panel:
         self.app, self.section = app, section
         self.x, self.dragging = 1.0, False
         header(app, section, "act", "Activation explorer",
-               lambda: ("activations.py", "ACTIVATIONS", "every activation beside its derivative"),
+               lambda: ("core/activations.py", "ACTIVATIONS", "every activation beside its derivative"),
                "Drag across any plot (or the slider) to move x: every activation shows f(x) and its slope f′(x) "
            "there. Shaded: where it saturates (|f′| < 0.01), so almost no gradient flows back through a neuron "
            "whose z lands there.")

@@ -4,7 +4,7 @@ and the point's loss. Every number is nn.explain.audit's."""
 
 from nn import explain
 
-from .. import explain_text
+from ..logic import explain_text
 from .common import Refresh, el, header
 
 RUNNING_EVERY_MS = 1000   # while training, refresh at most this often (and only when on screen)
@@ -17,7 +17,7 @@ class Panel:
         self.app, self.section = app, section
         self.point, self._refresh = None, Refresh(RUNNING_EVERY_MS)
         header(app, section, "audit", "Audit a point",
-               lambda: ("mlp.py", "MLP.backprop", "one point's forward and backward pass"), "Click any point on the output to follow it through the network with the "
+               lambda: ("core/mlp.py", "MLP.backprop", "one point's forward and backward pass"), "Click any point on the output to follow it through the network with the "
                                        "current weights: each neuron's sum, activation, δ and gradients, symbolically "
                                        "and with the numbers. Open a neuron to see its arithmetic.")
         self.intro = el("p", section, "teach-p teach-audit-intro")

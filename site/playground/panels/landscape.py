@@ -8,8 +8,8 @@ from js import performance, window
 
 from nn import explain
 
-from .. import explain_text, teach_draw
-from ..dom import Bitmap, Canvas, bytes_, draw, floats
+from ..logic import explain_text, teach_draw
+from ..views.dom import Bitmap, Canvas, bytes_, draw, floats
 from .common import el, header, on_screen, strings
 
 RES = 41
@@ -37,7 +37,7 @@ class Panel:
         self._pending = False
         self._looked = -1e9       # when render last looked (whether on screen, what to draw)
         header(app, section, "land", "Loss landscape",
-               lambda: ("explain.py", "loss_surface", "the loss over a plane of weights"),
+               lambda: ("teaching/explain.py", "loss_surface", "the loss over a plane of weights"),
                "The training loss over a plane through the current weights: two weights (or two random directions) "
            "move, every other weight stays put. + marks where the network is; the white trail, where it has "
            "been recently.")

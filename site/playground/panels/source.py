@@ -7,7 +7,7 @@ from pathlib import Path
 import nn
 from js import window
 
-from .. import source_map
+from ..logic import source_map
 from .common import el, header, js_obj
 
 LINE_PX = 18      # must match .teach-src-box pre's line-height in teach.css
@@ -20,7 +20,7 @@ class Panel:
     def __init__(self, app, section):
         self.app, self.section = app, section
         self.root = Path(nn.__file__).parent
-        self.files = sorted(p.name for p in self.root.glob("*.py"))
+        self.files = sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.py"))
         self.file = self.text = None
         self._html = {}
         header(app, section, "src", "The code", None,
@@ -44,7 +44,7 @@ class Panel:
         listen = app.proxies.listen
         listen(self.picker, "change", lambda e: self.show(str(self.picker.value), None, "", scroll=False))
         listen(self.outline, "change", lambda e: self._jump())
-        self.show("mlp.py", "MLP.backprop", "the forward and backward pass", scroll=False)
+        self.show("core/mlp.py", "MLP.backprop", "the forward and backward pass", scroll=False)
 
     # -- the panel protocol (nothing here changes with training) ---------------------------------------
     def render(self, session, grid):
@@ -65,12 +65,12 @@ class Panel:
             self.band.style.height = f"{(last - first + 1) * LINE_PX}px"
             self.box.scrollTop = max(0, (first - 1) * LINE_PX - 2 * LINE_PX)
             self.focus.textContent = (f"Marked: {qualname} (lines {first}–{last} of nn/{file})"
-                                      + (f", {why}." if why else "."))
+                                      + (f", {why}." if why else ".") + source_map.mirror_note(self.text, qualname))
             self.outline.value = qualname
         else:
             self.band.hidden = True
             self.box.scrollTop = 0
-            self.focus.textContent = f"nn/{file}"
+            self.focus.textContent = f"nn/{file}." + source_map.mirror_note(self.text)
         self.section.dataset.file, self.section.dataset.mark = file, qualname or ""
         if scroll:
             self.section.scrollIntoView(js_obj({"behavior": "smooth", "block": "start"}))

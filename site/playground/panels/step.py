@@ -6,9 +6,9 @@ from js import performance
 
 from nn import explain
 
-from .. import colors, explain_text, source_map, teach_draw
-from ..dom import Canvas, bytes_, draw, floats
-from ..tiles import edge_style
+from ..logic import colors, explain_text, source_map, teach_draw
+from ..views.dom import Canvas, bytes_, draw, floats
+from ..logic.tiles import edge_style
 from .common import css_var, el, header, set_height, show_blocks, source_panel, strings
 
 STAGES = explain_text.STAGES

@@ -7,7 +7,7 @@ quicker for the sizes the page meets, and a test holds the two equal to rounding
 import numpy as np
 
 # qualified name here -> "file in nn/:qualified name" of the readable reference it mirrors
-MIRRORS = {"tanh": "activations.py:tanh"}
+MIRRORS = {"tanh": "core/activations.py:tanh"}
 
 TANH_VIA_EXP_FROM = 1024  # elements; below this np.tanh's single call is cheaper (see tanh)
 

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import config as cfg, datasets, features, optim, picture, schedules
-from .losses import check_pair, loss_terms
-from .mlp import MLP
-from .optim_flat import FlatStep
+from . import config as cfg
+from ..data import datasets, features
+from ..core import optim, schedules
+from ..fast import picture
+from ..core.losses import check_pair, loss_terms
+from ..core.mlp import MLP
+from ..fast.flat_step import FlatStep
 from .thinning import Thinning
 
 HISTORY_CAPACITY = 2000

@@ -19,7 +19,7 @@ Each optimizer class is the one record of everything about it:
 - `STATE`: its buffers, with the symbol each goes by in the formulas.
 - `formula_lines`: the rule written out for one weight, symbolic and then with the numbers.
 Menus, config keys, the explained step and its text are made from these; nothing else lists them.
-The page trains through `nn.optim_flat.FlatStep`, which runs the same `_update` once on the
+The page trains through `nn.fast.flat_step.FlatStep`, which runs the same `_update` once on the
 vector an MLP's parameters view (a speed path, held bit-identical to `step` by a test).
 """
 import math

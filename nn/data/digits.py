@@ -30,9 +30,9 @@ INK = 0.5                     # a bitmap pixel counts as ink when its value is >
 def candidate_paths():
     """Where the data file is looked for: the repository layout (<root>/site/data/), then
     nn/ and data/ unpacked side by side (as in the browser's file system), then beside nn/."""
-    here = Path(__file__).resolve().parent
-    return [here.parent / "site" / "data" / FILE_NAME, here.parent / "data" / FILE_NAME,
-            here / "data" / FILE_NAME]
+    package = Path(__file__).resolve().parent.parent  # nn/ (this file is nn/data/digits.py)
+    return [package.parent / "site" / "data" / FILE_NAME, package.parent / "data" / FILE_NAME,
+            package / "data" / FILE_NAME]
 
 
 def load(path=None):

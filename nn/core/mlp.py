@@ -22,8 +22,8 @@ import numpy as np
 from . import activations, init as inits, losses, serialize
 
 # nn.limits' hard limits, for API users (the config keeps to the page's smaller ones)
-from .limits import ENGINE_MAX_HIDDEN_LAYERS as MAX_HIDDEN_LAYERS, ENGINE_MAX_HIDDEN_WIDTH as MAX_HIDDEN_WIDTH
-from .limits import ENGINE_MAX_IO_WIDTH as MAX_IO_WIDTH
+from ..limits import ENGINE_MAX_HIDDEN_LAYERS as MAX_HIDDEN_LAYERS, ENGINE_MAX_HIDDEN_WIDTH as MAX_HIDDEN_WIDTH
+from ..limits import ENGINE_MAX_IO_WIDTH as MAX_IO_WIDTH
 
 
 @dataclass(slots=True)  # slots: one is made for every mini-batch, and that is quicker without a __dict__
@@ -84,7 +84,7 @@ def forward_layers(X, params, acts, output, dropout=0.0, rng=None):
         if l == n_layers - 1:
             A.append(z if output is None else losses.head(output, z))
             break
-        a = acts[l].fastest(z)  # the speed path where there is one (nn/fast.py), equal to f
+        a = acts[l].fastest(z)  # the speed path where there is one (nn/fast/tanh.py), equal to f
         mask = None
         if dropout > 0.0:
             mask = (rng.random(a.shape) >= dropout) / (1.0 - dropout)

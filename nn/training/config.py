@@ -14,7 +14,9 @@ import reprlib
 from dataclasses import dataclass
 from numbers import Integral, Real
 
-from . import activations, datasets, features, init, limits, losses, optim, schedules
+from ..core import activations, init, losses, optim, schedules
+from ..data import datasets, features
+from .. import limits
 
 _ANY = object()
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import losses, optim
-from .gradcheck import EPS, four_point, numeric_gradient, two_point
-from .mlp import Trace, forward_layers
+from ..core import losses, optim
+from ..core.gradcheck import EPS, four_point, numeric_gradient, two_point
+from ..core.mlp import Trace, forward_layers
 
 LIVE_EPS = 1e-5          # two-point ε: truncation ε²·L‴/6 and rounding 1e-16·L/ε both ≈ 1e-10
 CHECK_WORK = 100_000     # the full check uses at most this many (parameter × point) pairs ...

@@ -5,7 +5,7 @@ numpy in a buffer reused every frame, handed to the browser once, and drawn scal
 """
 import numpy as np
 
-from . import colors
+from ..logic import colors
 from .dom import Bitmap, Canvas, Layer, bytes_, draw, floats
 
 POINT_RADIUS = 3.6

@@ -10,10 +10,10 @@ import numpy as np
 
 from nn import features, losses
 
-from . import colors, digit_logic
+from ..logic import colors, digit_logic
 from .dom import Bitmap, Canvas, Float64Array, Layer, Uint8Array, draw, floats, bytes_
-from .layout import layout
-from .tiles import TILE, edge_style, tile_images
+from ..logic.layout import layout
+from ..logic.tiles import TILE, edge_style, tile_images
 
 POSITIVE, NEGATIVE = colors.PALETTE[1], colors.PALETTE[0]
 POSITIVE_RGBA, NEGATIVE_RGBA = (np.append(c, 0).astype(np.uint8) for c in (POSITIVE, NEGATIVE))

@@ -17,16 +17,16 @@ allows:
 """
 import numpy as np
 
-from . import losses
+from ..core import losses
 
 SEPARABLE_LIMIT = 350.0  # |2u|, |2v| below this: e^{2u}·e^{2v} ≤ e^700, finite in float64
 
 # Each quick function here -> "file in nn/:qualname" of the readable function it equals (the
 # page's source panel names it; tests/test_picture.py holds each pair equal).
 MIRRORS = {
-    "activations": "mlp.py:forward_layers",        # every layer, neuron-major
-    "_exp_2z_separable": "mlp.py:forward_layers",  # the first layer's e^{2z}, z = F @ W + b
-    "_tanh_from_exp_2z": "activations.py:tanh",
+    "activations": "core/mlp.py:forward_layers",        # every layer, neuron-major
+    "_exp_2z_separable": "core/mlp.py:forward_layers",  # the first layer's e^{2z}, z = F @ W + b
+    "_tanh_from_exp_2z": "core/activations.py:tanh",
 }
 
 

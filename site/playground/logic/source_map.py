@@ -1,16 +1,16 @@
 """Where things are in the engine's source, for the source viewer: found with ast, not by hand.
 
     locate(text, "MLP.backprop")  -> (first line, last line), 1-based, decorators included
-    code_for_stage("update", "AdamW") -> ("optim.py", "Adam._update")
+    code_for_stage("update", "AdamW") -> ("core/optim.py", "Adam._update")
 """
 import ast
 
 from nn import optim
 
 STAGE_CODE = {
-    "forward": ("mlp.py", "forward_layers"),
-    "loss": ("losses.py", "loss_and_dz"),
-    "backward": ("mlp.py", "MLP.backprop"),
+    "forward": ("core/mlp.py", "forward_layers"),
+    "loss": ("core/losses.py", "loss_and_dz"),
+    "backward": ("core/mlp.py", "MLP.backprop"),
 }
 
 
@@ -18,7 +18,7 @@ def code_for_stage(stage, optimizer="Adam"):
     """(file in nn/, qualified name) of the function that computes a stage of a step."""
     if stage == "update":  # the class whose rule it runs: AdamW inherits Adam's
         owner = next(c for c in optim.lookup(optimizer).__mro__ if "_update" in c.__dict__)
-        return "optim.py", f"{owner.__qualname__}._update"
+        return "core/optim.py", f"{owner.__qualname__}._update"
     if stage not in STAGE_CODE:
         raise ValueError(f"unknown stage {stage!r}; allowed: forward, loss, backward, update")
     return STAGE_CODE[stage]
@@ -41,6 +41,24 @@ def outline(text):
                         found.append((target.id, node.lineno, node.end_lineno))
     walk(ast.parse(text).body, "")
     return found
+
+
+def mirrors(text):
+    """A speed path's MIRRORS table: {its function: "file in nn/:the readable function it equals"}."""
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "MIRRORS" for t in node.targets):
+            return ast.literal_eval(node.value)
+    return {}
+
+
+def mirror_note(text, qualname=None):
+    """What the source viewer says of a speed path: which readable function it mirrors."""
+    table = mirrors(text)
+    if not table:
+        return ""
+    pairs = [(qualname, table[qualname])] if qualname in table else list(table.items())
+    said = "; ".join(f"{name} mirrors nn/{ref.replace(':', ' ')}" for name, ref in pairs)
+    return (f" A speed path, run by the page: {said}, the readable version, which a test holds it equal to.")
 
 
 def locate(text, qualname):

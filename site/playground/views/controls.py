@@ -4,7 +4,7 @@ from js import document
 
 from nn import datasets, features, optim
 
-from . import menus
+from ..logic import menus
 from .dom import by_id
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]

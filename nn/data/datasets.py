@@ -30,7 +30,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import digits as _digits, limits
+from . import digits as _digits
+from .. import limits
 
 LIMIT = 3.0
 EXTENT = ((-LIMIT, LIMIT), (-LIMIT, LIMIT))

@@ -9,7 +9,7 @@ from js import document
 
 from nn import digits
 
-from . import colors, digit_logic
+from ..logic import colors, digit_logic
 from .dom import Bitmap, Canvas, by_id, draw, floats
 
 PEN = 0.085          # pen width as a share of the pad's side (the set's strokes are thick)

@@ -14,9 +14,9 @@ numbers. After a readable `opt.step` (which may create a buffer), call `adopt()`
 """
 import numpy as np
 
-from .optim import SCALAR_STATE, _ignore
+from ..core.optim import SCALAR_STATE, _ignore
 
-MIRRORS = {"FlatStep.__call__": "optim.py:Optimizer.step"}  # speed path -> the readable reference
+MIRRORS = {"FlatStep.__call__": "core/optim.py:Optimizer.step"}  # speed path -> the readable reference
 
 
 class FlatStep:

@@ -9,7 +9,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from . import fast
+from ..fast import tanh as fast
 
 SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
 GELU_CUBIC = 0.044715
@@ -31,7 +31,7 @@ class Activation(NamedTuple):
     menu: int            # its place in the page's menu of activations
     bounds: tuple = None  # (lo, hi) that f(z) never leaves, for every z; None: unbounded
     kinked: bool = False  # f' jumps at z = 0, so a difference quotient straddling 0 misses it
-    fast_f: Callable = None  # a quicker f for large arrays (nn/fast.py), held equal to f by a test
+    fast_f: Callable = None  # a quicker f for large arrays (nn/fast/tanh.py), held equal to f by a test
 
     @property
     def formula(self):

@@ -1,0 +1,1 @@
+"""Pure logic of the page (no js): colour maps, layouts, the words of the teaching panels. Tested in CPython."""
