@@ -1,6 +1,6 @@
 """The training configuration: one table of keys, their types, limits and defaults.
 
-A config is a plain JSON-safe dict (the same one the page keeps in its URL). This table both
+A config is a plain JSON-safe dict (the page's whole setup). This table both
 validates it and fills in defaults, so nothing about a key is written down twice. Each key has a
 scope, which says what changing it mid-run means:
 

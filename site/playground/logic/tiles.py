@@ -17,39 +17,40 @@ def edge_style(w):
     return 0.35 + 1.7 * m, 0.18 + 0.82 * np.minimum(m / 1.5, 1.0)
 
 
-_input_ranges_of = [None, None]  # [inputs array, its ranges]: the grid's inputs stay the same array
+class TileRanges:
+    """Each tile's colour range, kept by its owner (the network view) while it cannot change: the
+    input features' ranges (a max over the whole grid, slow in the browser) as long as the grid's
+    inputs are the same array (Session.grid gives the same one until the plane or the features
+    change), and with bounded activations only, every range until the inputs or the network's
+    shape change."""
+
+    def __init__(self):
+        self._inputs = self._input_ranges = self._key = self._ranges = None
+
+    def input_ranges(self, inputs):
+        if self._inputs is not inputs:
+            self._inputs, self._input_ranges = inputs, colors.neuron_ranges("linear", inputs)
+        return self._input_ranges
+
+    def __call__(self, session, grid, out):
+        """lo, hi of each tile: inputs, hidden neurons, then `out` (a single output) if given."""
+        acts = tuple(session.net.activation)
+        key = (grid.inputs, acts, tuple(session.net.sizes), session.kind, out is None)
+        fixed = all(act.bounds is not None for act in session.net.acts)  # images on fixed ranges
+        if fixed and self._key is not None and self._key[0] is key[0] and self._key[1:] == key[1:]:
+            return self._ranges
+        ranges = [self.input_ranges(grid.inputs)]
+        ranges += [colors.neuron_ranges(act, layer) for act, layer in zip(acts, grid.hidden)]
+        if out is not None:
+            ranges.append(colors.neuron_ranges("tanh" if session.kind == "regression" else "sigmoid", out))
+        self._ranges = tuple(np.concatenate(r) for r in zip(*ranges))
+        self._key = key if fixed else None
+        return self._ranges
 
 
-def _input_ranges(inputs):
-    """The input features' ranges (a max over the whole grid, slow in the browser), measured once
-    per grid of inputs: Session.grid gives the same array until the plane or the features change."""
-    if _input_ranges_of[0] is not inputs:
-        _input_ranges_of[:] = inputs, colors.neuron_ranges("linear", inputs)
-    return _input_ranges_of[1]
-
-
-_ranges_of = [None, None]  # [key, (lo, hi)] while every range is fixed
-
-
-def _ranges(session, grid, out):
-    """lo, hi of each tile: inputs, hidden neurons, then `out` (a single output) if given. With
-    bounded activations only, they change with the inputs or the network's shape alone: kept."""
-    acts = tuple(session.net.activation)
-    key = (grid.inputs, acts, tuple(session.net.sizes), session.kind, out is None)
-    fixed = all(act.bounds is not None for act in session.net.acts)  # images on fixed ranges
-    if fixed and _ranges_of[0] is not None and _ranges_of[0][0] is key[0] and _ranges_of[0][1:] == key[1:]:
-        return _ranges_of[1]
-    ranges = [_input_ranges(grid.inputs)]
-    ranges += [colors.neuron_ranges(act, layer) for act, layer in zip(acts, grid.hidden)]
-    if out is not None:
-        ranges.append(colors.neuron_ranges("tanh" if session.kind == "regression" else "sigmoid", out))
-    lo_hi = tuple(np.concatenate(r) for r in zip(*ranges))
-    _ranges_of[:] = (key if fixed else None), lo_hi
-    return lo_hi
-
-
-def tile_images(session, grid):
-    """(TILE, TILE * neurons, 4) uint8: every neuron's image, inputs first, outputs last."""
+def tile_images(session, grid, ranges=None):
+    """(TILE, TILE * neurons, 4) uint8: every neuron's image, inputs first, outputs last.
+    ranges: the caller's TileRanges, kept from frame to frame (default: measured afresh)."""
 
     def sample(v):
         """(k, res, res) -> (k, TILE, TILE); 1-D data (k, res) becomes strips along x1."""
@@ -64,7 +65,7 @@ def tile_images(session, grid):
     out = sample(np.moveaxis(grid.output, -1, 0))
     single = session.kind == "regression" or out.shape[0] == 1
     parts = [sample(grid.inputs)] + [sample(layer) for layer in grid.hidden] + ([out] if single else [])
-    lo, hi = _ranges(session, grid, out if single else None)
+    lo, hi = (ranges or TileRanges())(session, grid, out if single else None)
     values = np.concatenate(parts)
     n = len(values)  # each neuron's pixels as one row: the per-neuron range broadcasts along rows
     rgba = colors.diverging(values.reshape(n, -1), lo[:, None], hi[:, None]).reshape(n, TILE, TILE, 4)

@@ -13,7 +13,7 @@ from nn import features, losses
 from ..logic import colors, digit_logic
 from .dom import Bitmap, Canvas, Float64Array, Layer, Uint8Array, draw, floats, bytes_
 from ..logic.layout import layout
-from ..logic.tiles import TILE, edge_style, tile_images
+from ..logic.tiles import TILE, TileRanges, edge_style, tile_images
 
 POSITIVE, NEGATIVE = colors.PALETTE[1], colors.PALETTE[0]
 POSITIVE_RGBA, NEGATIVE_RGBA = (np.append(c, 0).astype(np.uint8) for c in (POSITIVE, NEGATIVE))
@@ -28,6 +28,7 @@ class NetworkView:
         self.session = None
         self.layout = None
         self._segments = None
+        self._tile_ranges = TileRanges()  # kept while the tiles' colour ranges cannot change
         self._atlas = None
         self._digit_atlas = None
         self._labels = Layer()
@@ -54,7 +55,7 @@ class NetworkView:
         lay, ctx = self.layout, self.canvas.ctx
         ctx.clearRect(0, 0, self.canvas.width, self.canvas.height)
         self._draw_edges(ctx, session, lay)
-        atlas = tile_images(session, grid)
+        atlas = tile_images(session, grid, self._tile_ranges)
         if self._atlas is None or self._atlas.width != atlas.shape[1]:
             self._atlas = Bitmap(atlas.shape[1], TILE)
         self._atlas.put(atlas)
