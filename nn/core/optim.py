@@ -170,6 +170,10 @@ class Optimizer:
         raise NotImplementedError
 
     @staticmethod
+    def explained(q):
+        """Quantities the formula lines show that the rule itself does not compute (q, in place)."""
+
+    @staticmethod
     def formula_lines(q, h, n):
         """The update of one weight, each line symbolic and then with its numbers.
         q: the weight's quantities (nn.explain.update_detail), h: the hyperparameters,
@@ -380,12 +384,20 @@ class Adam(Optimizer):
             np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
             note("vmax", max_exp_avg_sq)
             exp_avg_sq = max_exp_avg_sq
-        m_hat = exp_avg / (1 - beta1**t)
-        v_hat = exp_avg_sq / (1 - beta2**t)
-        note("m_hat", m_hat)
-        note("v_hat", v_hat)
-        p -= lr * (m_hat / (np.sqrt(v_hat) + self.eps))
+        bias_correction1 = 1 - beta1**t
+        bias_correction2 = 1 - beta2**t
+        note("bc1", bias_correction1)
+        note("bc2", bias_correction2)
+        # = lr·m̂ / (√v̂ + ε) with m̂ = m / bc1, v̂ = v / bc2, in PyTorch's order of operations
+        denom = np.sqrt(exp_avg_sq) / math.sqrt(bias_correction2) + self.eps
+        p -= (lr / bias_correction1) * (exp_avg / denom)
         note("w_new", p)
+
+    @staticmethod
+    def explained(q):
+        """The bias-corrected moments the formula shows: m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)."""
+        q["m_hat"] = q["m"] / q["bc1"]
+        q["v_hat"] = q.get("vmax", q["v"]) / q["bc2"]
 
     @staticmethod
     def formula_lines(q, h, n):

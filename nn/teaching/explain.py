@@ -202,10 +202,12 @@ def update_detail(rec, i, idx):
     q = {"optimizer": rec.optimizer, "w": float(rec.params_before[i][idx]), "grad": float(rec.grads[i][idx]),
          "t": rec.state_after[i]["step"], "lr": h["lr"]}
     before = rec.state_before[i]
-    for key, buffer in optim.lookup(rec.optimizer).STATE.items():
+    cls = optim.lookup(rec.optimizer)
+    for key, buffer in cls.STATE.items():
         q[buffer.note + "_old"] = _entry(before[key], idx) if key in before else None
     for name, value in rec.notes[i].items():
         q[name] = _entry(value, idx)
+    cls.explained(q)
     q["w_after"] = float(rec.params_after[i][idx])
     return q
 
