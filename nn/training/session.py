@@ -7,10 +7,11 @@
     g = s.grid(80)                           # what the page draws: every neuron over the plane
 
 An epoch is one pass over the training split in shuffled mini-batches. The session notices when
-training has converged (and why) or diverged (and then goes back to its last healthy epoch).
+training has converged (and why) or diverged (and then goes back to the epoch of its lowest loss).
 """
 import copy
 import math
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,8 +29,8 @@ HISTORY_CAPACITY = 2000
 GRID_VALUES = 2**24        # a picture grid evaluates at most this many neuron values (128 MB of float64)
 RUNAWAY = 100.0            # diverged: the training loss is this many times its best so far ...
 RUNAWAY_FROM_START = 10.0  # ... and this many times its value at the start (so noise near 0 is not)
-UNHEALTHY = 3.0            # or it stayed above this many times its value at the start ...
-UNHEALTHY_EPOCHS = 20      # ... for this many epochs in a row (an adaptive rate bouncing too far)
+UNHEALTHY = 3.0            # or its mean over the last epochs is above this many times its start ...
+UNHEALTHY_EPOCHS = 20      # ... over this many epochs (an adaptive rate bouncing around, not learning)
 HINT_TRIES = 3             # the hint tries lr/10, lr/100, lr/1000 ...
 HINT_EPOCHS = 5            # ... each for this many epochs from the restored weights, on a copy
 MAX_EDITED_WEIGHT = 100.0  # a weight typed by hand: larger ones only saturate every neuron
@@ -339,11 +340,12 @@ class Session:
         self._check_convergence()
 
     def _diverged(self, why):
-        """Back to the last healthy epoch: its weights, epoch and step count (and no history after
-        it), a fresh optimizer (its state holds the runaway values), and a hint checked to train."""
-        self.epoch, flat, self.steps = self._healthy
+        """Back to the healthiest epoch, the one of the lowest training loss so far: its weights, epoch
+        and step count (and no history after it), a fresh optimizer (its state holds the runaway
+        values), and a hint checked to train."""
+        _, self.epoch, flat, self.steps = self._best
         self.net.flat[...] = flat
-        self._unhealthy = 0
+        self._recent.clear()
         self.history.drop_after(self.epoch)
         self.snapshots.drop_after(self.epoch)
         lr = float(self.optimizer.lr)
@@ -356,11 +358,11 @@ class Session:
         e, (kind, loss) = self.epoch, why
         what = {"non-finite": f"the training loss became infinite or NaN in epoch {e + 1}",
                 "jumped": f"the training loss jumped to {loss:.3g} in epoch {e + 1}",
-                "stayed": f"the training loss stayed above {UNHEALTHY:g} times its starting value "
-                          f"({UNHEALTHY * self._start_loss:.3g}) for {UNHEALTHY_EPOCHS} epochs after epoch {e}"}[kind]
+                "stayed": f"over the last {UNHEALTHY_EPOCHS} epochs the training loss averaged {loss:.3g}, more than "
+                          f"{UNHEALTHY:g} times its starting value ({self._start_loss:.3g})"}[kind]
         self.stop = Stop("diverged", kind, e,
                          f"Training diverged: {what}. The weights are back to where they were at epoch {e}, "
-                         f"the last epoch before it went wrong.", self._rate_hint(lr))
+                         f"where its training loss was lowest.", self._rate_hint(lr))
         return False
 
     def _rate_hint(self, lr):
@@ -382,7 +384,7 @@ class Session:
         twin._shuffle = copy.deepcopy(self._shuffle)
         twin.config = {**self.config, "lr": rate, "schedule": "constant"}
         twin.history, twin.snapshots = Thinning(epochs + 1), Thinning(2, epochs + 1)
-        twin.stop, twin._probe, twin._unhealthy = None, True, 0
+        twin.stop, twin._probe, twin._recent = None, True, deque(maxlen=UNHEALTHY_EPOCHS)
         twin._build_optimizer()
         with np.errstate(over="ignore", invalid="ignore"):
             for _ in range(epochs):
@@ -437,7 +439,7 @@ class Session:
         Returns why they are unhealthy, else None: ("non-finite", loss), or, judging an epoch's
         result, ("jumped", loss) when the training loss is above RUNAWAY times its best so far
         and RUNAWAY_FROM_START times its value at the start, or ("stayed", loss) when it has been
-        above UNHEALTHY times its value at the start for UNHEALTHY_EPOCHS epochs in a row."""
+        above UNHEALTHY times its value at the start on average over the last UNHEALTHY_EPOCHS."""
         m = {"epoch": self.epoch, "lr": float(self.optimizer.lr)}
         # one forward pass over train and test stacked; each numpy call then serves both splits,
         # and a split's numbers are read from its rows (the same numbers as for the split alone)
@@ -468,19 +470,19 @@ class Session:
         if not (math.isfinite(loss) and np.isfinite(self.net.flat).all()):
             return "non-finite", loss
         if judge:
-            if loss > max(RUNAWAY * self._best_loss, RUNAWAY_FROM_START * self._start_loss):
+            if loss > max(RUNAWAY * self._best[0], RUNAWAY_FROM_START * self._start_loss):
                 return "jumped", loss
-            self._unhealthy = self._unhealthy + 1 if loss > UNHEALTHY * self._start_loss else 0
-            if self._unhealthy >= UNHEALTHY_EPOCHS:
-                return "stayed", loss
+            self._recent.append(loss)
+            mean = sum(self._recent) / len(self._recent)
+            if len(self._recent) == UNHEALTHY_EPOCHS and mean > UNHEALTHY * self._start_loss:
+                return "stayed", mean
         self._metrics = m
         if record:
             if self.epoch == 0:
-                self._start_loss = self._best_loss = loss
-                self._unhealthy = 0
-            self._best_loss = min(self._best_loss, loss)
-            if not self._unhealthy:  # the restore point, should training run away later
-                self._healthy = (self.epoch, self.net.flat.copy(), self.steps)
+                self._start_loss, self._best = loss, None
+                self._recent = deque(maxlen=UNHEALTHY_EPOCHS)
+            if self._best is None or loss <= self._best[0]:  # the restore point, should training run away
+                self._best = (loss, self.epoch, self.net.flat.copy(), self.steps)
             self.history.add(self.epoch, m)
             if self.snapshots.keeps(self.epoch):
                 self.snapshots.add(self.epoch, self.net.flat.copy())
