@@ -238,6 +238,9 @@ def test_a_script_that_does_not_arrive_is_named_and_takes_over_when_it_does(page
     # (polling by interval: the installed clock also drives requestAnimationFrame)
     page.wait_for_function("() => document.getElementById('boot-error') !== null", polling=100)
     assert page.evaluate("window.boot.nodeType") == 1, "boot.js ran although it was held back"
+    # the other scripts arrive (on a busy machine they may take a moment): only boot.js is held
+    page.wait_for_function("() => ['build-info.js', 'draw.js'].every(n => performance.getEntriesByType('resource')"
+                           ".some(e => e.name.endsWith('/' + n)))", polling=100)
     page.clock.run_for(16_000)
     page.wait_for_function("() => window.boot && window.boot.error", timeout=5_000, polling=100)
     error = page.evaluate("window.boot.error")

@@ -5,17 +5,18 @@
 """
 import ast
 
-from nn import optim
+from nn import losses, optim
 
 STAGE_CODE = {
     "forward": ("core/mlp.py", "forward_layers"),
-    "loss": ("core/losses.py", "loss_and_dz"),
     "backward": ("core/mlp.py", "MLP.backprop"),
 }
 
 
-def code_for_stage(stage, optimizer="Adam"):
+def code_for_stage(stage, optimizer="Adam", loss="bce"):
     """(file in nn/, qualified name) of the function that computes a stage of a step."""
+    if stage == "loss":  # the loss in use: its per-sample terms, with its dL/dz just below
+        return "core/losses.py", losses.LOSS[loss].terms.__name__
     if stage == "update":  # the class whose rule it runs: AdamW inherits Adam's
         owner = next(c for c in optim.lookup(optimizer).__mro__ if "_update" in c.__dict__)
         return "core/optim.py", f"{owner.__qualname__}._update"

@@ -204,7 +204,8 @@ class Panel:
     def _code_target(self):
         stage = STAGES[self.stage] if self.rec is not None else "forward"
         opt = self.rec.optimizer if self.rec is not None else self.app.session.optimizer.name
-        file, name = source_map.code_for_stage(stage, opt)
+        loss = self.rec.loss_name if self.rec is not None else self.app.session.loss
+        file, name = source_map.code_for_stage(stage, opt, loss)
         return file, name, f"the {explain_text.STAGE_TITLES[stage].lower()} stage of the explained step"
 
     def _canvas_click(self, event):
