@@ -18,6 +18,9 @@ MAX_NOISE = 1.0          # a third of the plane's half-width: past it every set 
 TRAIN_FRACTION = (0.1, 0.9)  # both splits keep at least a tenth of the points
 MAX_SEED = 2**32 - 1     # a 32-bit seed: short in a URL, and what the page's seed box accepts
 
+# -- the weight editor --------------------------------------------------------------------------------
+MAX_EDITED_WEIGHT = 100.0  # a weight typed by hand: larger ones only saturate every neuron
+
 # -- the engine's hard limits, for API users of nn.MLP (the config never reaches them) -------------
 ENGINE_MAX_HIDDEN_LAYERS = 8
 ENGINE_MAX_HIDDEN_WIDTH = 256

@@ -1,6 +1,7 @@
-"""Benchmark the built page in headless Chromium: cold load, per-frame work, epochs per second.
+"""Benchmark the built page in headless Chromium: cold load, per-frame work, epochs per second,
+the teaching panels' heaviest actions.
 
-    python scripts/bench_page.py [--loads 3] [--frames 320] [--seconds 5]
+    python scripts/bench_page.py [--loads 3] [--frames 320] [--seconds 5] [--parts load,frames,eps,panels]
 
 Builds nothing: it serves the dist/ that `python scripts/build.py` made (with vercel.json's
 headers, on 127.0.0.1, in a thread) and opens it over http and as a file:// page. Prints one JSON
@@ -17,6 +18,16 @@ except the CPython peer, which runs here with time.perf_counter on the same conf
 (c) epochs_per_second: speed 100 for --seconds, Σepochs / Σtrain_ms over those frames (training
     only, painting excluded), for the default spiral and for 2-8-8-1 on 200 points (set with the
     page's own controls); the CPython peer trains nn.Session with the page's state().config.
+
+(d) panels_worst_case: each teaching panel's heaviest action on the largest network the page
+    allows (digits, 6 hidden layers of 64, set with the page's own buttons): "Check every
+    parameter", "Take one step", the loss landscape's "Recompute", and the audit of a point (the
+    digits have no output plane to click, so the script calls the audit panel's select(), as a
+    click on a point does). For each: wall_ms from the click to the result shown, and the page's
+    main-thread long tasks (PerformanceObserver "longtask", tasks over 50 ms) in that time: the
+    longest one (how long the tab froze) and their sum; the panel's own figure where it states one.
+    Then the engine's part of each (the nn.explain call the panel makes, no drawing), timed in the
+    page's Pyodide and, as the peer, in CPython here, on the same config.
 
 When training stops (the spiral converges after some hundred epochs) the script presses Reset
 and Play and goes on: the output says how often ("restarts").
@@ -50,14 +61,20 @@ VIEWPORT = {"width": 1280, "height": 800}
 BOOT_TIMEOUT_MS = 90_000
 PARTS = ("train", "boundary", "network", "charts", "total")  # and any other part frames() has
 TARGETS = {"first_frame_s": 4.0, "median_frame_ms": 8.0, "p95_frame_ms": 16.0,
-           "epochs_per_s_2-8-8-1_200": 1000.0}
+           "epochs_per_s_2-8-8-1_200": 1000.0, "panel_action_longest_task_ms": 1000.0}
+PARTS_RUN = ("load", "frames", "eps", "panels")  # --parts: (a), (b), (c), (d)
 
-# Installed before the page's scripts: the time Play was pressed (ms after navigation start).
+# Installed before the page's scripts: the time Play was pressed (ms after navigation start), and
+# the main thread's long tasks ([start, duration] in ms, each over 50 ms).
 INIT_SCRIPT = """
 document.addEventListener("click", (e) => {
   const b = e.target && e.target.closest && e.target.closest("#play");
   if (b && window.__playPressedAt === undefined) window.__playPressedAt = performance.now();
 }, true);
+window.__longTasks = [];
+new PerformanceObserver((list) => {
+  for (const t of list.getEntries()) window.__longTasks.push([t.startTime, t.duration]);
+}).observe({type: "longtask", buffered: true});
 """
 READY = "() => (window.playground && window.playground.ready) || (window.boot && window.boot.error)"
 # A compact sample of the page's state (state() also carries the history and the config).
@@ -326,13 +343,161 @@ def eps_block(browser, url, seconds):
     return out
 
 
+# -- (d) the panels' worst case -----------------------------------------------------------------
+def largest_network(page):
+    """Digits with MAX_HIDDEN_LAYERS layers of MAX_WIDTH_DIGITS, set with the page's buttons: the
+    first layer widened neuron by neuron, then layers added (each copies the last one's width)."""
+    from nn import limits
+
+    page.get_by_role("combobox", name="Dataset", exact=True).select_option("digits")
+    page.wait_for_function("() => window.playground.state().config.dataset === 'digits'")
+    while len(state(page)["sizes"]) > 3:
+        button(page, "Remove a hidden layer").click()
+    if len(state(page)["sizes"]) == 2:
+        button(page, "Add a hidden layer").click()
+    while state(page)["sizes"][1] < limits.MAX_WIDTH_DIGITS:
+        button(page, "Add a neuron in layer 1").click()
+    while len(state(page)["sizes"]) - 2 < limits.MAX_HIDDEN_LAYERS:
+        button(page, "Add a hidden layer").click()
+    sizes = state(page)["sizes"]
+    want = [64, *[limits.MAX_WIDTH_DIGITS] * limits.MAX_HIDDEN_LAYERS, 10]
+    if sizes != want:
+        raise RuntimeError(f"the page built {sizes}, not {want}")
+    return sizes
+
+
+def timed(page, start, done_js, timeout=120_000):
+    """Run `start` (returns the page's performance.now() just before the action), wait until the
+    expression `done_js` holds; the wall time and the main thread's long tasks in between (ms)."""
+    t0 = start()
+    t1 = page.wait_for_function(f"() => ({done_js}) && performance.now()", timeout=timeout,
+                                polling="raf").json_value()
+    page.wait_for_timeout(300)  # a task still running when the result showed is reported after it ends
+    tasks = [d for t, d in page.evaluate("() => window.__longTasks") if t0 - 1 <= t <= t1]
+    return {"wall_ms": round(t1 - t0, 1), "longest_task_ms": round(max(tasks, default=0.0), 1),
+            "long_tasks_ms": round(sum(tasks), 1), "long_tasks": len(tasks)}
+
+
+def click_at(locator):
+    """Click `locator` in the page; the page's clock just before the click."""
+    return lambda: locator.evaluate("(b) => { const t = performance.now(); b.click(); return t; }")
+
+
+def panels_worst_case(browser, url):
+    page = open_page(browser)
+    try:
+        page.goto(url)
+        wait_ready(page)
+        sizes = largest_network(page)
+        page.evaluate("() => document.getElementById('panels').scrollIntoView()")
+        page.wait_for_function("() => document.querySelectorAll('#panels > section.teach').length === 6",
+                               timeout=60_000)
+        land = "#panel-landscape"
+        first_plane = f"document.querySelector('{land} .teach-small').textContent.includes('losses on')"
+        page.locator(land).scroll_into_view_if_needed()  # it computes its first plane once it is seen
+        page.wait_for_function(f"() => {first_plane}", timeout=120_000)
+        out = {"sizes": sizes, "n_params": sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))}
+
+        check = page.locator("#panel-gradcheck .teach-primary")
+        check.scroll_into_view_if_needed()
+        log("  check every parameter…")
+        r = timed(page, click_at(check), "document.querySelector('#panel-gradcheck .teach-full .teach-verdict')")
+        r["panel_says"] = page.locator("#panel-gradcheck .teach-controls .teach-small").text_content()
+        out["check_every_parameter"] = r
+
+        take = page.locator("#panel-step .teach-primary")
+        take.scroll_into_view_if_needed()
+        steps = page.evaluate("() => window.playground.state().steps")
+        log("  take one step…")
+        out["take_one_step"] = timed(page, click_at(take), f"window.playground.state().steps === {steps + 1} && "
+                                     "document.querySelector('#panel-step').dataset.stage === 'forward'")
+
+        recompute = page.locator(f"{land} .teach-primary")
+        recompute.scroll_into_view_if_needed()
+        log("  loss landscape…")
+        page.evaluate(f"() => document.querySelector('{land} .teach-small').textContent = ''")
+        r = timed(page, click_at(recompute), f"!document.querySelector('{land} .teach-primary').disabled && "
+                  + first_plane)
+        r["panel_says"] = page.locator(f"{land} .teach-small").text_content()
+        out["landscape_recompute"] = r
+
+        page.locator("#panel-audit").scroll_into_view_if_needed()
+        log("  audit a point…")
+        audit_of = "document.querySelector('.teach-audit-intro').textContent"
+        page.evaluate(f"() => window.__auditBefore = {audit_of}")
+        select = "import playground; [p.select(('train', 5)) for p in playground.app.panels if p.name == 'audit']"
+        out["audit_a_point"] = timed(page, lambda: page.evaluate(
+            "(code) => { const t = performance.now(); pyodide.runPython(code); return t; }", select),
+            f"{audit_of} !== window.__auditBefore")
+        config = page.evaluate("() => window.playground.state().config")
+        log("  the engine's part, in the page…")
+        out["engine_in_page_ms"] = engine_in_page(page, config)
+        out["page_errors"] = page.errors
+    finally:
+        page.context.close()
+    out["engine_in_cpython_ms"] = cpython_panels(config)
+    return out
+
+
+# The engine's part of each action (what the panel calls, without drawing), run as one piece of
+# code both here (CPython) and in the page (Pyodide), each on a fresh Session of the same config.
+ENGINE_CALLS = """
+import time
+from nn import Session, explain
+
+
+def engine_times(config):
+    s = Session(config)
+    m = min(300, s.X_train.shape[0])  # the landscape panel's plane: the first 300 points, two weights
+
+    def plane():
+        X, Y, net = s.X_train[:m], s.Y_train[:m], s.net
+        _, grads = explain._clone(net).backprop(X, Y, s.loss, s.config["l1"], s.config["l2"], train=False)
+        a = explain.largest_weight_gradient(grads)
+        grads[a[0]][a[1]] = 0.0
+        b = explain.largest_weight_gradient(grads)
+        explain.loss_surface(net, X, Y, s.loss, explain.weight_direction(net, *a),
+                             explain.weight_direction(net, *b), 1.0, 41, l1=s.config["l1"], l2=s.config["l2"])
+
+    calls = {"check_every_parameter": lambda: explain.full_check(s), "landscape_recompute": plane,
+             "audit_a_point": lambda: explain.audit(s, ("train", 5)),
+             "take_one_step": lambda: explain.explain_step(s)}  # last: it changes the weights
+    out = {}
+    for name, call in calls.items():
+        t0 = time.perf_counter()
+        call()
+        out[name] = round(1000 * (time.perf_counter() - t0), 1)
+    return out
+"""
+
+
+def cpython_panels(config):
+    """ENGINE_CALLS in CPython on the page's config (ms): the peer of (d)."""
+    scope = {}
+    exec(ENGINE_CALLS, scope)  # noqa: S102 - this script's own code
+    return scope["engine_times"](config)
+
+
+def engine_in_page(page, config):
+    """ENGINE_CALLS in the page's Pyodide on the same config (ms), in a scope of its own."""
+    code = ENGINE_CALLS + f"\nimport json\njson.dumps(engine_times(json.loads({json.dumps(json.dumps(config))})))"
+    return json.loads(page.evaluate(
+        "(code) => { const scope = pyodide.globals.get('dict')(); try { return pyodide.runPython(code, "
+        "{globals: scope}); } finally { scope.destroy(); } }", code))
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--loads", type=int, default=3, help="cold loads per mode (default 3)")
     ap.add_argument("--frames", type=int, default=320, help="frames to time at 1 epoch/frame (≥ 300)")
     ap.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up before timing frames")
     ap.add_argument("--seconds", type=float, default=5.0, help="seconds at speed 100 per network")
+    ap.add_argument("--parts", default=",".join(PARTS_RUN),
+                    help=f"which measurements, comma-separated (default: all of {','.join(PARTS_RUN)})")
     args = ap.parse_args(argv)
+    parts = [p for p in args.parts.split(",") if p]
+    if not parts or set(parts) - set(PARTS_RUN):
+        ap.error(f"--parts: choose from {', '.join(PARTS_RUN)}")
     check_dist()
 
     from playwright.sync_api import sync_playwright
@@ -351,23 +516,29 @@ def main(argv=None):
             browser = launch(pw)
             result["machine"]["browser"] = f"{browser.browser_type.name} {browser.version}"
             try:
-                runs = {"http": [], "file": []}
-                for i in range(args.loads):
-                    for mode, target in (("http", url), ("file", file_url)):
-                        log(f"cold load {i + 1}/{args.loads} over {mode}…")
-                        runs[mode].append(cold_load(browser, target))
-                cold = {}
-                for mode, rs in runs.items():
-                    cold[mode] = {
-                        "median_ready_s": round(statistics.median(r["ready_s"] for r in rs), 3),
-                        "median_first_trained_frame_s":
-                            round(statistics.median(r["first_trained_frame_s"] for r in rs), 3),
-                        "runs": rs}
-                result["cold_load"] = cold
-                log("frame parts at 1 epoch/frame…")
-                result["frames"] = frame_parts(browser, url, args.frames, args.warmup)
-                log("epochs per second at speed 100…")
-                result["epochs_per_second"] = eps_block(browser, url, args.seconds)
+                if "load" in parts:
+                    runs = {"http": [], "file": []}
+                    for i in range(args.loads):
+                        for mode, target in (("http", url), ("file", file_url)):
+                            log(f"cold load {i + 1}/{args.loads} over {mode}…")
+                            runs[mode].append(cold_load(browser, target))
+                    cold = {}
+                    for mode, rs in runs.items():
+                        cold[mode] = {
+                            "median_ready_s": round(statistics.median(r["ready_s"] for r in rs), 3),
+                            "median_first_trained_frame_s":
+                                round(statistics.median(r["first_trained_frame_s"] for r in rs), 3),
+                            "runs": rs}
+                    result["cold_load"] = cold
+                if "frames" in parts:
+                    log("frame parts at 1 epoch/frame…")
+                    result["frames"] = frame_parts(browser, url, args.frames, args.warmup)
+                if "eps" in parts:
+                    log("epochs per second at speed 100…")
+                    result["epochs_per_second"] = eps_block(browser, url, args.seconds)
+                if "panels" in parts:
+                    log("the panels' worst case (digits, the largest network)…")
+                    result["panels_worst_case"] = panels_worst_case(browser, url)
             finally:
                 browser.close()
     finally:
@@ -375,19 +546,26 @@ def main(argv=None):
         server.server_close()
 
     result["machine"]["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
-    parts = result["frames"]["parts_ms"]["total"]
-    small = result["epochs_per_second"]["small_2-8-8-1_200pts"]
-    checks = [
-        ("first trained frame over http (median, s)", result["cold_load"]["http"]["median_first_trained_frame_s"],
-         "<=", TARGETS["first_frame_s"]),
-        ("first trained frame over file:// (median, s)", result["cold_load"]["file"]["median_first_trained_frame_s"],
-         "<=", TARGETS["first_frame_s"]),
-        ("median frame work at 1 epoch/frame (ms)", parts["median"], "<=", TARGETS["median_frame_ms"]),
-        ("p95 frame work at 1 epoch/frame (ms)", parts["p95"], "<=", TARGETS["p95_frame_ms"]),
-        (f"epochs/s in the page, {'-'.join(map(str, small['browser']['sizes']))} on "
-         f"{small['browser']['n']} points", small["browser"]["epochs_per_s"], ">=",
-         TARGETS["epochs_per_s_2-8-8-1_200"]),
-    ]
+    checks = []
+    if "load" in parts:
+        for mode, name in (("http", "http"), ("file", "file://")):
+            checks.append((f"first trained frame over {name} (median, s)",
+                           result["cold_load"][mode]["median_first_trained_frame_s"], "<=", TARGETS["first_frame_s"]))
+    if "frames" in parts:
+        total = result["frames"]["parts_ms"]["total"]
+        checks += [("median frame work at 1 epoch/frame (ms)", total["median"], "<=", TARGETS["median_frame_ms"]),
+                   ("p95 frame work at 1 epoch/frame (ms)", total["p95"], "<=", TARGETS["p95_frame_ms"])]
+    if "eps" in parts:
+        small = result["epochs_per_second"]["small_2-8-8-1_200pts"]
+        checks.append((f"epochs/s in the page, {'-'.join(map(str, small['browser']['sizes']))} on "
+                       f"{small['browser']['n']} points", small["browser"]["epochs_per_s"], ">=",
+                       TARGETS["epochs_per_s_2-8-8-1_200"]))
+    if "panels" in parts:
+        worst = result["panels_worst_case"]
+        for action in ("check_every_parameter", "take_one_step", "landscape_recompute", "audit_a_point"):
+            checks.append((f"longest main-thread task of {action.replace('_', ' ')}, "
+                           f"{'-'.join(map(str, worst['sizes']))} (ms)", worst[action]["longest_task_ms"], "<=",
+                           TARGETS["panel_action_longest_task_ms"]))
     result["targets"] = [
         {"what": what, "value": value, "target": f"{op} {limit}",
          "pass": bool(value <= limit if op == "<=" else value >= limit)}

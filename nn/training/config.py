@@ -138,6 +138,8 @@ def _fail(key, value, allowed):
 
 
 def _range_text(key):
+    if key.type in ("int", "ints"):  # whole numbers in full: 4294967295, not 4.29497e+09
+        return f"{int(key.lo)} to {int(key.hi)}"
     return f"{key.lo:g} to {key.hi:g}"
 
 

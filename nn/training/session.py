@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import config as cfg
+from .. import limits
 from ..data import datasets, features
 from ..core import optim, schedules
 from ..fast import picture
@@ -33,7 +34,7 @@ UNHEALTHY = 3.0            # or its mean over the last epochs is above this many
 UNHEALTHY_EPOCHS = 20      # ... over this many epochs (an adaptive rate bouncing around, not learning)
 HINT_TRIES = 3             # the hint tries lr/10, lr/100, lr/1000 ...
 HINT_EPOCHS = 5            # ... each for this many epochs from the restored weights, on a copy
-MAX_EDITED_WEIGHT = 100.0  # a weight typed by hand: larger ones only saturate every neuron
+MAX_EDITED_WEIGHT = limits.MAX_EDITED_WEIGHT
 CONVERGE_LOSS = {"classification": 1e-3, "regression": 1e-5}
 
 

@@ -15,6 +15,7 @@ from pyodide.ffi import to_js
 from nn import Session
 
 from . import panels as panel_modules
+from .logic import typed
 from .views.charts import Charts
 from .views.controls import Controls
 from .views.digits_view import DigitsView
@@ -158,13 +159,18 @@ class App:
                 panel.select(best)
         self.render(force=True)
 
-    def edit_weight(self, l, i, j, value):
+    def edit_weight(self, l, i, j, text):
+        """Set W[l][i, j] to the number `text` writes; True if it was taken. A refusal says what
+        was typed and what is allowed; a taken value clears a refusal still shown."""
         try:
-            self.session.set_weight(l, i, j, value)  # the metrics shown follow the edited network
+            self.session.set_weight(l, i, j, typed.weight(text))  # the metrics shown follow the edited network
         except ValueError as e:
             self.show_message(f"{str(e)[:1].upper()}{str(e)[1:]}.", "The weight was not changed.", "error")
-            return
+            return False
+        if self._message_kind == "error":
+            self.hide_message()
         self.render()
+        return True
 
     def set_focus(self, focus):
         if focus != self.focus:

@@ -3,6 +3,8 @@ say, and its numbers are the engine's own (compared with the same run in CPython
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +12,8 @@ from pagekit import state, wait_state
 
 from nn import Session, datasets
 
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "site"))
 pytestmark = pytest.mark.browser
 
 
@@ -216,3 +220,81 @@ def test_keys_work_after_clicking_a_button(app):
     wait_state(app, "s.epoch === 2")
     app.keyboard.press("r")
     wait_state(app, "s.epoch === 0")
+
+
+def open_weight_editor(page):
+    """Click the middle of the edge from hidden neuron 1 to the output (layer 1, 0 -> 0) on XOR's
+    2-4-1 network; returns that edge, as the drawing's own layout places it."""
+    from playground.logic.layout import layout
+
+    canvas = page.locator("#network")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    lay = layout(state(page)["sizes"], max(1, round(box["width"])), max(1, round(box["height"])))
+    x0, y0, x1, y1 = lay.edge(1, 0, 0)
+    page.mouse.click(box["x"] + (x0 + x1) / 2, box["y"] + (y0 + y1) / 2)
+    page.locator("#weight-editor").wait_for(state="visible")
+    return 1, 0, 0
+
+
+def message(page):
+    """The message shown, or None."""
+    box = page.locator("#message")
+    return box.inner_text() if box.is_visible() else None
+
+
+def next_message(page, previous):
+    """Wait for a message other than `previous` (None: none was shown) and return it."""
+    page.wait_for_function("""(previous) => { const box = document.getElementById('message');
+        return !box.hidden && box.innerText !== previous; }""", arg=previous, timeout=10_000)
+    return message(page)
+
+
+def test_the_weight_editor_names_what_was_typed_and_a_good_value_clears_the_refusal(app):
+    pause(app)
+    select(app, "Dataset", "spiral")
+    select(app, "Dataset", "xor")
+    before = wait_state(app, "s.config.dataset === 'xor' && s.epoch === 0")
+    assert before["sizes"] == [2, 4, 1]
+    l, i, j = open_weight_editor(app)
+    field, shown = app.get_by_label("Weight value"), message(app)
+    for text, said in (("abc", '"abc" is not a number'), ("1e400", "1e400 is too large"),
+                       ("-inf", "-inf is not finite")):
+        field.fill("")
+        field.press_sequentially(text)  # typed key by key, as a learner does
+        field.press("Enter")
+        shown = next_message(app, shown)
+        assert shown.startswith(said[:1].upper() + said[1:]), shown
+        assert "a weight is a number from −100 to 100" in shown and "The weight was not changed." in shown, shown
+        assert "nan" not in shown
+        assert app.locator("#weight-editor").is_visible() and field.input_value() == text  # open, to correct
+        assert field.get_attribute("aria-invalid") == "true"
+        assert state(app)["version"] == before["version"]  # nothing changed
+    field.fill("0.5")
+    field.press("Enter")
+    after = wait_state(app, f"s.version === {before['version'] + 1}")
+    assert message(app) is None, "a good value leaves the refusal shown"
+    assert not app.locator("#weight-editor").is_visible()
+    ref = Session(after["config"])  # the page set the weight clicked, and measures the edited network
+    ref.set_weight(l, i, j, 0.5)
+    assert after["trainLoss"] == ref.metrics()["train_loss"]
+
+
+def test_a_refused_seed_names_what_was_typed_and_the_whole_range(app):
+    pause(app)
+    select(app, "Dataset", "moons")
+    before = wait_state(app, "s.config.dataset === 'moons'")
+    seed, shown = app.get_by_label("Seed", exact=True), message(app)
+    for text in ("abc", "99999999999"):
+        seed.fill("")
+        seed.press_sequentially(text)
+        seed.press("Tab")
+        shown = next_message(app, shown)
+        assert f"seed = {text!r}" in shown if text == "abc" else f"seed = {text} " in shown, shown
+        assert "not applied" in shown and "a whole number from 0 to 4294967295" in shown, shown
+        assert "''" not in shown and "e+09" not in shown
+        assert state(app)["config"] == before["config"] and seed.input_value() == str(before["config"]["seed"])
+    seed.fill("4294967295")
+    seed.press("Tab")
+    s = wait_state(app, "s.config.seed === 4294967295")
+    assert message(app) is None and s["config"]["dataset"] == "moons"

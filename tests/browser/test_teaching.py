@@ -1,11 +1,14 @@
 """The teaching panels in a real browser: the explained step's four stages, the audit, the gradient
 check, the activation explorer, the loss landscape and the source viewer show the engine's own
-numbers, compared with the same config and seed run in CPython (to the digits displayed).
+numbers, compared with the same config and seed run in CPython (to the digits displayed); and
+each panel, screenshotted as the learner sees it, has its heading and size, canvases that are not
+blank and no text running out of its box (shot()).
 
-TEACH_SCREENSHOTS=1 also writes docs/screenshots/teach-*.png (see the README).
+TEACH_SCREENSHOTS=1 also writes those screenshots to docs/screenshots/teach-*.png (see the README).
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import re
@@ -88,12 +91,62 @@ def click_point(page, s, i):
     wait_state(page, f"s.selected && s.selected[0] === 'train' && s.selected[1] === {i}")
 
 
+TITLES = {"step": "One step, explained", "audit": "Audit a point", "gradcheck": "Gradient check",
+          "landscape": "Loss landscape", "activations": "Activation explorer", "source": "The code"}
+CANVASES = {"step": 1, "landscape": 1, "activations": len(activations.NAMES)}  # at least, each with a size
+# Read back from a screenshot of a section (the pixels the learner sees, as composited on screen):
+# the distinct colours, and the share of the commonest one, in the section and in each canvas's box.
+SEEN = """async ([png, boxes]) => {
+    const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+    const image = await createImageBitmap(new Blob([bytes], {type: "image/png"}));
+    const ctx = new OffscreenCanvas(image.width, image.height).getContext("2d");
+    ctx.drawImage(image, 0, 0);
+    const seen = ([x, y, w, h]) => {
+        const px = new Uint32Array(ctx.getImageData(x, y, w, h).data.buffer);
+        const counts = new Map();
+        for (const p of px) counts.set(p, (counts.get(p) || 0) + 1);
+        return {colours: counts.size, commonest: Math.max(...counts.values()) / px.length};
+    };
+    return {width: image.width, height: image.height, all: seen([0, 0, image.width, image.height]),
+            canvases: boxes.map(seen)};
+}"""
+# What can overflow a panel's box: its equations, sentences, chips, buttons and the panel itself.
+OVERFLOWING = """(section) => [section, ...section.querySelectorAll(
+    '.teach-eq, .teach-p, .teach-lead, .teach-h, .teach-chips, .teach-controls, .teach-head, .teach-vals')]
+    .filter((e) => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map((e) => `${e.className || e.tagName}: ${e.scrollWidth} > ${e.clientWidth}: ${e.textContent.slice(0, 60)}`)"""
+
+
 def shot(page, selector, name, pause_ms=0):
+    """Look at a panel as the learner sees it, and fail on what a broken page shows: no heading,
+    no height, a blank or missing canvas, text running out of its box. The screenshot is taken in
+    memory; TEACH_SCREENSHOTS=1 also writes it to docs/screenshots/teach-<name>.png."""
+    section = page.locator(selector)
+    section.scroll_into_view_if_needed()
+    page.wait_for_timeout(pause_ms if os.environ.get("TEACH_SCREENSHOTS") else min(pause_ms, 200))
+    panel = selector.removeprefix("#panel-")
+    heading = section.locator("h2").first
+    assert heading.is_visible() and heading.text_content() == TITLES[panel], heading.text_content()
+    box = section.bounding_box()
+    assert box["height"] >= 150 and box["width"] >= 400, f"{name}: the panel is {box['width']}x{box['height']}"
+    assert len(section.inner_text()) >= 200, f"{name}: the panel shows almost no text"
+    assert section.evaluate(OVERFLOWING) == [], f"{name}: text runs out of its box"
+    canvases = section.evaluate("""(s) => { const r = s.getBoundingClientRect();
+        return Array.from(s.querySelectorAll('canvas'), (c) => c.getBoundingClientRect())
+            .filter((b) => b.width > 0 && b.height > 0)
+            .map((b) => [Math.round(b.left - r.left) + 2, Math.round(b.top - r.top) + 2,
+                         Math.round(b.width) - 4, Math.round(b.height) - 4]); }""")
+    assert len(canvases) >= CANVASES.get(panel, 0), f"{name}: {len(canvases)} canvases on screen"
+    png = section.screenshot()
+    seen = page.evaluate(SEEN, [base64.b64encode(png).decode(), canvases])
+    assert abs(seen["width"] - box["width"]) <= 3 and seen["height"] >= 150, seen  # the panel, not a sliver
+    assert seen["all"]["colours"] >= 50, f"{name}: the screenshot is nearly blank: {seen['all']}"
+    for k, c in enumerate(seen["canvases"]):
+        assert c["colours"] >= 8 and c["commonest"] <= 0.98, f"{name}: canvas {k + 1} looks blank: {c}"
     if os.environ.get("TEACH_SCREENSHOTS"):
-        page.locator(selector).scroll_into_view_if_needed()
-        page.wait_for_timeout(pause_ms)
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator(selector).screenshot(path=str(SHOTS / f"teach-{name}.png"))
+        (SHOTS / f"teach-{name}.png").write_bytes(png)
+    return seen
 
 
 def test_the_explained_step_shows_the_engines_numbers_stage_by_stage(app):
@@ -286,8 +339,7 @@ def test_the_highlighter_loads_from_file_url(new_page, dist, wait_ready):
     page.context.close()
 
 
-@pytest.mark.skipif(not os.environ.get("TEACH_SCREENSHOTS"), reason="set TEACH_SCREENSHOTS=1 to write them")
-def test_screenshots_of_each_stage(app):
+def test_each_stage_the_landscape_and_the_source_look_right_on_screen(app):
     fresh(app, "spiral", 40)
     ref = reference(state(app)["config"], 40)
     click_point(app, ref, isolated_point(ref))

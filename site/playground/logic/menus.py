@@ -31,9 +31,9 @@ def next_seed(seed):
 
 
 def input_ranges(dataset):
-    """The min, max and step of each range or number input, by element id, for `dataset`."""
+    """The min, max and step of each range input, by element id, for `dataset`. (The seed box is
+    text, read by typed.whole_number and checked by the config, whose refusal names what was typed.)"""
     lo, hi = limits.TRAIN_FRACTION
     return {"noise": (0.0, limits.MAX_NOISE, 0.01),
             "n": (POINTS_FROM, datasets.max_n(dataset), POINTS_STEP),
-            "train_fraction": (lo, hi, 0.05),
-            "seed": (0, limits.MAX_SEED, 1)}
+            "train_fraction": (lo, hi, 0.05)}

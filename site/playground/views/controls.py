@@ -4,7 +4,7 @@ from js import document
 
 from nn import datasets, features, optim
 
-from ..logic import menus
+from ..logic import menus, typed
 from .dom import by_id
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -85,12 +85,8 @@ class Controls:
         return show
 
     def _seed(self, event):
-        text = event.target.value
-        try:
-            seed = int(text)
-        except ValueError:
-            seed = text  # refused by the config check, which names what was typed and what is allowed
-        self.apply({"seed": seed})
+        # digits become a number; anything else stays text, refused by the config check by name
+        self.apply({"seed": typed.whole_number(event.target.value)})
 
     def _penalty(self):
         kind, rate = by_id("penalty").value, float(by_id("penalty_rate").value)

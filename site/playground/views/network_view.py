@@ -4,8 +4,6 @@ its weight (width by |w|, blue positive, orange negative). Hover explains, click
 All neuron images come from the same grid pass as the output view, sampled down to small tiles
 and packed side by side into one atlas: one image crosses to the browser per frame.
 """
-import math
-
 import numpy as np
 
 from nn import features, losses
@@ -242,6 +240,7 @@ class NetworkView:
         self._editing = edge
         l, i, j = edge
         self.editor_input.value = f"{self.session.net.W[l][i, j]:.6g}"
+        self.editor_input.setAttribute("aria-invalid", "false")
         self.editor.hidden = False
         self.editor.style.left = f"{min(x, self.canvas.width - 170):.0f}px"
         self.editor.style.top = f"{y:.0f}px"
@@ -254,13 +253,16 @@ class NetworkView:
             self._editing = None
 
     def _submit(self, event):
+        """Hand what was typed to on_edit; the editor closes once it is taken, and stays open on a
+        refusal (the message names what was typed) for the learner to correct it."""
         event.preventDefault()
         if self._editing is None:
             return
-        try:
-            value = float(self.editor_input.value)
-        except ValueError:
-            value = math.nan
-        self.on_edit(*self._editing, value)
-        self.editor.hidden = True
-        self._editing = None
+        taken = self.on_edit(*self._editing, str(self.editor_input.value))
+        self.editor_input.setAttribute("aria-invalid", "false" if taken else "true")
+        if taken:
+            self.editor.hidden = True
+            self._editing = None
+        else:
+            self.editor_input.focus()
+            self.editor_input.select()
