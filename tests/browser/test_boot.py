@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import shutil
+import time
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -239,8 +240,12 @@ def test_a_script_that_does_not_arrive_is_named_and_takes_over_when_it_does(page
     page.wait_for_function("() => document.getElementById('boot-error') !== null", polling=100)
     assert page.evaluate("window.boot.nodeType") == 1, "boot.js ran although it was held back"
     # the other scripts arrive (on a busy machine they may take a moment): only boot.js is held
-    page.wait_for_function("() => ['build-info.js', 'draw.js'].every(n => performance.getEntriesByType('resource')"
-                           ".some(e => e.name.endsWith('/' + n)))", polling=100)
+    # (checked from here, in real time: the page's own timers are on the installed clock)
+    arrived = "() => ['build-info.js', 'draw.js'].every(n => performance.getEntriesByType('resource')" \
+              ".some(e => e.name.endsWith('/' + n)))"
+    deadline = time.monotonic() + 30
+    while not page.evaluate(arrived) and time.monotonic() < deadline:
+        time.sleep(0.05)
     page.clock.run_for(16_000)
     page.wait_for_function("() => window.boot && window.boot.error", timeout=5_000, polling=100)
     error = page.evaluate("window.boot.error")
