@@ -448,7 +448,7 @@ from nn import Session, explain
 
 def engine_times(config):
     s = Session(config)
-    m = min(300, s.X_train.shape[0])  # the landscape panel's plane: the first 300 points, two weights
+    m = explain.surface_points(s)  # the landscape panel's plane: its first points, two weights
 
     def plane():
         X, Y, net = s.X_train[:m], s.Y_train[:m], s.net

@@ -7,7 +7,7 @@ itself, or net.loss at a point of the loss surface.
 import numpy as np
 import pytest
 
-from nn import MLP, Session, explain, gradcheck as run_gradcheck, optim
+from nn import MLP, Session, explain, gradcheck as run_gradcheck, limits, optim
 from nn.core.gradcheck import two_point
 
 OPTIMIZERS = [
@@ -244,6 +244,15 @@ def test_the_loss_surface_is_the_loss_at_each_point(directions, dataset):
             p[...] = q + ts[ia] * a + ts[jb] * b
         assert L[jb, ia] == pytest.approx(twin.loss(s.X_train, s.Y_train, s.loss, l1=0.001, l2=0.01), rel=1e-12)
     assert L[4, 4] == pytest.approx(net.loss(s.X_train, s.Y_train, s.loss, l1=0.001, l2=0.01), rel=1e-12)
+
+
+def test_the_loss_surface_of_the_largest_network_stays_within_its_work_bound():
+    big = Session({"dataset": "digits", "hidden": [limits.MAX_WIDTH_DIGITS] * limits.MAX_HIDDEN_LAYERS})
+    m, res = explain.surface_points(big), explain.SURFACE_RES
+    assert 1 <= m < big.X_train.shape[0]
+    assert res * res * big.net.n_params * (m + 1) <= explain.SURFACE_COST
+    small = _session(dataset="spiral")
+    assert explain.surface_points(small) == small.X_train.shape[0]
 
 
 def test_random_directions_are_scaled_like_the_weights_and_orthogonal():

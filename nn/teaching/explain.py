@@ -30,6 +30,10 @@ CHECK_WORK = 100_000     # the full check uses at most this many (parameter × p
 CHECK_POINTS = (20, 400)  # ... and this many training points: from 20 up to 400 ...
 CHECK_COST = 3 * 10**8   # ... and at most this many multiply-adds (under a second in the page): a
 #                          bigger network has a random sample of its parameters checked
+SURFACE_RES = 41          # the loss landscape's grid: SURFACE_RES x SURFACE_RES weight sets ...
+SURFACE_POINTS = 300      # ... each on at most this many training points (the first ones) ...
+SURFACE_COST = 3 * 10**8  # ... and at most this many multiply-adds in all (well under a second in
+#                           the page): a bigger network's surface is the loss on fewer points
 ROUNDING = 1.1e-16       # float64's relative rounding: a loss L is known to about ROUNDING·|L|
 KINK = 1e-3               # a relu input z this close to 0 may be straddled by the check's nudges
 
@@ -368,7 +372,18 @@ def project(points, center, d1, d2):
     return coef.T
 
 
-def loss_surface(net, X, Y, loss, d1, d2, span, res=41, *, l1=0.0, l2=0.0):
+def surface_points(session, res=SURFACE_RES):
+    """How many training points the loss landscape uses: all of them (up to SURFACE_POINTS), or as
+    many as SURFACE_COST allows: res² forward passes of points × n_params multiply-adds, plus
+    res² × n_params to build the grid's weight sets."""
+    n = session.net.n_params
+    fit = SURFACE_COST // (res * res * n) - 1
+    if fit < 1:
+        raise ValueError(f"a {res} x {res} surface of {n:,} parameters exceeds SURFACE_COST on one point")
+    return int(min(session.X_train.shape[0], SURFACE_POINTS, fit))
+
+
+def loss_surface(net, X, Y, loss, d1, d2, span, res=SURFACE_RES, *, l1=0.0, l2=0.0):
     """L(θ + α·d₁ + β·d₂) for α, β each on `res` points over [−span, span], dropout off.
 
     One forward pass (mlp.forward_layers) per row of the grid: the row's `res` weight sets are

@@ -1,6 +1,7 @@
 """Loss landscape: the training loss over a plane through the current weights, along two chosen
 weights or two random directions (nn.explain.loss_surface: a 41 x 41 grid, one batched forward
-pass per row), as a contour heatmap with the optimizer's recent path on it."""
+pass per row, on as many training points as explain.surface_points allows), as a contour heatmap
+with the optimizer's recent path on it."""
 from collections import deque
 
 import numpy as np
@@ -12,8 +13,7 @@ from ..logic import explain_text, teach_draw
 from ..views.dom import Bitmap, Canvas, bytes_, draw, floats
 from .common import el, header, on_screen, strings
 
-RES = 41
-POINTS = 300              # the loss over at most this many training points (the first ones)
+RES = explain.SURFACE_RES
 PATH = 150                # weight vectors kept for the path
 MODES = (("largest", "2 weights: largest |∂L/∂w|"), ("random", "2 random directions"),
          ("pick", "2 weights I choose"))
@@ -173,7 +173,7 @@ class Panel:
         self.button.disabled = False
         s, net = self.app.session, self.app.session.net
         mode, span = str(self.mode.value), float(self.span.value)
-        m = min(POINTS, s.X_train.shape[0])
+        m = explain.surface_points(s, RES)
         X, Y = s.X_train[:m], s.Y_train[:m]
         if mode == "random":
             d1, d2 = explain.random_directions(net, np.random.default_rng([s.config["seed"], self._seed]))
@@ -207,9 +207,12 @@ class Panel:
                         "version": s.version, "epoch": s.epoch, "L": L}
         self.lo_text.textContent = f"low {explain_text.num(lo, 3)}"
         self.hi_text.textContent = f"{explain_text.num(hi, 3)} high (log scale)"
-        pts = f"the first {m} of {s.X_train.shape[0]}" if m < s.X_train.shape[0] else f"all {m}"
+        n = s.X_train.shape[0]
+        pts = f"all {m}" if m == n else f"the first {m} of the {n}"
         self.status.textContent = (f"{RES} × {RES} = {RES * RES:,} losses on {pts} training points in "
                                    f"{ms / 1000:.2f} s (one batched forward pass per row), at epoch {s.epoch}. "
+                                   + (f"Fewer points for a bigger network: each costs {RES * RES:,} forward passes. "
+                                      if m < min(n, explain.SURFACE_POINTS) else "") +
                                    f"Recompute to centre the plane on the weights as they are now.")
         self._draw()
 
