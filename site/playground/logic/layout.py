@@ -6,6 +6,8 @@ chosen features), the last layer the outputs.
 from dataclasses import dataclass
 import math
 
+import numpy as np
+
 MARGIN_X = 44      # room for input labels on the left
 MARGIN_Y = 22      # room for layer captions on top
 MAX_NODE = 38
@@ -25,6 +27,13 @@ class Layout:
         (x0, y0), (x1, y1) = self.nodes[l][i], self.nodes[l + 1][j]
         h = self.node / 2
         return x0 + h, y0, x1 - h, y1
+
+    def edges(self, l):
+        """Every edge(l, i, j) at once, i-major as the weights W[l] (n_l, n_l+1) are.  -> (n_l·n_l+1, 4)"""
+        a, b = np.asarray(self.nodes[l], dtype=np.float64), np.asarray(self.nodes[l + 1], dtype=np.float64)
+        h = self.node / 2
+        return np.column_stack([np.repeat(a[:, 0] + h, len(b)), np.repeat(a[:, 1], len(b)),
+                                np.tile(b[:, 0] - h, len(a)), np.tile(b[:, 1], len(a))])
 
     def node_at(self, x, y):
         """(layer, index) of the neuron under (x, y), or None."""

@@ -9,12 +9,13 @@ import numpy as np
 from nn import features, losses
 
 from ..logic import colors, digit_logic
-from .dom import Bitmap, Canvas, Float64Array, Layer, Uint8Array, draw, floats, bytes_
+from .dom import Bitmap, Canvas, Float64Array, Layer, Uint8Array, draw, floats
 from ..logic.layout import layout
 from ..logic.tiles import TILE, TileRanges, edge_style, tile_images
 
 POSITIVE, NEGATIVE = colors.PALETTE[1], colors.PALETTE[0]
 POSITIVE_RGBA, NEGATIVE_RGBA = (np.append(c, 0).astype(np.uint8) for c in (POSITIVE, NEGATIVE))
+FIRST_LAYER_RGBA = (120, 130, 145, 150)  # digits: the image's edge to each first-layer neuron
 
 
 
@@ -26,6 +27,7 @@ class NetworkView:
         self.session = None
         self.layout = None
         self._segments = None
+        self._digit_segments = None  # the digits drawing's edges, kept like _segments
         self._tile_ranges = TileRanges()  # kept while the tiles' colour ranges cannot change
         self._atlas = None
         self._digit_atlas = None
@@ -45,7 +47,7 @@ class NetworkView:
         if resized or self.layout is None or self._sizes != sizes:
             self.layout, self._sizes = layout(sizes, self.canvas.width, self.canvas.height), list(sizes)
             self._layouts_made += 1
-            self._segments = None  # edge geometry follows the layout; weights only restyle it
+            self._segments = self._digit_segments = None  # geometry follows the layout; weights restyle it
 
     def draw(self, session, grid):
         self.session, self.digits_mode = session, False
@@ -76,23 +78,21 @@ class NetworkView:
         (xi, yi) = lay.nodes[0][0]
         # edges: one per first-layer neuron from the image (width by the RMS of its 64 weights),
         # then every weight of the later layers
-        W1 = net.W[0]
+        W1, h = net.W[0], lay.node / 2
+        if self._digit_segments is None:
+            first = np.array([(xi + big / 2, yi, x_ - h, y_) for x_, y_ in lay.nodes[1]])
+            self._digit_segments = floats(np.concatenate([first] + [lay.edges(l) for l in range(1, len(net.W))]))
+            n = len(first) + sum(W.size for W in net.W[1:])
+            self._digit_widths, self._digit_rgba = Float64Array.new(n), Uint8Array.new(4 * n)  # filled in place
         rms = np.sqrt((W1 * W1).mean(axis=0))
-        h = lay.node / 2
-        seg = [(xi + big / 2, yi, lay.nodes[1][j][0] - h, lay.nodes[1][j][1]) for j in range(W1.shape[1])]
-        widths = list(0.4 + 6.0 * np.minimum(rms / (rms.max() or 1.0), 1.0))
-        rgba = [(120, 130, 145, 150)] * len(seg)
-        for l in range(1, len(net.W)):
-            W = net.W[l]
-            for i in range(W.shape[0]):
-                for j in range(W.shape[1]):
-                    seg.append(lay.edge(l, i, j))
-            w = W.reshape(-1)
-            wid, alpha = edge_style(w)
-            widths += list(wid)
-            rgb = np.where((w >= 0)[:, None], POSITIVE, NEGATIVE)
-            rgba += [tuple(r) for r in np.column_stack([rgb, alpha * 255]).round().astype(int)]
-        draw.segments(ctx, floats(seg), floats(widths), bytes_(np.array(rgba)))
+        w = np.concatenate([np.zeros(0)] + [W.reshape(-1) for W in net.W[1:]])
+        wid, alpha = edge_style(w)
+        rgba = np.where((w >= 0)[:, None], POSITIVE_RGBA, NEGATIVE_RGBA)
+        rgba[:, 3] = np.round(alpha * 255)
+        self._digit_widths.assign(np.concatenate([0.4 + 6.0 * np.minimum(rms / (rms.max() or 1.0), 1.0), wid]))
+        self._digit_rgba.assign(np.concatenate([np.tile(np.array(FIRST_LAYER_RGBA, dtype=np.uint8), (len(rms), 1)),
+                                                rgba]))
+        draw.segments(ctx, self._digit_segments, self._digit_widths, self._digit_rgba)
         # tiles: input image, first-layer weight images, deeper activations, output probabilities
         _, A, _ = net.layers(np.asarray(x, dtype=np.float64)[None, :])
         tiles = [digit_logic.grey_rgba(x)[None]]
@@ -129,8 +129,7 @@ class NetworkView:
     def _draw_edges(self, ctx, session, lay):
         net = session.net
         if self._segments is None:  # in the order of the weights: layer by layer, W[l] row-major
-            self._segments = floats([lay.edge(l, i, j) for l, W in enumerate(net.W)
-                                     for i in range(W.shape[0]) for j in range(W.shape[1])])
+            self._segments = floats(np.concatenate([lay.edges(l) for l in range(len(net.W))]))
             # where those weights sit in net.flat (params = [W1, b1, W2, ...], one vector)
             start = np.cumsum([0] + [p.size for p in net.params])[0::2]
             self._weight_at = np.concatenate([np.arange(start[l], start[l] + W.size) for l, W in enumerate(net.W)])
