@@ -15,7 +15,7 @@ from pyodide.ffi import to_js
 from nn import Session
 
 from . import panels as panel_modules
-from .logic import typed
+from .logic import link, typed
 from .views.charts import Charts
 from .views.controls import Controls
 from .views.digits_view import DigitsView
@@ -94,10 +94,37 @@ class App:
         self._on_frame = self.proxies.hold(self._frame)
         by_id("py-version").textContent = sys.version.split()[0]
         by_id("np-version").textContent = np.__version__
+        link_problems = self._open_link()
         self.controls.sync(self.session)
         self.charts.reset(self.session)
         self.render(force=True)
         self._publish()
+        if link_problems:  # the rest of the link applies; each problem is named
+            self.show_message("Part of the link was not used: " + "; ".join(link_problems) + ".",
+                              "The rest of the link applies, and defaults fill the gaps.", "error")
+        self._follow_link()
+
+    # -- the link: the setup in the address --------------------------------------------------------
+    def _open_link(self):
+        """Apply the setup in the address's hash: all of it, or, where its keys do not go
+        together, as many as do. Returns what could not be used, in words."""
+        changes, problems = link.from_hash(str(window.location.hash))
+        if changes:
+            try:
+                self.session.update(changes)
+            except ValueError:
+                for name, value in changes.items():  # the dataset first, as links write it
+                    try:
+                        self.session.update({name: value})
+                    except ValueError as e:
+                        problems.append(f"the link's {e}")
+        return problems
+
+    def _follow_link(self):
+        """The address shows the setup as it now is (replaced, not pushed: Back leaves the page)."""
+        text = link.to_hash(self.session.config)
+        here = str(window.location.href).split("#")[0]
+        window.history.replaceState(None, "", f"{here}#{text}" if text else here)
 
     # -- the one place that changes settings -------------------------------------------------------
     def apply(self, changes):
@@ -113,6 +140,7 @@ class App:
             self.hide_message()  # the refused change is history once a good one went through
         if self.session.notice:  # applied, but not quite as asked: say how
             self.show_message(self.session.notice, "", "info")
+        self._follow_link()
         self.controls.sync(self.session)
         self.render(force=True)
 

@@ -298,3 +298,30 @@ def test_a_refused_seed_names_what_was_typed_and_the_whole_range(app):
     seed.press("Tab")
     s = wait_state(app, "s.config.seed === 4294967295")
     assert message(app) is None and s["config"]["dataset"] == "moons"
+
+
+def test_the_link_is_the_setup(new_page, server, wait_ready):
+    """A link opens its setup (and a bad part of it is named, the rest applied); the address then
+    follows each change."""
+    page = new_page()
+    page.goto(server + "#dataset=moons&hidden=8,3&lr=0.03&optimizer=sgd")
+    wait_ready(page)
+    s = state(page)
+    assert (s["config"]["dataset"], s["config"]["hidden"], s["config"]["lr"], s["config"]["optimizer"]) == \
+        ("moons", [8, 3], 0.03, "sgd")
+    assert s["sizes"] == [2, 8, 3, 1] and not page.locator("#message").is_visible()
+    ref = Session(s["config"])  # the same data and initial weights as CPython makes from that setup
+    assert s["trainLoss"] == pytest.approx(ref.metrics()["train_loss"], rel=1e-12)  # to the last bits
+    assert page.evaluate("location.hash") == "#dataset=moons&hidden=8,3&optimizer=sgd&lr=0.03"
+    select(page, "Learning rate", "0.1")
+    page.wait_for_function("() => location.hash.includes('lr=0.1')")
+    page.goto(server + "#lr=abc&dataset=xor&bogus=1&hidden=8,999")
+    page.reload()
+    wait_ready(page)
+    s = state(page)
+    assert s["config"]["dataset"] == "xor" and s["config"]["lr"] == 0.01
+    text = page.locator("#message").inner_text()
+    assert "Part of the link was not used" in text and "lr = 'abc'" in text and "'bogus' is not a setting" in text
+    assert "hidden = [8, 999]" in text and "The rest of the link applies" in text
+    assert page.evaluate("location.hash") == "#dataset=xor"
+    page.context.close()

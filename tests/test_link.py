@@ -1,0 +1,89 @@
+"""The setup as a link: written from the config table, read back to the same config; a bad link
+never fails as a whole, and each key it cannot use is named with what is allowed."""
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "site"))
+
+from nn import activations, config, datasets, features, optim  # noqa: E402
+from playground.logic import link  # noqa: E402
+
+setting = {
+    "dataset": st.sampled_from(datasets.NAMES),
+    "lr": st.floats(0, 100, allow_nan=False),
+    "hidden": st.lists(st.integers(1, 8), max_size=6),
+    "activation": st.sampled_from(activations.NAMES) | st.lists(st.sampled_from(activations.NAMES), max_size=6),
+    "features": st.none() | st.lists(st.sampled_from(features.NAMES), max_size=4, unique=True),
+    "optimizer": st.sampled_from(optim.NAMES),
+    "momentum": st.floats(0, 0.999),
+    "nesterov": st.booleans(),
+    "seed": st.integers(0, 2**32 - 1),
+    "noise": st.none() | st.floats(0, 1),
+    "n": st.none() | st.integers(4, 5000),
+    "batch_size": st.integers(1, 5000),
+    "weight_decay": st.none() | st.floats(0, 1),
+    "output": st.none() | st.sampled_from(["sigmoid", "softmax", "linear"]),
+}
+some = st.dictionaries(st.sampled_from(sorted(setting)), st.none(), max_size=6).flatmap(
+    lambda d: st.fixed_dictionaries({k: setting[k] for k in d}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(some)
+def test_a_link_reads_back_as_the_same_setup(changes):
+    full = config.resolve(changes)
+    text = link.to_hash(full)
+    again, problems = link.from_hash("#" + text)
+    assert problems == []
+    acts = full["activation"]
+    if isinstance(acts, list) and len(set(acts)) == 1:  # one name for the same activation everywhere
+        full = {**full, "activation": acts[0]}
+    assert config.resolve(again) == full
+    assert len(again) == len(text.split("&")) if text else again == {}
+
+
+def test_only_what_differs_from_the_defaults_is_written():
+    assert link.to_hash(config.resolve({})) == ""
+    text = link.to_hash(config.resolve({"dataset": "moons", "hidden": [8, 8], "lr": 0.03, "optimizer": "sgd"}))
+    assert text == "dataset=moons&optimizer=sgd&lr=0.03"  # moons' preset network is [8, 8] already
+    assert link.to_hash(config.resolve({"dataset": "spiral", "hidden": [8, 3]})) == "hidden=8,3"
+    changes, problems = link.from_hash("#dataset=moons&hidden=8,8&lr=0.03&optimizer=sgd")
+    assert changes == {"dataset": "moons", "hidden": [8, 8], "lr": 0.03, "optimizer": "sgd"} and problems == []
+
+
+def test_each_bad_key_is_named_and_the_rest_applies():
+    changes, problems = link.from_hash("#lr=abc&hidden=8,999&bogus=1&dataset=xor&seed=1.5&nesterov=maybe")
+    assert changes == {"dataset": "xor"}
+    text = " | ".join(problems)
+    assert "lr = 'abc' is not allowed; allowed: a number from 0 to 100" in text
+    assert "hidden = [8, 999] is not allowed" in text
+    assert "'bogus' is not a setting" in text
+    assert "seed = '1.5' is not allowed; allowed: a whole number from 0 to 4294967295" in text
+    assert "nesterov = 'maybe' is not allowed; allowed: true or false" in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_is_read_without_failing(text):
+    changes, problems = link.from_hash(text)
+    assert set(changes) <= set(config.BY_NAME)
+    config.resolve({k: v for k, v in changes.items() if k != "dataset"})  # each value alone is valid
+    for p in problems:
+        assert p.startswith("the link's ") and len(p) < 1000
+
+
+def test_a_value_is_never_echoed_whole():
+    _, problems = link.from_hash("#lr=" + "9" * 5000)
+    assert len(problems) == 1 and len(problems[0]) < 300
+    _, problems = link.from_hash("#hidden=" + ",".join(["8"] * 100000))
+    assert len(problems) == 1 and len(problems[0]) < 300 and "..." in problems[0]
+
+
+def test_names_and_numbers_stay_readable_in_the_link():
+    text = link.to_hash(config.resolve({"activation": ["relu", "tanh"], "hidden": [4, 4], "lr": 0.003}))
+    assert text == unquote(text) and "activation=relu,tanh" in text and "lr=0.003" in text
