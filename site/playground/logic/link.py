@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, quote
 
 from nn import config as cfg
 
+from . import typed
+
 SAFE = ",.-_"  # kept as they are in a link: lists, numbers and names read as typed
 
 
@@ -41,13 +43,16 @@ def to_hash(config):
 
 
 def _number(text, whole):
+    """A whole number as the page's boxes read one (typed.whole_number: digits only), or a
+    finite number; ValueError for anything else."""
+    if whole:
+        value = typed.whole_number(text)
+        if not isinstance(value, int):
+            raise ValueError
+        return value
     value = float(text)  # ValueError for text that is no number (also "nan" and "inf", below)
     if not math.isfinite(value):
         raise ValueError
-    if whole:
-        if value != int(value):
-            raise ValueError
-        return int(value)
     return value
 
 
