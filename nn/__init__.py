@@ -23,8 +23,8 @@ from .core.mlp import MLP
 from .data import datasets, digits, features
 from .fast import picture
 from .teaching import explain
-from .training import config
+from .training import config, saved
 from .training.session import Session
 
 __all__ = ["MLP", "Session", "gradcheck", "activations", "config", "datasets", "digits", "explain", "features",
-           "init", "limits", "losses", "optim", "picture", "schedules"]
+           "init", "limits", "losses", "optim", "picture", "saved", "schedules"]

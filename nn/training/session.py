@@ -36,6 +36,9 @@ HINT_TRIES = 3             # the hint tries lr/10, lr/100, lr/1000 ...
 HINT_EPOCHS = 5            # ... each for this many epochs from the restored weights, on a copy
 MAX_EDITED_WEIGHT = limits.MAX_EDITED_WEIGHT
 CONVERGE_LOSS = {"classification": 1e-3, "regression": 1e-5}
+# settings that decide when training stops or what it keeps, never the numbers it computes: a
+# change to them mid-run leaves the run reproducible from the final config
+BOOKKEEPING = {"converge_loss", "converge_confidence", "converge_patience", "snapshot_every", "max_snapshots"}
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,8 @@ class Session:
         self.epoch = 0
         self.steps = 0
         self.added = 0              # samples added by hand (the drawing pad) since the data was made
+        self.by_hand = []           # what changed this run otherwise than its config, in words: while
+        #                             empty, Session(config) trained epoch by epoch gives the same numbers
         self.seen_last_epoch = 0    # training samples the last epoch went through
         self.version += 1
         self.stop = None
@@ -189,6 +194,7 @@ class Session:
         self.X_train = self._inputs(self.X_train_raw)
         self.Y_train = self._targets(self.y_train)
         self.added += 1
+        self.by_hand.append(f"a sample of class {label} added by hand at epoch {self.epoch}")
 
     def predict(self, X_raw):
         """The network's output (probabilities, or values) for raw inputs.  (n, d) -> (n, outputs)"""
@@ -245,6 +251,10 @@ class Session:
             # the learner's head or inputs do not fit the new data: the data's own do
             trial = self._built_aside(cfg.resolve({**new, **{k: None for k in own}}), scope)
             notes.append(f"{', '.join(own)} set to the new data's own ({_own_text(trial)})")
+        if scope == "train" and (self.steps or self.epoch):
+            changed = [k for k in cfg.BY_NAME if new[k] != self.config[k] and k not in BOOKKEEPING]
+            if changed:
+                trial.by_hand = [*self.by_hand, f"{', '.join(changed)} changed at epoch {self.epoch}"]
         self._swap_in(trial)
         self.notice = f"Changed as asked, except: {'; '.join(notes)}." if notes else None
         return scope
@@ -414,6 +424,7 @@ class Session:
             raise ValueError(f"a weight must be a number from −{MAX_EDITED_WEIGHT:g} to {MAX_EDITED_WEIGHT:g}; "
                              f"got {value!r}")
         W[i, j] = float(value)
+        self.by_hand.append(f"weight W{layer + 1}[{i}, {j}] set by hand to {float(value):g} at epoch {self.epoch}")
         self.version += 1
         self.refresh_metrics()
 
@@ -423,6 +434,7 @@ class Session:
         trace: a list that receives the quantities the rule noted, per parameter."""
         self.optimizer.step(grads, trace)  # the readable step; it may make buffers, so
         self._fast_step.adopt()            # the fast one gathers the state again
+        self.by_hand.append(f"one explained step taken by hand at epoch {self.epoch}")
         self.steps += 1
         self.version += 1
         self.refresh_metrics()
@@ -528,6 +540,93 @@ class Session:
                              f"with more than {conf:.0%} confidence for {c['converge_patience']} epochs.",
                              "Press play again to keep training. Does it generalise? Compare the test "
                              "accuracy, and try more noise or fewer neurons.")
+
+    # -- saving and restoring (nn.training.saved writes and reads the file) ----------------------------
+    def saved_state(self):
+        """Everything that decides what training does next, as plain values and numpy arrays.
+        `Session.restored(state)` rebuilds it: training on then gives the same numbers, epoch by
+        epoch, as never stopping. The data is always included: a built-in set made again on another
+        machine's numpy could differ in its last bits (sin and cos are not the same everywhere)."""
+        best_loss, best_epoch, best_weights, best_steps = self._best
+        return {
+            "config": dict(self.config),
+            "data": {"X_train": self.X_train_raw, "y_train": self.y_train,
+                     "X_test": self.X_test_raw, "y_test": self.y_test},
+            "network": self.net.to_dict(),
+            "optimizer": self.optimizer.to_dict(),
+            "schedule": self.schedule.to_dict(),
+            "shuffle": self._shuffle.bit_generator.state,
+            "epoch": self.epoch, "steps": self.steps, "added": self.added,
+            "seen_last_epoch": self.seen_last_epoch, "by_hand": list(self.by_hand),
+            "history": self.history.to_parts(),
+            "snapshots": self.snapshots.to_parts(),
+            "watch": {"start_loss": self._start_loss, "best_loss": best_loss, "best_epoch": best_epoch,
+                      "best_weights": best_weights, "best_steps": best_steps, "recent": list(self._recent),
+                      "confident_epochs": self._confident_epochs},
+            "stop": None if self.stop is None else vars(self.stop).copy(),
+        }
+
+    @classmethod
+    def restored(cls, state):
+        """A session from `saved_state()` output whose values have the right types (nn.training.saved
+        checks them); ValueError when its parts do not fit together (a network of other sizes than
+        its config makes, labels outside the classes, ...)."""
+        s = cls(state["config"])  # the data and network the config makes: replaced by the saved ones
+        s._use_saved_data(**state["data"])
+        net = MLP.from_dict(state["network"])
+        made = s.net
+        for what in ("sizes", "activation", "output", "negative_slope"):
+            if getattr(net, what) != getattr(made, what):
+                raise ValueError(f"the network's {what} ({getattr(net, what)}) is not what its config makes "
+                                 f"({getattr(made, what)})")
+        net.dropout = made.dropout
+        s.net = net
+        s._grad_vector = np.empty_like(net.flat)
+        s._grads = net.views(s._grad_vector)
+        s.optimizer = optim.from_dict(state["optimizer"], net.params)
+        if s.optimizer.name != optim.lookup(s.config["optimizer"]).name:
+            raise ValueError(f"the optimizer's state is {s.optimizer.name}'s, but the config says {s.config['optimizer']}")
+        s.schedule = schedules.from_dict(state["schedule"], s.optimizer)
+        if s.schedule.name != schedules._lookup(s.config["schedule"]).name:
+            raise ValueError(f"the schedule's state is {s.schedule.name}'s, but the config says {s.config['schedule']}")
+        s._fast_step = FlatStep(s.optimizer, net.flat, s._grad_vector)
+        try:
+            s._shuffle.bit_generator.state = state["shuffle"]
+        except (TypeError, ValueError, KeyError, OverflowError) as e:
+            raise ValueError(f"the shuffling's random state is damaged ({type(e).__name__})") from None
+        s.epoch, s.steps, s.added = state["epoch"], state["steps"], state["added"]
+        s.seen_last_epoch, s.by_hand = state["seen_last_epoch"], list(state["by_hand"])
+        s.history = Thinning.from_parts(state["history"])
+        s.snapshots = Thinning.from_parts(state["snapshots"])
+        w = state["watch"]
+        if w["best_weights"].shape != net.flat.shape:
+            raise ValueError(f"the best epoch's weights have {w['best_weights'].size} numbers; the network has {net.flat.size}")
+        for epoch, weights in s.snapshots.all():
+            if weights.shape != net.flat.shape:
+                raise ValueError(f"the snapshot of epoch {epoch} has {weights.size} numbers; the network has {net.flat.size}")
+        s._start_loss = w["start_loss"]
+        s._best = (w["best_loss"], w["best_epoch"], w["best_weights"], w["best_steps"])
+        s._recent = deque(w["recent"], maxlen=UNHEALTHY_EPOCHS)
+        s._confident_epochs = w["confident_epochs"]
+        s.stop = None if state["stop"] is None else Stop(**state["stop"])
+        s.version += 1
+        s.refresh_metrics()
+        return s
+
+    def _use_saved_data(self, X_train, y_train, X_test, y_test):
+        """Take saved data in place of the data the config made (same kind, inputs and classes)."""
+        for split, X, y in (("training", X_train, y_train), ("test", X_test, y_test)):
+            if X.ndim != 2 or X.shape[1] != self._raw_inputs or y.shape != (X.shape[0],) or not len(y):
+                raise ValueError(f"the {split} data has inputs of shape {X.shape} and {y.shape} targets; "
+                                 f"allowed: one or more rows of {self._raw_inputs} inputs and one target each")
+            if self.kind == "classification":
+                if not np.all((y == np.round(y)) & (y >= 0) & (y < self.n_classes)):
+                    raise ValueError(f"the {split} labels must be classes 0 to {self.n_classes - 1}")
+        if self.kind == "classification":
+            y_train, y_test = y_train.astype(np.int64), y_test.astype(np.int64)
+        self.X_train_raw, self.y_train, self.X_test_raw, self.y_test = X_train, y_train, X_test, y_test
+        self.X_train, self.X_test = self._inputs(X_train), self._inputs(X_test)
+        self.Y_train, self.Y_test = self._targets(y_train), self._targets(y_test)
 
     # -- reading ----------------------------------------------------------------------------------
     def metrics(self):

@@ -54,5 +54,24 @@ class Thinning:
         before = [e for e in kept if e[0] <= epoch]
         return before[-1] if before else kept[0]
 
+    def to_parts(self):
+        """Its whole state as plain values (the entries' values as they are)."""
+        return {"capacity": self.capacity, "stride": self.stride, "entries": list(self.entries),
+                "latest": self.latest}
+
+    @classmethod
+    def from_parts(cls, parts):
+        """The record `to_parts` described; ValueError if its epochs could not have been kept so."""
+        kept = cls(parts["capacity"], parts["stride"])
+        entries, latest = list(parts["entries"]), parts["latest"]
+        epochs = [e for e, _ in entries]
+        if len(entries) > kept.capacity or any(e % kept.stride for e in epochs) or epochs != sorted(set(epochs)):
+            raise ValueError(f"a record holds epochs {epochs[:5]}...; allowed: at most {kept.capacity} rising "
+                             f"epochs, each a multiple of {kept.stride}")
+        if latest is not None and epochs and latest[0] < epochs[-1]:
+            raise ValueError(f"a record's newest epoch ({latest[0]}) is before its last kept one ({epochs[-1]})")
+        kept.entries, kept.latest = entries, latest
+        return kept
+
     def __len__(self):
         return len(self.all())
