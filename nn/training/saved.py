@@ -261,6 +261,6 @@ def loads(text):
         return Session.restored(state)
     except ValueError as e:
         message = str(e)
-        raise ValueError(message if message.startswith("the file") else f"the file cannot be opened: {message}") from None
+        raise ValueError(message if message.startswith("the file") else f"in the file, {message}") from None
     except (TypeError, KeyError, IndexError, OverflowError, AttributeError) as e:
         raise ValueError(f"the file is damaged ({type(e).__name__}: {str(e)[:80]})") from None

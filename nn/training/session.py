@@ -613,6 +613,11 @@ class Session:
         s.refresh_metrics()
         return s
 
+    def follows(self, other):
+        """This session takes another's place (an opened file): its version goes on from the other's,
+        so a cache keyed on `version` alone never mistakes one's picture for the other's."""
+        self.version = max(self.version, other.version) + 1
+
     def _use_saved_data(self, X_train, y_train, X_test, y_test):
         """Take saved data in place of the data the config made (same kind, inputs and classes)."""
         for split, X, y in (("training", X_train, y_train), ("test", X_test, y_test)):

@@ -4,6 +4,7 @@ and repaints what changed. Views draw; the session learns; this ties them togeth
 The frame loop is the page's one clock: it trains, repaints, tells the panels when the weights
 changed, and gives each animating panel its frame (a panel asks with request_frame(panel)). It
 runs while training or an animation goes on, and asks for no frame when neither does."""
+import asyncio
 import json
 import sys
 from collections import deque
@@ -12,7 +13,7 @@ import numpy as np
 from js import JSON, IntersectionObserver, Object, document, performance, window
 from pyodide.ffi import to_js
 
-from nn import Session
+from nn import Session, saved
 
 from . import panels as panel_modules
 from .logic import link, typed
@@ -20,6 +21,7 @@ from .views.charts import Charts
 from .views.controls import Controls
 from .views.digits_view import DigitsView
 from .views.dom import Canvas, Proxies, by_id
+from .views.files import Files, download
 from .views.network_view import NetworkView
 from .views.output_view import OutputView
 
@@ -73,6 +75,10 @@ class App:
         listen(document, "visibilitychange", self._visibility)
         listen(window, "resize", self._resize)
         listen(by_id("boundary"), "click", self._pick_point)
+        listen(by_id("save"), "click", lambda e: self.save())
+        self.files = Files(self.proxies, "open", "open-file", self._file_given)
+        self._status_timer = None
+        self._clear_status = self.proxies.hold(lambda: setattr(by_id("carry-status"), "textContent", ""))
         self.digits = DigitsView(self)
         self._texts, self._text_els = {}, {}  # what _show_text last wrote, and where
         self._caption_for = ()  # the (focus, sizes) the focus caption was written for
@@ -125,6 +131,61 @@ class App:
         text = link.to_hash(self.session.config)
         here = str(window.location.href).split("#")[0]
         window.history.replaceState(None, "", f"{here}#{text}" if text else here)
+
+    # -- carrying the work out, and back in -----------------------------------------------------------
+    def _file_stem(self):
+        s = self.session
+        return f"watch-it-learn-{s.config['dataset']}-epoch-{s.epoch}"
+
+    def save(self):
+        """Download the whole session as one JSON file (nn.training.saved): Open restores it exactly."""
+        try:
+            text = saved.dumps(self.session)
+        except ValueError as e:  # a number JSON cannot hold; the session checks its numbers, so a bug
+            self.show_message(f"The network could not be saved: {e}.", "", "error")
+            return
+        download(f"{self._file_stem()}.json", text, "application/json")
+        self.show_status(f"Saved ({len(text) / 1024:,.0f} KB)")
+
+    def show_status(self, text):
+        """A short confirmation beside the toolbar, in its reserved place (nothing moves), gone after 3 s."""
+        out = by_id("carry-status")
+        out.textContent = text
+        if self._status_timer is not None:
+            window.clearTimeout(self._status_timer)
+        self._status_timer = window.setTimeout(self._clear_status, 3000)
+
+    def _file_given(self, name, size, read):
+        """A file chosen with Open or dropped on the page."""
+        if size > saved.MAX_BYTES:
+            self.show_message(f"{name} was not opened: it is {size / 2**20:.1f} MB; allowed: at most "
+                              f"{saved.MAX_BYTES // 2**20} MB.", "Your network is as it was.", "error")
+            return
+        asyncio.ensure_future(self._open_saved(name, read))
+
+    async def _open_saved(self, name, read):
+        try:
+            text = await read()
+        except Exception as e:  # noqa: BLE001 - the browser could not read it (moved, no permission)
+            self.show_message(f"{name} could not be read: {e}.", "Your network is as it was.", "error")
+            return
+        try:
+            opened = saved.loads(text)
+        except ValueError as e:
+            said = str(e)
+            self.show_message(f"{name} was not opened: {said}{'' if said.endswith('.') else '.'}",
+                              "Your network is as it was.", "error")
+            return
+        self.pause()
+        opened.follows(self.session)
+        self.session = opened
+        self._rebuilt()
+        self.controls.sync(opened)
+        self._follow_link()
+        self.render(force=True)
+        by_hand = f" Changed by hand along the way: {'; '.join(opened.by_hand[-3:])}." if opened.by_hand else ""
+        self.show_message(f"Opened {name}: {opened.config['dataset']} at epoch {opened.epoch}.{by_hand}",
+                          "Press play to train on from where it was saved.", "info")
 
     # -- the one place that changes settings -------------------------------------------------------
     def apply(self, changes):

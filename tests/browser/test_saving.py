@@ -1,0 +1,145 @@
+"""Save and Open on the page: the file restores the run exactly, and a bad file changes nothing.
+
+The truth for "exactly": the same page trained on without stopping. Files are taken from the
+page's own download (Playwright catches it) and given back through the "Open a saved network"
+input or dropped on the page, over http and from the USB copy (file://).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from pagekit import state, wait_state
+
+pytestmark = pytest.mark.browser
+
+
+def _steps(page, n):
+    """n epochs, one per press of the step key (exact, unlike Play)."""
+    start = state(page)["epoch"]
+    page.locator("body").focus()
+    for _ in range(n):
+        page.keyboard.press("s")
+    return wait_state(page, f"s.epoch === {start + n}")
+
+
+def _save(page, tmp_path):
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save", exact=True).click()
+    d = info.value
+    path = tmp_path / d.suggested_filename
+    d.save_as(path)
+    return path
+
+
+def _open(page, path_or_payload):
+    page.get_by_label("Open a saved network").set_input_files(path_or_payload)
+
+
+def _round_trip(page, reopened, tmp_path):
+    _steps(page, 12)
+    path = _save(page, tmp_path)
+    assert path.name == "watch-it-learn-moons-epoch-12.json"
+    assert page.locator("#carry-status").inner_text().startswith("Saved")
+    saved = json.loads(path.read_text())
+    assert (saved["format"], saved["version"], saved["epoch"]) == ("watch-it-learn session", 1, 12)
+    kept = _steps(page, 8)  # the run that never stopped
+
+    _open(reopened, path)
+    s = wait_state(reopened, "s.epoch === 12")
+    assert s["config"] == saved["config"] and "Opened watch-it-learn-moons-epoch-12.json" in \
+        reopened.locator("#message").inner_text()
+    assert s["history"]["train_loss"] == kept["history"]["train_loss"][:len(s["history"]["train_loss"])]
+    again = _steps(reopened, 8)
+    assert again["history"] == kept["history"]  # epoch by epoch, to the last bit
+    assert (again["trainLoss"], again["testLoss"], again["steps"]) == (kept["trainLoss"], kept["testLoss"], kept["steps"])
+
+
+def test_save_then_open_trains_on_as_if_never_stopped(new_page, server, wait_ready, tmp_path):
+    page, fresh = new_page(), new_page()
+    page.goto(server + "#dataset=moons&optimizer=sgd&momentum=0.9&lr=0.1&batch_size=16")
+    fresh.goto(server + "#dataset=xor")  # another setup: opening replaces all of it
+    wait_ready(page), wait_ready(fresh)
+    _round_trip(page, fresh, tmp_path)
+    assert "dataset=moons" in fresh.evaluate("location.hash")  # the address follows the opened setup
+    page.context.close(), fresh.context.close()
+
+
+def test_save_and_open_work_from_the_usb_copy(dist, new_page, wait_ready, tmp_path):
+    page, fresh = new_page(offline=True), new_page(offline=True)
+    page.goto((dist / "index.html").as_uri() + "#dataset=moons")
+    fresh.goto((dist / "index.html").as_uri())
+    wait_ready(page), wait_ready(fresh)
+    _round_trip(page, fresh, tmp_path)
+    page.context.close(), fresh.context.close()
+
+
+def test_a_file_dropped_on_the_page_opens(new_page, server, wait_ready, tmp_path):
+    page = new_page()
+    page.goto(server + "#dataset=circle")
+    wait_ready(page)
+    _steps(page, 3)
+    text = _save(page, tmp_path).read_text()
+    page.get_by_role("button", name="Reset").click()
+    wait_state(page, "s.epoch === 0")
+    page.evaluate("""(text) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text], "dropped.json", {type: "application/json"}));
+        document.querySelector("#network").dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+        document.querySelector("#network").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+    }""", text)
+    s = wait_state(page, "s.epoch === 3")
+    assert s["config"]["dataset"] == "circle" and "Opened dropped.json" in page.locator("#message").inner_text()
+    assert not page.evaluate("document.body.classList.contains('dropping')")
+    page.context.close()
+
+
+def _damaged(good, change):
+    d = json.loads(good)
+    change(d)
+    return json.dumps(d)
+
+
+BAD = {
+    "not JSON": (lambda good: "this is not { JSON", "not JSON"),
+    "another format": (lambda good: json.dumps({"format": "keras", "layers": []}), "format is 'keras'"),
+    "a newer version": (lambda good: _damaged(good, lambda d: d.update(version=9)), "newer version of the page"),
+    "wrong shapes": (lambda good: _damaged(good, lambda d: d["network"]["params"].__setitem__(0, [[1.0]])),
+                     "W1 has shape (1, 1)"),
+    "NaN weights": (lambda good: re.sub(r'"params":\[\[\[[^,\]]+', '"params":[[[NaN', good, count=1),
+                    "in the file, W1 contains NaN"),
+    "a refused setting": (lambda good: _damaged(good, lambda d: d["config"].update(hidden=[8, 900])),
+                          "hidden = [8, 900] is not allowed"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD)
+def test_a_bad_file_says_why_and_changes_nothing(kind, new_page, server, wait_ready, tmp_path):
+    page = new_page()
+    page.goto(server + "#dataset=xor")
+    wait_ready(page)
+    before = _steps(page, 4)
+    good = _save(page, tmp_path).read_text()
+    make, words = BAD[kind]
+    _open(page, {"name": "bad.json", "mimeType": "application/json", "buffer": make(good).encode()})
+    page.wait_for_function("() => document.querySelector('#message:not([hidden]).error')")
+    text = page.locator("#message").inner_text()
+    assert "bad.json was not opened" in text and words in text and "Your network is as it was" in text
+    after = state(page)
+    for key in ("epoch", "version", "config", "history", "trainLoss", "steps"):
+        assert after[key] == before[key], key
+    page.context.close()
+
+
+def test_a_file_over_20_mb_is_refused_unread(new_page, server, wait_ready):
+    page = new_page()
+    page.goto(server)
+    wait_ready(page)
+    before = state(page)
+    _open(page, {"name": "huge.json", "mimeType": "application/json", "buffer": b" " * (20 * 2**20 + 1)})
+    page.wait_for_function("() => document.querySelector('#message:not([hidden]).error')")
+    assert "huge.json was not opened: it is 20.0 MB; allowed: at most 20 MB" in page.locator("#message").inner_text()
+    assert state(page)["version"] == before["version"]
+    page.context.close()
