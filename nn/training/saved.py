@@ -161,8 +161,8 @@ def _stop(value):
     if value is None:
         return None
     keys = {"kind": str, "reason": str, "epoch": int, "message": str, "hint": str}
-    if not isinstance(value, dict) or set(value) != set(keys) or value.get("kind") not in ("converged", "diverged"):
-        raise _Damaged("stop", "none, or why training stopped: kind (converged or diverged), reason, epoch, message, hint")
+    if not isinstance(value, dict) or set(value) != set(keys) or value.get("kind") not in ("converged", "diverged", "stalled"):
+        raise _Damaged("stop", "none, or why training stopped: kind (converged, diverged or stalled), reason, epoch, message, hint")
     for k, t in keys.items():
         if t is int:
             _whole(value[k], f"stop.{k}")
@@ -242,7 +242,9 @@ def _state(d):
                   "best_weights": _unpacked(_field(watch, "best_weights", "watch."), "watch.best_weights"),
                   "best_steps": _whole(_field(watch, "best_steps", "watch."), "watch.best_steps"),
                   "recent": [_real(v, "watch.recent") for v in recent],
-                  "confident_epochs": _whole(_field(watch, "confident_epochs", "watch."), "watch.confident_epochs")},
+                  "confident_epochs": _whole(_field(watch, "confident_epochs", "watch."), "watch.confident_epochs"),
+                  "progress_loss": _real(_field(watch, "progress_loss", "watch."), "watch.progress_loss"),
+                  "progress_epoch": _whole(_field(watch, "progress_epoch", "watch."), "watch.progress_epoch")},
         "stop": _stop(_field(d, "stop", "")),
     }
 

@@ -36,6 +36,11 @@ HINT_TRIES = 3             # the hint tries lr/10, lr/100, lr/1000 ...
 HINT_EPOCHS = 5            # ... each for this many epochs from the restored weights, on a copy
 MAX_EDITED_WEIGHT = limits.MAX_EDITED_WEIGHT
 CONVERGE_LOSS = {"classification": 1e-3, "regression": 1e-5}
+OVERFIT_GAP = 0.05         # converged, but test accuracy this far below training accuracy: overfitting
+STALL_EPOCHS = 200         # stalled: the training loss has not fallen by STALL_GAIN of itself ...
+STALL_GAIN = 0.01          # ... in this many epochs ...
+STALL_LEVEL = 0.5          # ... while above this share of its start (a low plateau is nearly done, not stuck)
+JUMPY = 1.5                # the last epochs' highest loss over their lowest: jumping about, not creeping
 # settings that decide when training stops or what it keeps, never the numbers it computes: a
 # change to them mid-run leaves the run reproducible from the final config
 BOOKKEEPING = {"converge_loss", "converge_confidence", "converge_patience", "snapshot_every", "max_snapshots"}
@@ -45,8 +50,8 @@ BOOKKEEPING = {"converge_loss", "converge_confidence", "converge_patience", "sna
 class Stop:
     """Why training stopped: kind "converged" or "diverged", at which epoch, in words."""
 
-    kind: str
-    reason: str   # "loss", "confidence" or "non-finite"
+    kind: str     # "converged", "diverged" or "stalled" (not making progress)
+    reason: str   # "loss", "confidence", "non-finite", "jumped", "stayed", "no progress"
     epoch: int
     message: str
     hint: str = ""
@@ -304,7 +309,8 @@ class Session:
                 schedule = schedules.from_dict(self.schedule.to_dict(), opt)
             self.optimizer, self.schedule = opt, schedule
             self._fast_step = FlatStep(opt, self.net.flat, self._grad_vector)
-        self.stop = None if self.stop and self.stop.kind == "converged" else self.stop
+        self.stop = None if self.stop and self.stop.kind in ("converged", "stalled") else self.stop
+        self._progress = (self._progress[0], self.epoch)  # new settings get STALL_EPOCHS to make progress
 
     # -- training ---------------------------------------------------------------------------------
     def step(self, n=1, *, until_stop=True):
@@ -349,6 +355,8 @@ class Session:
         if ran_away:
             return self._diverged(ran_away)
         self._check_convergence()
+        if self.stop is None:
+            self._check_progress()
 
     def _diverged(self, why):
         """Back to the healthiest epoch, the one of the lowest training loss so far: its weights, epoch
@@ -357,6 +365,7 @@ class Session:
         _, self.epoch, flat, self.steps = self._best
         self.net.flat[...] = flat
         self._recent.clear()
+        self._progress = (self._best[0], self.epoch)
         self.history.drop_after(self.epoch)
         self.snapshots.drop_after(self.epoch)
         lr = float(self.optimizer.lr)
@@ -408,6 +417,8 @@ class Session:
     def clear_stop(self):
         """Forget why training stopped (the learner pressed play again); returns that Stop or None."""
         stop, self.stop = self.stop, None
+        if stop is not None and stop.kind == "stalled":
+            self._progress = (self._progress[0], self.epoch)  # another STALL_EPOCHS before saying it again
         return stop
 
     def set_weight(self, layer, i, j, value):
@@ -494,6 +505,9 @@ class Session:
             if self.epoch == 0:
                 self._start_loss, self._best = loss, None
                 self._recent = deque(maxlen=UNHEALTHY_EPOCHS)
+                self._progress = (loss, 0)  # the lowest loss that was real progress, and its epoch
+            elif loss < self._progress[0] * (1 - STALL_GAIN):
+                self._progress = (loss, self.epoch)
             if self._best is None or loss <= self._best[0]:  # the restore point, should training run away
                 self._best = (loss, self.epoch, self.net.flat.copy(), self.steps)
             self.history.add(self.epoch, m)
@@ -521,9 +535,7 @@ class Session:
         c, m = self.config, self._metrics
         limit = c["converge_loss"] if c["converge_loss"] is not None else CONVERGE_LOSS[self.kind]
         if m["train_loss"] < limit:
-            self.stop = Stop("converged", "loss", self.epoch,
-                             f"Converged at epoch {self.epoch}: the training loss is below {limit:g}.",
-                             "Press play again to keep training, or try a smaller network.")
+            self._converged("loss", f"the training loss is below {limit:g}")
             return
         if self.kind != "classification":
             return
@@ -535,11 +547,43 @@ class Session:
         # every point above conf when the least one is (a NaN fails both ways)
         self._confident_epochs = self._confident_epochs + 1 if p_right.min() > conf else 0
         if self._confident_epochs >= c["converge_patience"]:
-            self.stop = Stop("converged", "confidence", self.epoch,
-                             f"Converged at epoch {self.epoch}: every training point has been classified "
-                             f"with more than {conf:.0%} confidence for {c['converge_patience']} epochs.",
-                             "Press play again to keep training. Does it generalise? Compare the test "
-                             "accuracy, and try more noise or fewer neurons.")
+            self._converged("confidence", f"every training point has been classified with more than {conf:.0%} "
+                                          f"confidence for {c['converge_patience']} epochs")
+
+    def _converged(self, reason, why):
+        """Stop as converged, saying how well it does on the points it never trained on."""
+        m = self._metrics
+        if self.kind == "classification":
+            train, test = m["train_accuracy"], m["test_accuracy"]
+            scores = f"Train accuracy {train:.1%}, test accuracy {test:.1%}."
+            overfit = train - test > OVERFIT_GAP
+        else:
+            train, test = m["train_rmse"], m["test_rmse"]
+            scores = f"Train RMSE {train:.3g}, test RMSE {test:.3g}."
+            overfit = test > 2 * train + 1e-3
+        if overfit:
+            hint = ("The test score is well below the training score: the network is overfitting, learning these "
+                    "points rather than the pattern. Try more points, fewer neurons, L2 regularization or dropout.")
+        else:
+            hint = "It generalizes: the test score is close to the training score. Press play again to keep training."
+        self.stop = Stop("converged", reason, self.epoch, f"Converged at epoch {self.epoch}: {why}. {scores}", hint)
+
+    def _check_progress(self):
+        """Stop as stalled when the loss has not really fallen for STALL_EPOCHS epochs while still high."""
+        best, since = self._progress
+        if self.epoch - since < STALL_EPOCHS or best <= STALL_LEVEL * self._start_loss:
+            return
+        recent = list(self._recent)
+        lr, name = float(self.optimizer.lr), self.config["optimizer"]
+        if max(recent) > JUMPY * min(recent):
+            hint = (f"The loss jumps up and down from epoch to epoch: the learning rate ({lr:g}) is probably too high "
+                    f"for {name}. Try {lr / 10:g}.")
+        else:
+            hint = ("The network may be too small for this data, or the learning rate too low: add neurons or a "
+                    "layer, or raise the rate. Press play to keep training.")
+        self.stop = Stop("stalled", "no progress", self.epoch,
+                         f"Training is not making progress: the training loss has not fallen by {STALL_GAIN:.0%} in "
+                         f"{self.epoch - since} epochs (lowest {best:.3g}; it started at {self._start_loss:.3g}).", hint)
 
     # -- saving and restoring (nn.training.saved writes and reads the file) ----------------------------
     def saved_state(self):
@@ -562,7 +606,8 @@ class Session:
             "snapshots": self.snapshots.to_parts(),
             "watch": {"start_loss": self._start_loss, "best_loss": best_loss, "best_epoch": best_epoch,
                       "best_weights": best_weights, "best_steps": best_steps, "recent": list(self._recent),
-                      "confident_epochs": self._confident_epochs},
+                      "confident_epochs": self._confident_epochs,
+                      "progress_loss": self._progress[0], "progress_epoch": self._progress[1]},
             "stop": None if self.stop is None else vars(self.stop).copy(),
         }
 
@@ -608,6 +653,7 @@ class Session:
         s._best = (w["best_loss"], w["best_epoch"], w["best_weights"], w["best_steps"])
         s._recent = deque(w["recent"], maxlen=UNHEALTHY_EPOCHS)
         s._confident_epochs = w["confident_epochs"]
+        s._progress = (w["progress_loss"], w["progress_epoch"])
         s.stop = None if state["stop"] is None else Stop(**state["stop"])
         s.version += 1
         s.refresh_metrics()

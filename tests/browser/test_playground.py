@@ -67,15 +67,15 @@ def test_opens_ready_on_the_spiral_with_named_controls(app, server):
     assert app.watch.csp_violations() == []
 
 
-def test_plays_the_spiral_to_99_percent_with_the_engines_own_numbers(app):
+def test_plays_the_spiral_to_convergence_with_the_engines_own_numbers(app):
     fresh_spiral(app)
     select(app, "Speed (epochs per frame)", "10")
     app.get_by_role("button", name="Play", exact=True).click()
     assert app.get_by_role("button", name="Pause", exact=True).is_visible()
-    s = wait_state(app, "s.trainAccuracy >= 0.99 || s.stop !== null", timeout=120_000)
-    assert s["trainAccuracy"] >= 0.99, (s["epoch"], s["stop"])
-    pause(app)
-    s = state(app)
+    s = wait_state(app, "s.stop !== null", timeout=120_000)
+    assert s["stop"]["kind"] == "converged" and not s["running"], s["stop"]
+    assert s["trainAccuracy"] >= 0.99 and s["testAccuracy"] >= 0.97, (s["epoch"], s["stop"])
+    assert f"test accuracy {100 * s['testAccuracy']:.1f}%" in app.locator("#message").inner_text()
     # the same config and seed in CPython: the browser is not a different engine
     h = s["history"]
     assert h["epoch"][:101] == list(range(101))
@@ -84,7 +84,11 @@ def test_plays_the_spiral_to_99_percent_with_the_engines_own_numbers(app):
     ours = np.array(h["train_loss"][:101])
     theirs = np.array(ref.history_table()["train_loss"][:101])
     rel = np.abs(ours - theirs) / np.abs(theirs)
-    assert rel.max() <= 1e-9, f"page vs CPython, worst at epoch {rel.argmax()}: {ours[rel.argmax()]} vs {theirs[rel.argmax()]}"
+    # the first epochs agree to the last bits; Pyodide's numpy (2.0.2) and CPython's round a few sums
+    # differently, and training magnifies a 1e-16 difference about tenfold every ten epochs near the end
+    print("page vs CPython, relative difference by epoch:", {e: float(rel[e]) for e in (0, 10, 25, 50, 75, 100)})
+    assert rel[:51].max() <= 1e-11, f"page vs CPython, worst at epoch {rel[:51].argmax()}"
+    assert rel.max() <= 1e-7, f"page vs CPython, worst at epoch {rel.argmax()}: {ours[rel.argmax()]} vs {theirs[rel.argmax()]}"
 
 
 def test_the_boundary_changes_as_it_trains(app):
