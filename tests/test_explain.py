@@ -323,3 +323,37 @@ def test_a_loss_too_large_for_finite_differences_is_said_so():
     r, c = explain.full_check(s), explain.live_check(s)
     assert r["loss"] > 1e150 and r["too_large"] and c["too_large"]
     assert r["rounding"] == pytest.approx(1.1e-16 * r["loss"] / 1e-4)
+
+
+@pytest.mark.parametrize("config, epochs", [({}, 0), ({}, 50), ({}, 150), ({"dataset": "moons"}, 30),
+                                            ({"dataset": "sine"}, 40), ({"dataset": "digits", "n": 200}, 5)])
+def test_the_landscape_offers_a_rate_that_descends_and_one_that_overshoots(config, epochs):
+    """Found on the plane itself: the good rate's 15 steps stay on the plot and end lower, the
+    overshooting one's end higher than they started or leave the plot (the truth: running them)."""
+    s = Session(config)
+    s.step(epochs)
+    m = explain.surface_points(s)
+    X, Y = s.X_train[:m], s.Y_train[:m]
+    _, grads = explain._clone(s.net).backprop(X, Y, s.loss, 0.0, 0.0, train=False)
+    a = explain.largest_weight_gradient(grads)
+    grads[a[0]][a[1]] = 0.0
+    d1, d2 = explain.weight_direction(s.net, *a), explain.weight_direction(s.net, *explain.largest_weight_gradient(grads))
+    rates = explain.teaching_rates(s.net, X, Y, s.loss, d1, d2, 1.0)
+    assert {"good", "overshoot"} <= set(rates) and rates["good"] < rates["overshoot"]
+    path, values = explain.plane_descent(s.net, X, Y, s.loss, d1, d2, rates["good"], 15, bound=1.0)
+    assert len(path) == 16 and np.abs(path).max() <= 1.0 and values[-1] < values[0]
+    path, values = explain.plane_descent(s.net, X, Y, s.loss, d1, d2, rates["overshoot"], 15, bound=1.0)
+    assert values[-1] > values[0] or np.abs(path[-1]).max() > 1.0
+
+
+def test_a_descent_that_leaves_the_plot_stops_there_and_is_drawn_to_its_edge():
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "site"))
+    from playground.logic import explain_text as et, teach_draw
+    path = np.array([[0.0, 0.0], [0.5, 0.2], [-0.8, -0.4], [1.6, 0.8]])
+    clipped = teach_draw.clip_path(path, 1.0)
+    np.testing.assert_allclose(clipped, [[0, 0], [0.5, 0.2], [-0.8, -0.4], [1.0, 0.5]])  # on the line from (-0.8, -0.4)
+    assert np.array_equal(teach_draw.clip_path(path[:3], 1.0), path[:3])
+    text = et.descent_sentence(path, [0.5, 0.4, 0.6, 2.0], 3.0, 1.0)
+    assert text.startswith("With learning rate 3 the path left the plotted area at step 3")

@@ -86,6 +86,8 @@ def test_stage_blocks_show_the_records_numbers():
     upd = "\n".join(lines["update"])
     assert f"= {et.num(rec.params_after[w[0]][w[1]])}" in upd
     assert f"from {et.num(rec.loss_before_eval)} to {et.num(rec.loss_after)}" in upd
+    taken = rec.steps - 1  # the session's count of optimizer steps before this one (it counts this one too)
+    assert f"before this step: {taken:,} steps taken" in upd and f"after it: {taken + 1:,} steps taken" in upd
 
 
 @pytest.mark.parametrize("config", [{"optimizer": "sgd"}, {"optimizer": "sgd", "momentum": 0.9, "nesterov": True},

@@ -113,3 +113,17 @@ def test_layout_columns_and_hits():
 def test_layout_refuses_empty_layers():
     with pytest.raises(ValueError):
         layout_mod.layout([2], 100, 100)
+
+
+def test_the_activation_explorer_draws_every_curve_whole():
+    """The plot's y range holds each activation over the explorer's z range (linear was cut flat at
+    −2, so it looked like a ReLU)."""
+    from nn import activations
+    from playground.logic import teach_draw
+    z = np.linspace(-teach_draw.ACTIVATION_Z, teach_draw.ACTIVATION_Z, 201)
+    for name in activations.NAMES:
+        act = activations.get(name, 0.01)
+        f = act.f(z)
+        lo, hi = teach_draw.plot_range(f, act.df(z, f))
+        assert lo <= f.min() and f.max() <= hi, name
+        assert lo <= 0 and hi >= 1

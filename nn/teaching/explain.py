@@ -31,7 +31,7 @@ CHECK_POINTS = (20, 400)  # ... and this many training points: from 20 up to 400
 CHECK_COST = 3 * 10**8   # ... and at most this many multiply-adds (under a second in the page): a
 #                          bigger network has a random sample of its parameters checked
 SURFACE_RES = 41          # the loss landscape's grid: SURFACE_RES x SURFACE_RES weight sets ...
-SURFACE_POINTS = 300      # ... each on at most this many training points (the first ones) ...
+SURFACE_POINTS = 1000     # ... each on at most this many training points (the first ones) ...
 SURFACE_COST = 3 * 10**8  # ... and at most this many multiply-adds in all (well under a second in
 #                           the page): a bigger network's surface is the loss on fewer points
 ROUNDING = 1.1e-16       # float64's relative rounding: a loss L is known to about ROUNDING·|L|
@@ -414,10 +414,35 @@ def _as_rows(p):
     return p.reshape(-1, p.shape[-1])
 
 
-def plane_descent(net, X, Y, loss, d1, d2, lr, steps=15, *, l1=0.0, l2=0.0):
+RATE_LADDER = tuple(10.0 ** (k / 2) for k in range(-8, 9))  # 1e-4 ... 1e4, two per decade
+
+
+def teaching_rates(net, X, Y, loss, d1, d2, span, steps=15, *, l1=0.0, l2=0.0):
+    """Two learning rates that show the landscape's lesson on this very plane, found by trying each
+    rate of RATE_LADDER for `steps` steps of plane_descent: "good", the rate whose path stays on the
+    plot and ends lowest, and "overshoot", the smallest larger rate that ends higher than it started
+    (or, if none does, that leaves the plot). A key is missing when no rate shows it."""
+    tried = []
+    for lr in RATE_LADDER:
+        path, values = plane_descent(net, X, Y, loss, d1, d2, lr, steps, l1=l1, l2=l2, bound=span)
+        left = bool(np.abs(path[-1]).max() > span) or not np.isfinite(values[-1])
+        tried.append((lr, values[0], values[-1], left))
+    found = {}
+    stays = [t for t in tried if not t[3] and t[2] < t[1]]
+    if stays:
+        found["good"] = min(stays, key=lambda t: (t[2], t[0]))[0]
+    above = [t for t in tried if t[0] > found.get("good", 0.0)]
+    climbs = [t[0] for t in above if not t[3] and t[2] > t[1]] or [t[0] for t in above if t[3]]
+    if climbs:
+        found["overshoot"] = climbs[0]
+    return found
+
+
+def plane_descent(net, X, Y, loss, d1, d2, lr, steps=15, *, l1=0.0, l2=0.0, bound=None):
     """Plain gradient descent restricted to the plane θ + α·d₁ + β·d₂, from (0, 0): each step
     (α, β) −= lr·(∇L·d₁, ∇L·d₂). Along two weights' unit directions, that is gradient descent on
-    those two weights alone. Returns the (steps + 1, 2) path and the loss at each point (dropout off)."""
+    those two weights alone. Returns the (steps + 1, 2) path and the loss at each point (dropout off);
+    with `bound`, it stops at the first point outside |α|, |β| ≤ bound (the plotted square)."""
     twin = _clone(net)
     theta = [p.copy() for p in net.params]
     f1, f2 = _flat(d1), _flat(d2)
@@ -429,7 +454,7 @@ def plane_descent(net, X, Y, loss, d1, d2, lr, steps=15, *, l1=0.0, l2=0.0):
             value, grads = twin.loss_and_grads(X, Y, loss, l1=l1, l2=l2, train=False)
             path.append(ab.copy())
             values.append(float(value))
-            if k == steps or not np.isfinite(value):
+            if k == steps or not np.isfinite(value) or (bound is not None and np.abs(ab).max() > bound):
                 break
             g = _flat(grads)
             ab = ab - lr * np.array([g @ f1, g @ f2])

@@ -242,10 +242,15 @@ class App:
             i = int(np.argmin(d))
             if d[i] <= best_d:
                 best, best_d = (split, i), d[i]
-        self.selected = best
+        self.select_point(best)
+
+    def select_point(self, point):
+        """Pick a data point, ("train" | "test", index) or None, for the panels to explain (a click on
+        the output, or a panel's own picker)."""
+        self.selected = point
         for panel in self.panels:
             if hasattr(panel, "select"):
-                panel.select(best)
+                panel.select(point)
         self.render(force=True)
 
     def edit_weight(self, l, i, j, text):

@@ -73,14 +73,16 @@ def reference(config, epochs):
 
 
 def isolated_point(s):
-    """A training point at least 0.3 from every other point, so a click picks it alone."""
+    """The training point farthest from its nearest neighbour, so a click on it picks it alone."""
     X = np.vstack([s.X_train_raw, s.X_test_raw])
+    gaps = []
     for i, x in enumerate(s.X_train_raw):
         d = np.hypot(*(X - x).T)
         d[i] = np.inf
-        if d.min() > 0.3:
-            return i
-    raise AssertionError("no isolated training point")
+        gaps.append(d.min())
+    i = int(np.argmax(gaps))
+    assert gaps[i] > 0.06, "no training point stands apart enough to be clicked alone"  # several pixels
+    return i
 
 
 def click_point(page, s, i):
@@ -182,6 +184,43 @@ def test_the_explained_step_shows_the_engines_numbers_stage_by_stage(app):
     app.wait_for_function("() => document.querySelector('#panel-step').dataset.stage === 'backward'")
 
 
+def test_the_step_panel_picks_its_own_point_even_in_digits_mode(app):
+    """The point to follow is chosen in the panel (digits have nothing to click on): the forward
+    stage then follows that training point, as CPython's explained step does for it."""
+    for dataset, k in (("moons", 7), ("digits", 12)):
+        s = fresh(app, dataset, 1)
+        picker = app.get_by_label("Training point to follow")
+        picker.fill(str(k))
+        picker.dispatch_event("change")
+        wait_state(app, f"s.selected && s.selected[0] === 'train' && s.selected[1] === {k - 1}")
+        app.get_by_role("button", name="Take one step").click()
+        wait_state(app, "s.steps > 0 && document.querySelector('#panel-step').dataset.stage === 'forward'")
+        app.locator("#panel-step .teach-stage[data-stage='0']").click()
+        shown = "\n".join(app.evaluate(STEP_LINES))
+        assert f"training point #{k} (one of the n = {s['trainCount']}" in shown, dataset
+        picker.fill(str(s["trainCount"] + 5))  # outside: put back, and told the range
+        picker.dispatch_event("change")
+        app.wait_for_function("() => !document.querySelector('#panel-step .teach-note').hidden")
+        assert f"numbered 1 to {s['trainCount']}" in app.locator("#panel-step .teach-note").inner_text()
+        assert picker.input_value() == str(k) and state(app)["selected"] == ["train", k - 1]
+
+
+def test_the_landscape_follows_an_explained_step(app):
+    """After "Take one step" the plane goes through the new weights: its descent starts from the
+    loss the page shows (it said "from 0.2258" while the page said 0.2152)."""
+    s = fresh(app, "moons", 20)
+    app.locator("#panel-landscape").scroll_into_view_if_needed()
+    app.wait_for_function("() => document.querySelector('#panel-landscape .teach-small').textContent.includes('at epoch 20')",
+                          timeout=30_000)
+    app.get_by_role("button", name="Take one step").click()
+    after = wait_state(app, f"s.steps > {s['steps']}")
+    app.locator("#panel-landscape").scroll_into_view_if_needed()
+    app.wait_for_function("() => !document.querySelector('#panel-landscape .teach-primary').disabled", timeout=30_000)
+    app.get_by_role("button", name="Take 15 steps").click()
+    app.wait_for_function("() => document.querySelector('.teach-descent').textContent.length > 0")
+    assert f"from {et.num(after['trainLoss'])} to" in app.locator(".teach-descent").text_content()
+
+
 def test_the_update_stage_moves_the_edges(app):
     app.get_by_role("button", name="Next stage").click()
     app.wait_for_function("() => document.querySelector('#panel-step').dataset.stage === 'update'")
@@ -281,15 +320,18 @@ def test_the_loss_landscape_is_computed_with_a_path(app):
     app.wait_for_function("() => document.querySelector('.teach-descent').textContent.length > 0")
     s = state(app)  # the same plane and descent in CPython: the two weights with the largest gradient
     ref = reference(s["config"], s["epoch"])
-    m = min(300, ref.X_train.shape[0])
+    m = explain.surface_points(ref)
     X, Y = ref.X_train[:m], ref.Y_train[:m]
     _, grads = ref.net.loss_and_grads(X, Y, ref.loss, train=False)
     a = explain.largest_weight_gradient(grads)
     grads[a[0]][a[1]] = 0.0
     b = explain.largest_weight_gradient(grads)
-    path, values = explain.plane_descent(ref.net, X, Y, ref.loss, explain.weight_direction(ref.net, *a),
-                                         explain.weight_direction(ref.net, *b), 1.0, 15)
-    assert app.locator(".teach-descent").text_content() == et.descent_sentence(path, values, 1.0)
+    d1, d2 = explain.weight_direction(ref.net, *a), explain.weight_direction(ref.net, *b)
+    good = float(f"{explain.teaching_rates(ref.net, X, Y, ref.loss, d1, d2, 1.0)['good']:.3g}")  # as the menu shows it
+    assert app.locator("#panel-landscape select >> nth=4").input_value() == f"{good:.3g}"
+    path, values = explain.plane_descent(ref.net, X, Y, ref.loss, d1, d2, good, 15, bound=1.0)
+    assert app.locator(".teach-descent").text_content() == et.descent_sentence(path, values, good, 1.0)
+    assert values[-1] < values[0]  # the rate offered as good does descend
 
 
 def test_the_source_shown_is_the_source_loaded(app):

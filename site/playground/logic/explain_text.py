@@ -276,7 +276,7 @@ def update_blocks(rec, weight, q, feats=None):
     out.append(Block("eq", f"Δw = {num(q['w_after'])} − {factor(q['w'])} = {num(dw)}"))
     before = _state_text(rec.state_before[pl], (i, j), rec.optimizer)
     after = _state_text(rec.state_after[pl], (i, j), rec.optimizer)
-    out.append(Block("p", f"Its optimizer state: before {before}; after {after}."))
+    out.append(Block("p", f"Its optimizer state before this step: {before}; after it: {after}."))
     changes = [np.abs(a - b).max() for a, b in zip(rec.params_after, rec.params_before)]
     dropout = any(m is not None for m in rec.trace.masks)
     out.append(Block("p", f"Every one of the {sum(p.size for p in rec.params_before)} parameters took such a step "
@@ -300,7 +300,8 @@ def stage_blocks(stage, rec, s, focus, weight, detail, *, kind, n_classes, feats
 
 def _state_text(state, idx, optimizer):
     """An optimizer's state for one weight, in the words its record gives each buffer."""
-    parts = [f"step {state['step']}"]
+    n = state["step"]  # the steps taken so far: before step k the count is k − 1, after it k
+    parts = [f"{n:,} step{'' if n == 1 else 's'} taken"]
     for key, buffer in optim.lookup(optimizer).STATE.items():
         if key in state:
             value = state[key]
@@ -463,14 +464,17 @@ def audit_layers(params, s, sizes, activation, output, slope=0.01, feats=None):
 
 
 # -- the loss landscape --------------------------------------------------------------------------------
-def descent_sentence(path, values, lr):
-    """What plain gradient descent with rate lr did on the plane, in one sentence."""
+def descent_sentence(path, values, lr, span=None):
+    """What plain gradient descent with rate lr did on the plane (of half-width span), in one sentence."""
     steps = np.diff(np.asarray(path), axis=0)
     turns = int(np.sum(np.sum(steps[1:] * steps[:-1], axis=1) < 0)) if len(steps) > 1 else 0
     start, end = num(values[0]), num(values[-1])
     n = len(values) - 1
     if not np.isfinite(values[-1]):
         return f"{n} steps with learning rate {lr:g}: the loss became infinite. The steps are far too big."
+    if span is not None and np.abs(np.asarray(path)[-1]).max() > span:
+        return (f"With learning rate {lr:g} the path left the plotted area at step {n} (the loss went from {start} "
+                f"to {end}): the steps are far too big for this valley and throw it out.")
     if values[-1] > values[0]:
         return (f"{n} steps with learning rate {lr:g}: the loss went up, from {start} to {end}. It overshoots: "
                 f"each step jumps across the valley and lands higher on the other side.")

@@ -135,10 +135,29 @@ def runs(mask):
     return [(int(a), int(b) - 1) for a, b in zip(edges[0::2], edges[1::2])]
 
 
-def plot_range(*curves, lo=-2.0, hi=5.0, pad=0.08):
-    """A y range that shows the curves (clipped to [lo, hi]) and 0..1, with a margin."""
+ACTIVATION_Z = 5.0  # the activation explorer plots z from −ACTIVATION_Z to ACTIVATION_Z ...
+
+
+def plot_range(*curves, lo=-ACTIVATION_Z, hi=ACTIVATION_Z, pad=0.08):
+    """A y range that shows the curves (clipped to [lo, hi]) and 0..1, with a margin: by default as
+    wide as the explorer's z range, so an unbounded curve (linear) is drawn whole, never cut flat."""
     a = min(0.0, *(float(np.min(c)) for c in curves))
     b = max(1.0, *(float(np.max(c)) for c in curves))
     a, b = max(a, lo), min(b, hi)
     m = (b - a) * pad
     return a - m, b + m
+
+
+def clip_path(path, span):
+    """A plane path cut where it first leaves the square |α|, |β| ≤ span: its last point moved onto
+    the border along its last segment (so the trail ends at the plot's edge, never off it)."""
+    P = np.asarray(path, dtype=np.float64)
+    outside = np.flatnonzero(np.abs(P).max(axis=1) > span)
+    if not len(outside) or outside[0] == 0:
+        return P
+    k = outside[0]
+    a, b = P[k - 1], P[k]
+    d = b - a
+    # the largest t in [0, 1] keeping a + t·d inside, per coordinate that moves
+    t = min((np.sign(d[i]) * span - a[i]) / d[i] for i in range(2) if d[i] != 0 and abs(b[i]) > span)
+    return np.vstack([P[:k], a + t * d])

@@ -8,7 +8,7 @@ from ..logic import explain_text, teach_draw
 from ..views.dom import Canvas, draw, floats
 from .common import el, header
 
-X_RANGE = 5.0
+X_RANGE = teach_draw.ACTIVATION_Z
 SAMPLES = 241
 F_COLOUR, DF_COLOUR = "#0877bd", "#f59322"
 

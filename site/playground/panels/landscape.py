@@ -18,7 +18,7 @@ PATH = 150                # weight vectors kept for the path
 MODES = (("largest", "2 weights: largest |∂L/∂w|"), ("random", "2 random directions"),
          ("pick", "2 weights I choose"))
 SPANS = ("0.5", "1", "2", "4")
-RATES = ("0.1", "0.3", "1", "3", "10")
+RATES = ("0.1", "0.3", "1", "3", "10")  # offered only when no rate on the ladder shows the lesson
 DESCENT_STEPS = 15
 MAX_PICK = 600            # the weight lists offer at most this many weights
 RUNNING_EVERY_MS = 150    # while training, look at most this often whether the path needs drawing
@@ -109,7 +109,9 @@ class Panel:
         layout is read only when there is something to do)."""
         if self._pending:
             return
-        if self.surface is None:
+        if self.surface is None or (self.surface["version"] != self.app.session.version and not self.app.running):
+            # (a plane through weights that have since changed, e.g. by "Take one step", would tell
+            # of losses the network no longer has: paused, it is made again through the new weights)
             if not self.app.running and on_screen(self.section):
                 self._start()
         elif self._drawn != (len(self.path), self._path_version) and on_screen(self.section):
@@ -203,6 +205,8 @@ class Panel:
         self.bitmap.put(img)
         self.descent = None
         self.descent_text.textContent = ""
+        self._offer_rates(explain.teaching_rates(net, X, Y, s.loss, d1, d2, span, DESCENT_STEPS,
+                                                 l1=s.config["l1"], l2=s.config["l2"]))
         self.surface = {"center": center, "X": X, "Y": Y, "d1": d1, "d2": d2, "weights": weights, "span": span, "axes": axes,
                         "version": s.version, "epoch": s.epoch, "L": L}
         self.lo_text.textContent = f"low {explain_text.num(lo, 3)}"
@@ -215,6 +219,17 @@ class Panel:
                                       if m < min(n, explain.SURFACE_POINTS) else "") +
                                    f"Recompute to centre the plane on the weights as they are now.")
         self._draw()
+
+    def _offer_rates(self, found):
+        """The descent's rates, found on this plane: one too small, one good, one that overshoots."""
+        if "good" in found:
+            items = [(found["good"] / 10, "small: slow"), (found["good"], "good")]
+            if "overshoot" in found:
+                items.append((found["overshoot"], "too big: overshoots"))
+            self._options(self.rate, [(f"{lr:.3g}", f"{lr:.3g} ({words})") for lr, words in items],
+                          f"{found['good']:.3g}")
+        else:
+            self._options(self.rate, [(r, r) for r in RATES], "1")
 
     # -- drawing -----------------------------------------------------------------------------------
     def _coords(self, points):
@@ -253,7 +268,7 @@ class Panel:
             ctx.lineTo(x, y + 8)
             ctx.stroke()
         if self.descent is not None:
-            xy = teach_draw.plane_to_canvas(self.descent, span, w)
+            xy = teach_draw.plane_to_canvas(teach_draw.clip_path(self.descent, span), span, w)
             draw.polyline(ctx, floats(xy), "rgba(17, 24, 39, 0.7)", 3.6)
             draw.polyline(ctx, floats(xy), "#ffd60a", 2.0)
             rgba = np.tile([255, 214, 10, 255], (len(xy), 1)).astype(np.uint8)
@@ -275,9 +290,9 @@ class Panel:
         lr = float(self.rate.value)
         net = s.net if sf["version"] == s.version else self._at_center()  # from the plane's centre
         path, values = explain.plane_descent(net, sf["X"], sf["Y"], s.loss, sf["d1"], sf["d2"], lr, DESCENT_STEPS,
-                                             l1=s.config["l1"], l2=s.config["l2"])
+                                             l1=s.config["l1"], l2=s.config["l2"], bound=sf["span"])
         self.descent = path
-        self.descent_text.textContent = explain_text.descent_sentence(path, values, lr)
+        self.descent_text.textContent = explain_text.descent_sentence(path, values, lr, sf["span"])
         self._draw()
 
     def _at_center(self):

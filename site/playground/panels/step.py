@@ -69,6 +69,10 @@ class Panel:
         self.next_btn = el("button", bar, "teach-btn", "›", type="button", aria_label="Next stage")
         self.auto_btn = el("button", bar, "teach-btn teach-auto", "Run through", type="button", aria_pressed="false",
                            title="Show the four stages one after another")
+        # the point to follow, chosen here too: the output's points may be far above, and digits have none to click
+        box = el("label", bar, "teach-point", "Training point #")
+        self.point_input = el("input", box, None, type="number", min="1", step="1", value="1",
+                              aria_label="Training point to follow")
         self.caption = el("p", s, "teach-caption")
         stage = el("div", s, "teach-net-stage")
         self.canvas_el = el("canvas", stage, "teach-net", aria_label="The network during the explained step")
@@ -89,6 +93,7 @@ class Panel:
         listen(self.stage_list, "click", self._stage_click)
         listen(self.auto_btn, "click", lambda e: self._toggle_auto())
         listen(self.canvas_el, "click", self._canvas_click)
+        listen(self.point_input, "change", lambda e: self._point_chosen())
         self.fg = css_var("--fg", "#1d2330")
         self.muted = css_var("--muted", "#5d6675")
         self.halo = css_var("--card", "#ffffff")
@@ -96,8 +101,8 @@ class Panel:
     def _show_intro(self):
         n = self.app.session.X_train.shape[0]
         self.intro.textContent = (
-            f"Take one real training step and follow it stage by stage, for one point: click any point on the "
-            f"output to pick it (until then, training point #1). This step's batch is the whole training split "
+            f"Take one real training step and follow it stage by stage, for one point: choose its number here, or "
+            f"click a point on the output (until then, training point #1). This step's batch is the whole training split "
             f"(n = {n}), so its loss is the training loss itself; play takes the same kind of step on shuffled "
             f"mini-batches.")
         has = self.rec is not None
@@ -127,7 +132,26 @@ class Panel:
         self.note.hidden = True
         self._show_intro()
 
+    def _point_chosen(self):
+        """The picker's number, 1 to n, as the training point to follow; other text is put back."""
+        n = self.app.session.X_train.shape[0]
+        try:
+            k = int(float(str(self.point_input.value)))
+        except ValueError:
+            k = 0
+        if not 1 <= k <= n:
+            current = self.app.selected
+            self.point_input.value = str(current[1] + 1 if current and current[0] == "train" else 1)
+            self.note.textContent = f"Training points are numbered 1 to {n}."
+            self.note.hidden = False
+            return
+        self.note.hidden = not self._stale
+        self.app.select_point(("train", k - 1))
+
     def select(self, point):
+        self.point_input.max = str(self.app.session.X_train.shape[0])
+        if point is not None and point[0] == "train":
+            self.point_input.value = str(point[1] + 1)
         if self.rec is not None:
             self.sample = explain.sample_trace(self.rec, point or ("train", 0))
             self._show_stage()
