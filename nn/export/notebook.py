@@ -146,7 +146,8 @@ def _by_hand_words(hand, resume):
 def _history(session):
     """The page's history (every kept epoch): epochs, training and test losses, as Python literals."""
     h = session.history_table()
-    return "\n".join(f"    {key!r}: {words.literal(h[key])}," for key in ("epoch", "train_loss", "test_loss"))
+    return "\n".join(f"    {key!r}: {words.literal(h[key], ' ' * (len(key) + 8))},"
+                     for key in ("epoch", "train_loss", "test_loss"))
 
 
 # -- the notebook's text and code -------------------------------------------------------------------
@@ -240,7 +241,8 @@ PAGE_LOSS = $loss  # the page's training loss at that epoch$loss_note
 def at_the_pages_epoch():
     if session.epoch != TARGET_EPOCH:
         return False
-    return PAGE_LOSS is None or abs(session.metrics()["train_loss"] - PAGE_LOSS) <= 1e-6 * max(1.0, PAGE_LOSS)
+    # (another pass through this epoch, before or after a divergence, has another loss by far)
+    return PAGE_LOSS is None or abs(session.metrics()["train_loss"] - PAGE_LOSS) <= 1e-6 * PAGE_LOSS + 1e-12
 
 
 runs, most = 0, 3 * TARGET_EPOCH + 100
@@ -326,6 +328,7 @@ The session is yours now. Some things to try, each in a new cell:
 - `session.step(100)`: train on (it stops by itself at convergence, as the page does)
 - `session.update({"lr": 0.003})`: change a setting; the weights stay, training goes on
 - `session.net.W[0]`: the first layer's weights, `session.net.forward(session.X_test)` its outputs
-- `nn.gradcheck(session.net, session.X_train, session.Y_train)`: backpropagation against finite differences
+- `nn.gradcheck(session.net, session.X_train, session.Y_train, session.loss)`: backpropagation against
+  finite differences
 - read how an epoch works in `watch_it_learn_engine/nn/training/session.py` (`_epoch_unguarded`)
 """

@@ -129,7 +129,7 @@ def _header(session):
 def _module_classes(net):
     used = {"Unmapped" if a not in TORCH_ACTIVATIONS else TORCH_ACTIVATIONS[a].split("(")[0]
             for a in net.activation}
-    return "".join("\n\n" + MODULE_CLASSES[name].strip("\n") + "\n" for name in MODULE_CLASSES if name in used)
+    return "".join("\n\n\n" + MODULE_CLASSES[name].strip("\n") for name in MODULE_CLASSES if name in used)
 
 
 def _activation_module(act, slope):
@@ -184,8 +184,8 @@ def _optimizer(opt):
     hyper = ", ".join(f"{k}={_value(v)}" for k, v in opt.hyperparameters().items())
     lines = [f"    optimizer = torch.optim.{opt.name}(\n        model.parameters(), {hyper})"]
     if _torch_state(opt) is not None:
-        lines += ["    # its memory (running averages, step counts) as the page has it, in the form of torch's",
-                  "    # state_dict: {parameter index: {buffer: tensor}}, in model.parameters() order",
+        lines += ["    # the state its rule keeps (momentum, running averages, step counts) as the page has it,",
+                  "    # in the form of torch's state_dict: {parameter index: {buffer: tensor}}, in model.parameters() order",
                   '    optimizer.load_state_dict({"state": optimizer_state(), '
                   '"param_groups": optimizer.state_dict()["param_groups"]})']
     else:
@@ -263,10 +263,10 @@ def _data(session):
         name = split.upper()
         parts += ["", f"# the {split}ing points as the network reads them (inputs: {inputs}), and their targets "
                       f"({target})",
-                  f"X_{name} = {words.literal(X)}",
-                  f"Y_{name} = {words.literal(Y)}",
+                  _assign(f"X_{name}", X),
+                  _assign(f"Y_{name}", Y),
                   f"# the page's outputs for them ({TORCH_HEADS[net.output][1]})",
-                  f"OUTPUTS_{name} = {words.literal(net.forward(X))}"]
+                  _assign(f"OUTPUTS_{name}", net.forward(X))]
     state = _torch_state(session.optimizer)
     parts += ["", "# the page's optimizer state, per parameter (W, b, W, b, ...), in the page's layout"]
     if state is None:
@@ -286,6 +286,11 @@ def _data(session):
               "# same mini-batches the page would",
               f"SHUFFLE_STATE = {session._shuffle.bit_generator.state!r}"]
     return "\n".join(parts)
+
+
+def _assign(name, array):
+    """`NAME = [...]`, the literal's later lines lined up under its first."""
+    return f"{name} = {words.literal(array, ' ' * (len(name) + 3))}"
 
 
 _FILE = '''"""$header

@@ -64,14 +64,24 @@ def number(x):
     return repr(x) if math.isfinite(x) else f"float('{x}')"  # 'nan' alone is no Python
 
 
+WIDTH = 110  # a long row of numbers goes on over several lines of at most this many characters
+
+
 def literal(a, indent=""):
-    """An array (or number) as a Python literal: nested lists, one row of a matrix a line."""
+    """An array (or number) as a Python literal: nested lists, one row of a matrix a line (or
+    more, for a long one). `indent`: where the literal starts on its first line, as spaces."""
     a = np.asarray(a)
     if a.ndim == 0:
         return number(a.item())
-    if a.ndim == 1:
-        return "[" + ", ".join(number(x) for x in a.tolist()) + "]"
     inner = indent + " "
+    if a.ndim == 1:
+        lines, line = [], ""
+        for text in (number(x) for x in a.tolist()):
+            if line and len(inner) + len(line) + len(text) + 2 > WIDTH:
+                lines.append(line + ",")
+                line = ""
+            line = f"{line}, {text}" if line else text
+        return "[" + ("\n" + inner).join(lines + [line]) + "]"
     rows = [literal(row, inner) for row in a]
     return "[" + (",\n" + inner).join(rows) + "]"
 
