@@ -75,6 +75,7 @@ def to_pytorch(session):
     """The text of a standalone .py file that rebuilds `session`'s network in torch, checks it
     against the page's outputs and trains on from where the session is."""
     net = session.net
+    state = _torch_state(session.optimizer)
     return Template(_FILE).substitute(
         header=_header(session),
         module_classes=_module_classes(net),
@@ -83,9 +84,10 @@ def to_pytorch(session):
         head_means=TORCH_HEADS[net.output][1],
         loss=_loss(session.loss),
         objective=_objective(session.config),
-        optimizer=_optimizer(session.optimizer),
+        optimizer=_optimizer(session.optimizer, state),
         schedule=_schedule(session.schedule),
-        data=_data(session),
+        data=_data(session, state),
+        tolerance=words.number(TOLERANCE),
     )
 
 
@@ -98,8 +100,8 @@ def _header(session):
         f"Network: {words.network_text(session)}. Optimizer: {opt.name}, batch size {c['batch_size']}, "
         f"loss: {losses.LOSS[session.loss].label}.",
         "",
-        "The page's setup (the settings that differ from the defaults; the whole config is CONFIG",
-        "at the end of this file, and nn.Session(CONFIG) builds it again with the page's engine):",
+        "The page's setup, the settings that differ from the defaults (CONFIG at the end of this file",
+        "holds them: with the page's engine, nn.Session(CONFIG) builds the same run again):",
         "",
         *words.setup_lines(c),
     ]
@@ -176,14 +178,14 @@ def _objective(config):
             f"    return loss")
 
 
-def _optimizer(opt):
+def _optimizer(opt, state):
     """The lines that make the optimizer, with its hyperparameters and (when it has stepped) its state."""
     if opt.name not in TORCH_OPTIMIZERS:
         return (f"    raise NotImplementedError(\"the page's optimizer {opt.name} has no torch.optim counterpart in this "
                 f"file: make one here with its settings {opt.hyperparameters()}\")")
     hyper = ", ".join(f"{k}={_value(v)}" for k, v in opt.hyperparameters().items())
     lines = [f"    optimizer = torch.optim.{opt.name}(\n        model.parameters(), {hyper})"]
-    if _torch_state(opt) is not None:
+    if state is not None:
         lines += ["    # the state its rule keeps (momentum, running averages, step counts) as the page has it,",
                   "    # in the form of torch's state_dict: {parameter index: {buffer: tensor}}, in model.parameters() order",
                   '    optimizer.load_state_dict({"state": optimizer_state(), '
@@ -240,7 +242,7 @@ def _schedule(schedule):
             f'        group["lr"], group["initial_lr"] = {lr}, {base}')
 
 
-def _data(session):
+def _data(session, state):
     """The numbers, as Python literals: config, weights, data, the page's outputs, optimizer state."""
     net = session.net
     parts = [f"CONFIG = {words.config_literal(session.config)}",
@@ -267,7 +269,6 @@ def _data(session):
                   _assign(f"Y_{name}", Y),
                   f"# the page's outputs for them ({TORCH_HEADS[net.output][1]})",
                   _assign(f"OUTPUTS_{name}", net.forward(X))]
-    state = _torch_state(session.optimizer)
     parts += ["", "# the page's optimizer state, per parameter (W, b, W, b, ...), in the page's layout"]
     if state is None:
         parts.append("OPTIMIZER_STATE = []")
@@ -281,7 +282,7 @@ def _data(session):
                 parts.append(f"{lead}{words.literal(value, ' ' * len(lead))},")
             parts.append("    },")
         parts.append("]")
-    # the generator the page shuffles with (nn.training.Session's own), in the state it has now
+    # the generator the session shuffles with (its own, private: read here only to carry it on)
     parts += ["", "# numpy's random generator as the page's shuffling has it now: the next epochs draw the",
               "# same mini-batches the page would",
               f"SHUFFLE_STATE = {session._shuffle.bit_generator.state!r}"]
@@ -302,7 +303,7 @@ import numpy as np
 import torch
 
 torch.set_default_dtype(torch.float64)  # the page computes in float64: so does this file
-TOLERANCE = 1e-10
+TOLERANCE = $tolerance
 
 
 # -- 1. The network --------------------------------------------------------------------------------
