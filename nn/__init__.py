@@ -14,6 +14,7 @@ The folders, by role (each imports only from the ones above it, and fast/ mirror
     training/  Session (data + network + optimizer, run epoch by epoch) and its config table
     teaching/  the math of the teaching panels: one step explained, audits, checks, the landscape
     fast/      speed paths the page runs, each held equal to the readable function it mirrors
+    export/    the run carried out: to_pytorch (a torch.nn file), to_notebook (a Jupyter notebook)
     limits.py  every size limit, once
 """
 from . import limits
@@ -21,10 +22,11 @@ from .core import activations, init, losses, optim, schedules
 from .core.gradcheck import gradcheck
 from .core.mlp import MLP
 from .data import datasets, digits, features
+from .export import to_notebook, to_pytorch
 from .fast import picture
 from .teaching import explain
 from .training import config, saved
 from .training.session import Session
 
-__all__ = ["MLP", "Session", "gradcheck", "activations", "config", "datasets", "digits", "explain", "features",
-           "init", "limits", "losses", "optim", "picture", "saved", "schedules"]
+__all__ = ["MLP", "Session", "gradcheck", "to_notebook", "to_pytorch", "activations", "config", "datasets", "digits",
+           "explain", "features", "init", "limits", "losses", "optim", "picture", "saved", "schedules"]

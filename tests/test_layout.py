@@ -82,6 +82,7 @@ LAYERS = {
     "fast": {"core"},                     # the other speed paths mirror core's readable functions
     "teaching": {"core", "fast"},
     "training": {"training", "core", "data", "fast", "limits"},
+    "export": {"export", "core", "data", "training"},  # reads a session; writes text for torch and Jupyter
 }
 
 
