@@ -13,7 +13,7 @@ import numpy as np
 from js import JSON, IntersectionObserver, Object, document, performance, window
 from pyodide.ffi import to_js
 
-from nn import Session, saved
+from nn import Session, saved, to_notebook, to_pytorch
 
 from . import panels as panel_modules
 from .logic import link, typed
@@ -76,6 +76,9 @@ class App:
         listen(window, "resize", self._resize)
         listen(by_id("boundary"), "click", self._pick_point)
         listen(by_id("save"), "click", lambda e: self.save())
+        listen(by_id("export-torch"), "click", lambda e: self.export("py", to_pytorch, "text/x-python", "PyTorch file"))
+        listen(by_id("export-notebook"), "click",
+               lambda e: self.export("ipynb", to_notebook, "application/x-ipynb+json", "notebook"))
         self.files = Files(self.proxies, "open", "open-file", self._file_given)
         self._status_timer = None
         self._clear_status = self.proxies.hold(lambda: setattr(by_id("carry-status"), "textContent", ""))
@@ -146,6 +149,17 @@ class App:
             return
         download(f"{self._file_stem()}.json", text, "application/json")
         self.show_status(f"Saved ({len(text) / 1024:,.0f} KB)")
+
+    def export(self, extension, make, mime, what):
+        """Download the session as a file another tool runs (nn.export), made here in the page."""
+        t0 = performance.now()
+        try:
+            text = make(self.session)
+        except (ValueError, NotImplementedError) as e:
+            self.show_message(f"The {what} could not be made: {e}.", "", "error")
+            return
+        download(f"{self._file_stem()}.{extension}", text, mime)
+        self.show_status(f"Exported ({len(text) / 1024:,.0f} KB, {(performance.now() - t0) / 1000:.1f} s)")
 
     def show_status(self, text):
         """A short confirmation beside the toolbar, in its reserved place (nothing moves), gone after 3 s."""

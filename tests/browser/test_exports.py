@@ -1,7 +1,7 @@
-"""The exports made in the page's own Python (Pyodide), from the session the page trained, run
-outside it: the notebook in a fresh CPython (its engine read from Pyodide's file system), with the
-page's losses to 1e-9; the PyTorch file with torch, with the page's outputs and then the page's own
-next epochs. (The buttons that download them are the page's part; this calls the engine directly.)
+"""The export buttons: the files the page downloads, run outside it. The notebook runs in a fresh
+CPython (its engine the one the page ran, carried inside) with the page's losses to 1e-9; the
+PyTorch file runs with torch, with the page's outputs and then the page's own next epochs. Over
+http and from the USB copy (file://).
 """
 from __future__ import annotations
 
@@ -15,28 +15,38 @@ from pagekit import wait_state
 
 pytestmark = pytest.mark.browser
 
-EXPORT = """() => window.pyodide.runPython(`
-import json
-import nn
-import playground
 
-s = playground.app.session
-made = {"py": nn.to_pytorch(s), "ipynb": nn.to_notebook(s), "history": s.history_table(), "epoch": s.epoch}
-s.step(3, until_stop=False)  # the page's next epochs, for the PyTorch file to match
-made["next"] = [[e, m["train_loss"], m["test_loss"]] for e, m in s.history.all() if e > made["epoch"]]
-json.dumps(made)
-`)"""
+def _download(page, button, tmp_path):
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button, exact=True).click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
 
 
-def test_exports_made_in_the_page_run_outside_it(new_page, server, wait_ready, tmp_path):
-    page = new_page()
-    page.goto(server + "#dataset=moons&n=60&batch_size=8")
+@pytest.mark.parametrize("origin", ["http", "file"])
+def test_the_exported_files_run_outside_the_page(origin, new_page, server, dist, wait_ready, tmp_path):
+    page = new_page(offline=origin == "file")
+    page.goto((server if origin == "http" else (dist / "index.html").as_uri()) + "#dataset=moons&n=60&batch_size=8")
     wait_ready(page)
     page.get_by_role("button", name="Play", exact=True).click()
     wait_state(page, "s.epoch >= 12")
     page.get_by_role("button", name="Pause", exact=True).click()
-    made = json.loads(page.evaluate(EXPORT))
-    page.close()
+    at = wait_state(page, "!s.running")
+    notebook = _download(page, "Export notebook", tmp_path)
+    torch_file = _download(page, "Export to PyTorch", tmp_path)
+    assert (notebook.name, torch_file.name) == (f"watch-it-learn-moons-epoch-{at['epoch']}.ipynb",
+                                                f"watch-it-learn-moons-epoch-{at['epoch']}.py")
+    assert page.locator("#carry-status").inner_text().startswith("Exported")
+    page.locator("body").focus()
+    for _ in range(3):
+        page.keyboard.press("s")  # the page's own next epochs, for the PyTorch file to match
+    after = wait_state(page, f"s.epoch === {at['epoch'] + 3}")
+    h = after["history"]
+    made = {"epoch": at["epoch"], "ipynb": notebook.read_text(encoding="utf-8"), "py": torch_file.read_text(encoding="utf-8"),
+            "history": at["history"],
+            "next": [[e, a, b] for e, a, b in zip(h["epoch"], h["train_loss"], h["test_loss"]) if e > at["epoch"]]}
+    page.context.close()
 
     # the notebook, in a fresh isolated CPython in an empty folder
     cells = json.loads(made["ipynb"])["cells"]
