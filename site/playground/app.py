@@ -22,6 +22,7 @@ from .views.digits_view import DigitsView
 from .views.dom import Canvas, Proxies, by_id
 from .views.network_view import NetworkView
 from .views.output_view import OutputView
+from .views.share import Share
 
 GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
 FRAMES_KEPT = 600       # per-frame timings kept for window.playground.frames()
@@ -59,6 +60,7 @@ class App:
         self._message_kind = None
         self.selected = None        # ("train" | "test", index): the data point picked for a closer look
         self.past_convergence = False  # the learner chose to train on after it converged
+        self.hide, self.note = (), ""  # what a class link hides (link.hideable's names) and its note
 
         self.output = OutputView(by_id("boundary"), GRID)
         self.network = NetworkView(by_id("network"), by_id("tip"), by_id("weight-editor"), by_id("weight-input"),
@@ -74,6 +76,7 @@ class App:
         listen(window, "resize", self._resize)
         listen(by_id("boundary"), "click", self._pick_point)
         self.digits = DigitsView(self)
+        self.share = Share(self)
         self._texts, self._text_els = {}, {}  # what _show_text last wrote, and where
         self._caption_for = ()  # the (focus, sizes) the focus caption was written for
         self._discretize, self._show_test = by_id("discretize"), by_id("show-test")  # read every frame
@@ -107,8 +110,14 @@ class App:
     # -- the link: the setup in the address --------------------------------------------------------
     def _open_link(self):
         """Apply the setup in the address's hash: all of it, or, where its keys do not go
-        together, as many as do. Returns what could not be used, in words."""
-        changes, problems = link.from_hash(str(window.location.hash))
+        together, as many as do; and a class link's hidden controls and note. Returns what could
+        not be used, in words."""
+        text = str(window.location.hash)
+        self.hide, self.note, problems = link.classroom(text, panel_modules.PANELS)
+        self.controls.hide(self.hide)
+        self.share.show_note(self.note)
+        changes, more = link.from_hash(text)
+        problems[:0] = more
         if changes:
             try:
                 self.session.update(changes)
@@ -122,7 +131,7 @@ class App:
 
     def _follow_link(self):
         """The address shows the setup as it now is (replaced, not pushed: Back leaves the page)."""
-        text = link.to_hash(self.session.config)
+        text = link.to_hash(self.session.config, self.hide, self.note)
         here = str(window.location.href).split("#")[0]
         window.history.replaceState(None, "", f"{here}#{text}" if text else here)
 
@@ -443,7 +452,7 @@ class App:
             self._start_panels()
 
     def _start_panels(self):
-        self._waiting = list(panel_modules.PANELS)
+        self._waiting = [name for name in panel_modules.PANELS if name not in self.hide]
         self._start_next_panel()
 
     def _start_next_panel(self):
