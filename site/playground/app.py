@@ -428,6 +428,8 @@ class App:
     # -- the page around us -------------------------------------------------------------------------------
     def _key(self, event):
         tag = event.target.tagName if event.target else ""
+        if document.querySelector("dialog[open]"):
+            return  # a dialog is open (and modal): its keys are its own, the page behind waits
         if tag in ("INPUT", "SELECT", "TEXTAREA") or event.target.isContentEditable \
                 or event.ctrlKey or event.metaKey or event.altKey:
             return  # typing goes to the control

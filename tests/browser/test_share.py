@@ -312,6 +312,10 @@ def test_the_class_link_dialog_makes_a_class_link(new_page, server, wait_ready):
     dialog.get_by_role("button", name="Copy link", exact=True).click()
     page.wait_for_function("() => document.getElementById('class-status').textContent === 'Copied'")
     assert page.evaluate("navigator.clipboard.readText()") == preview
+    assert page.evaluate("document.activeElement.id") == "class-copy"
+    page.keyboard.press("s")  # the page's own keys wait while the dialog is open
+    page.wait_for_timeout(200)
+    assert state(page)["epoch"] == 0
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
     assert page.evaluate("document.activeElement.id") == "class-link"  # focus is back where it was
