@@ -87,3 +87,82 @@ def test_a_value_is_never_echoed_whole():
 def test_names_and_numbers_stay_readable_in_the_link():
     text = link.to_hash(config.resolve({"activation": ["relu", "tanh"], "hidden": [4, 4], "lr": 0.003}))
     assert text == unquote(text) and "activation=relu,tanh" in text and "lr=0.003" in text
+
+
+# -- class links: hide= and note= -------------------------------------------------------------------
+from playground.panels import PANELS  # noqa: E402  (a plain table: importing it needs no browser)
+
+HIDEABLE = link.hideable(PANELS)
+hide_sets = st.sets(st.sampled_from(HIDEABLE)).map(lambda names: tuple(n for n in HIDEABLE if n in names))
+
+
+@settings(max_examples=300, deadline=None)
+@given(some, hide_sets, st.text(max_size=400))
+def test_a_class_link_reads_back_as_the_same_hide_set_and_note(changes, hide, note):
+    full = config.resolve(changes)
+    text = "#" + link.to_hash(full, hide, note)
+    again, problems = link.from_hash(text)
+    assert problems == []
+    assert config.resolve(again) == config.resolve(link.from_hash("#" + link.to_hash(full))[0])  # the setup is untouched
+    got_hide, got_note, class_problems = link.classroom(text, PANELS)
+    assert got_hide == hide
+    expected = note.strip()
+    if len(expected) <= link.NOTE_MAX:
+        assert got_note == expected and class_problems == []
+    else:  # cut, and said so once
+        assert got_note == expected[:link.NOTE_MAX].rstrip() and len(class_problems) == 1
+        assert f"{len(expected)} characters long" in class_problems[0]
+
+
+def test_a_class_link_by_hand():
+    text = "#dataset=xor&hide=step,lr,optimizer&note=Try%20a%20learning%20rate%20of%203.%0AWhat%20happens%3F"
+    hide, note, problems = link.classroom(text, PANELS)
+    assert hide == ("optimizer", "lr", "step") and problems == []  # the page's order, not the link's
+    assert note == "Try a learning rate of 3.\nWhat happens?"
+    assert link.from_hash(text) == ({"dataset": "xor"}, [])  # the classroom keys are not settings
+    assert link.classroom("#note=1+1%3D2%2B0", PANELS)[1] == "1 1=2+0"  # "+" is a space in a link, %2B a plus
+    assert link.to_hash(config.resolve({}), (), "1+1") == "note=1%2B1"
+    assert link.to_hash(config.resolve({"lr": 0.1}), ("lr", "features"), "") == "lr=0.1&hide=lr,features"
+    assert link.classroom("#hide=&hide=lr,,lr&note=", PANELS) == (("lr",), "", [])  # empty items, twice: once
+
+
+def test_markup_in_a_note_is_kept_as_the_text_it_is():
+    note = '<img src=x onerror="alert(1)"><b>bold</b> &amp; <script>x</script>'
+    hide, got, problems = link.classroom("#" + link.to_hash(config.resolve({}), (), note), PANELS)
+    assert got == note and problems == []  # escaping is the page's job: it shows text as text
+
+
+def test_bad_hide_names_are_named_once_and_the_good_ones_apply():
+    hide, note, problems = link.classroom("#hide=lr,optimiser,LR,<b>&note=hi", PANELS)
+    assert hide == ("lr",) and note == "hi" and len(problems) == 1
+    p = problems[0]
+    assert p.startswith("the link's hide= names '<b>', 'LR', 'optimiser', which the page does not have to hide")
+    assert "it can hide: dataset, noise" in p and "step, audit" in p
+    _, _, problems = link.classroom("#hide=" + ",".join(f"x{i}" for i in range(1000)), PANELS)
+    assert len(problems) == 1 and "and 992 more" in problems[0] and len(problems[0]) < 1000
+
+
+def test_a_long_note_is_cut_with_one_message():
+    _, note, problems = link.classroom("#note=" + "a" * 301, PANELS)
+    assert note == "a" * 300
+    assert problems == ["the link's note is 301 characters long; a note holds at most 300, so only its first 300 "
+                        "are shown"]
+    assert link.classroom("#note=" + "a" * 300, PANELS) == ((), "a" * 300, [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120) | st.lists(st.sampled_from(["hide=", "note=", "&", ",", "%", "lr", "step", "+",
+                                                        "%ZZ", "%E2%82", "#"]), max_size=20).map("".join))
+def test_any_text_is_read_as_a_class_link_without_failing(text):
+    hide, note, problems = link.classroom(text, PANELS)
+    assert set(hide) <= set(HIDEABLE) and len(note) <= link.NOTE_MAX and len(problems) <= 2
+    for p in problems:
+        assert p.startswith("the link's ") and len(p) < 1000
+
+
+def test_what_a_class_link_can_hide_comes_from_the_records():
+    assert len(set(HIDEABLE)) == len(HIDEABLE)  # no control has a panel's name
+    settings_shown = {s.key for o in optim.OPTIMIZERS.values() for s in o.SETTINGS if s.shown}
+    assert settings_shown and settings_shown <= set(HIDEABLE)
+    no_key = {c.name for c in link.CONTROLS} - set(config.BY_NAME)
+    assert no_key == {"penalty", "speed", "carry"}  # the controls that set no key of that name (l1/l2; none)

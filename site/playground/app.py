@@ -24,6 +24,7 @@ from .views.dom import Canvas, Proxies, by_id
 from .views.files import Files, download
 from .views.network_view import NetworkView
 from .views.output_view import OutputView
+from .views.share import Share
 
 GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
 FRAMES_KEPT = 600       # per-frame timings kept for window.playground.frames()
@@ -61,6 +62,7 @@ class App:
         self._message_kind = None
         self.selected = None        # ("train" | "test", index): the data point picked for a closer look
         self.past_convergence = False  # the learner chose to train on after it converged
+        self.hide, self.note = (), ""  # what a class link hides (link.hideable's names) and its note
 
         self.output = OutputView(by_id("boundary"), GRID)
         self.network = NetworkView(by_id("network"), by_id("tip"), by_id("weight-editor"), by_id("weight-input"),
@@ -83,6 +85,7 @@ class App:
         self._status_timer = None
         self._clear_status = self.proxies.hold(lambda: setattr(by_id("carry-status"), "textContent", ""))
         self.digits = DigitsView(self)
+        self.share = Share(self)
         self._texts, self._text_els = {}, {}  # what _show_text last wrote, and where
         self._caption_for = ()  # the (focus, sizes) the focus caption was written for
         self._discretize, self._show_test = by_id("discretize"), by_id("show-test")  # read every frame
@@ -116,8 +119,14 @@ class App:
     # -- the link: the setup in the address --------------------------------------------------------
     def _open_link(self):
         """Apply the setup in the address's hash: all of it, or, where its keys do not go
-        together, as many as do. Returns what could not be used, in words."""
-        changes, problems = link.from_hash(str(window.location.hash))
+        together, as many as do; and a class link's hidden controls and note. Returns what could
+        not be used, in words."""
+        text = str(window.location.hash)
+        self.hide, self.note, problems = link.classroom(text, panel_modules.PANELS)
+        self.controls.hide(self.hide)
+        self.share.show_note(self.note)
+        changes, more = link.from_hash(text)
+        problems[:0] = more
         if changes:
             try:
                 self.session.update(changes)
@@ -131,7 +140,7 @@ class App:
 
     def _follow_link(self):
         """The address shows the setup as it now is (replaced, not pushed: Back leaves the page)."""
-        text = link.to_hash(self.session.config)
+        text = link.to_hash(self.session.config, self.hide, self.note)
         here = str(window.location.href).split("#")[0]
         window.history.replaceState(None, "", f"{here}#{text}" if text else here)
 
@@ -499,6 +508,8 @@ class App:
     # -- the page around us -------------------------------------------------------------------------------
     def _key(self, event):
         tag = event.target.tagName if event.target else ""
+        if document.querySelector("dialog[open]"):
+            return  # a dialog is open (and modal): its keys are its own, the page behind waits
         if tag in ("INPUT", "SELECT", "TEXTAREA") or event.target.isContentEditable \
                 or event.ctrlKey or event.metaKey or event.altKey:
             return  # typing goes to the control
@@ -523,7 +534,7 @@ class App:
             self._start_panels()
 
     def _start_panels(self):
-        self._waiting = list(panel_modules.PANELS)
+        self._waiting = [name for name in panel_modules.PANELS if name not in self.hide]
         self._start_next_panel()
 
     def _start_next_panel(self):

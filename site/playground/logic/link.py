@@ -4,16 +4,66 @@ Made from the config table itself (nn.training.config.KEYS): a key's name in the
 there, only keys that differ from their default are written (the dataset's preset counts as the
 default), lists are comma-separated. Reading a link never fails as a whole: each key that cannot
 be used is reported on its own (its name, what was given, what is allowed) and the rest applies.
-Pure: no js, tested in CPython.
+
+Two more keys make a class link: `hide=optimizer,lr,step` names the controls and panels students
+do not see (their settings still apply), `note=` a short note shown at the top of the page, as
+plain text. Pure: no js, tested in CPython.
 """
 import math
+from typing import NamedTuple
 from urllib.parse import parse_qsl, quote
 
 from nn import config as cfg
+from nn import optim
 
 from . import typed
 
 SAFE = ",.-_"  # kept as they are in a link: lists, numbers and names read as typed
+HIDE, NOTE = "hide", "note"  # the classroom keys
+NOTE_MAX = 300  # characters: a note is a line or two for the class, not a worksheet
+SHOWN_NAMES = 8  # wrong hide= names a message repeats
+
+
+class Control(NamedTuple):
+    """A part of the page a class link can hide: its name in `hide=`, its label, its group."""
+    name: str
+    label: str
+    group: str
+
+
+def _optimizer_controls():
+    """One control per optimizer setting the page offers, from the optimizers' own records."""
+    seen = {}
+    for opt in optim.OPTIMIZERS.values():
+        for s in opt.SETTINGS:
+            if s.shown:
+                seen.setdefault(s.key, Control(s.key, s.label, "Optimizer settings"))
+    return tuple(seen.values())
+
+
+# The page's controls by the config key they set (Regularization sets l1 or l2: "penalty", as on
+# the page; Output sets output and loss), then the controls and areas that set none. The panels
+# are named by panels.PANELS, passed in (logic imports no page module).
+CONTROLS = (
+    Control("dataset", "Dataset (untick to keep the class on this one)", "Data"),
+    Control("noise", "Noise", "Data"),
+    Control("n", "Points", "Data"),
+    Control("train_fraction", "Training share", "Data"),
+    Control("seed", "Seed and New data", "Data"),
+    Control("features", "Features", "Data"),
+    Control("hidden", "Hidden layers and neurons", "Network"),
+    Control("activation", "Activations", "Network"),
+    Control("output", "Output and loss", "Network"),
+    Control("optimizer", "Optimizer", "Training"),
+    Control("lr", "Learning rate", "Training"),
+    Control("schedule", "Schedule", "Training"),
+    Control("batch_size", "Batch size", "Training"),
+    Control("penalty", "Regularization and its rate", "Training"),
+    Control("dropout", "Dropout", "Training"),
+    Control("speed", "Speed", "Training"),
+    *_optimizer_controls(),
+    Control("carry", "Copy link, Save, Open and export buttons", "Page"),
+)
 
 
 def _text(key, value):
@@ -29,9 +79,10 @@ def _text(key, value):
     return str(value)
 
 
-def to_hash(config):
+def to_hash(config, hide=(), note=""):
     """The link's hash for a full config (without "#"): the keys that differ from the defaults
-    the config's dataset brings, in the table's order."""
+    the config's dataset brings, in the table's order; then what a class link hides (names in
+    the order given) and its note."""
     full = cfg.resolve(config)
     acts = full["activation"]
     if isinstance(acts, list) and len(set(acts)) == 1:
@@ -39,7 +90,12 @@ def to_hash(config):
     base = cfg.resolve({"dataset": full["dataset"]})
     parts = [("dataset", full["dataset"])] if full["dataset"] != cfg.DEFAULTS["dataset"] else []
     parts += [(name, full[name]) for name in cfg.BY_NAME if name != "dataset" and full[name] != base[name]]
-    return "&".join(f"{name}={quote(_text(cfg.BY_NAME[name], value), safe=SAFE)}" for name, value in parts)
+    texts = [(name, quote(_text(cfg.BY_NAME[name], value), safe=SAFE)) for name, value in parts]
+    if hide:
+        texts.append((HIDE, quote(",".join(hide), safe=SAFE)))
+    if note:
+        texts.append((NOTE, quote(note, safe="")))  # (a "+" would read back as a space)
+    return "&".join(f"{name}={text}" for name, text in texts)
 
 
 def _number(text, whole):
@@ -79,6 +135,8 @@ def from_hash(text):
     as a config dict, and one sentence for each that cannot."""
     changes, problems = {}, []
     for name, raw in parse_qsl(text.lstrip("#"), keep_blank_values=True):
+        if name in (HIDE, NOTE):
+            continue  # read by classroom()
         shown = raw if len(raw) <= 40 else raw[:40] + "…"
         key = cfg.BY_NAME.get(name)
         if key is None:
@@ -106,3 +164,41 @@ def _allowed(key):
     if key.type == "float":
         return f"a number from {key.lo:g} to {key.hi:g}"
     return ", ".join(key.choices)
+
+
+def hideable(panels):
+    """Every name `hide=` takes, in the page's order: the controls, then the panels."""
+    return tuple(c.name for c in CONTROLS) + tuple(panels)
+
+
+def clean_note(text):
+    """(note, problem): the note as the page shows it (no blank lines around it, at most
+    NOTE_MAX characters) and, when it had to be cut, one sentence saying so (else None)."""
+    note = text.strip()
+    if len(note) <= NOTE_MAX:
+        return note, None
+    return note[:NOTE_MAX].rstrip(), (f"the link's note is {len(note)} characters long; a note holds at most "
+                                      f"{NOTE_MAX}, so only its first {NOTE_MAX} are shown")
+
+
+def classroom(text, panels):
+    """(hide, note, problems) from a link's hash: the names of what to hide, in hideable(panels)'s
+    order; the note as clean_note leaves it; one sentence for the hide= names that name nothing
+    on the page and one for a note that was cut. `panels`: the panels' names (panels.PANELS)."""
+    allowed = hideable(panels)
+    asked, note, problems = set(), "", []
+    for name, raw in parse_qsl(text.lstrip("#"), keep_blank_values=True):
+        if name == HIDE:
+            asked.update(n for n in raw.split(",") if n)  # several hide= add up; empty items are no names
+        elif name == NOTE:
+            note = raw  # the last one, as with any key
+    unknown = sorted(asked - set(allowed))
+    if unknown:
+        named = ", ".join(repr(typed.shown(n)) for n in unknown[:SHOWN_NAMES])
+        more = f" and {len(unknown) - SHOWN_NAMES} more" if len(unknown) > SHOWN_NAMES else ""
+        problems.append(f"the link's hide= names {named}{more}, which the page does not have to hide; "
+                        f"it can hide: {', '.join(allowed)}")
+    note, cut = clean_note(note)
+    if cut:
+        problems.append(cut)
+    return tuple(n for n in allowed if n in asked), note, problems

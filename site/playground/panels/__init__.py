@@ -1,4 +1,4 @@
-"""Teaching panels below the playground, in the order they are shown. `common` holds what they
+"""Teaching panels below the playground, in the order they are shown (PANELS, with their titles). `common` holds what they
 share (DOM builders, the refresh throttle); it is not a panel.
 
 A panel is a class `Panel` bound to one <section id="panel-<module name>"> it fills itself:
@@ -18,7 +18,15 @@ The modules are imported when the panels are built (the learner scrolls near the
 """
 import importlib
 
-PANELS = ("step", "audit", "gradcheck", "landscape", "activations", "source")
+# module name -> the panel's title (its heading; a class link's dialog names it so)
+PANELS = {
+    "step": "One step, explained",
+    "audit": "Audit a point",
+    "gradcheck": "Gradient check",
+    "landscape": "Loss landscape",
+    "activations": "Activation explorer",
+    "source": "The code",
+}
 
 
 def create(app, container, name):

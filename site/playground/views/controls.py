@@ -44,6 +44,7 @@ class Controls:
     def __init__(self, proxies, apply, on_reset, on_play, on_step, on_speed):
         self.apply = apply
         self.config = None
+        self.hidden = frozenset()  # the controls a class link hides (their settings still apply)
         self.width_limit = menus.width_limit("spiral")
         listen = proxies.listen
         listen(by_id("play"), "click", lambda e: on_play())
@@ -142,6 +143,14 @@ class Controls:
         chosen = [box.value for box in self._feature_box.querySelectorAll("input:checked")]
         self.apply({"features": chosen})
 
+    def hide(self, names):
+        """Hide the controls and page areas named (a class link's hide=): those marked
+        data-control in the page now, and those built at each sync (optimizer settings, layer
+        buttons and menus) as they are built. Their values stay and still apply."""
+        self.hidden = frozenset(names)
+        for el in document.querySelectorAll("[data-control]"):
+            el.classList.toggle("link-hidden", el.dataset.control in self.hidden)
+
     # -- from the session to the page ----------------------------------------------------------------
     def sync(self, session):
         """Show the session's config in every control (after any change, or a refused one)."""
@@ -182,7 +191,7 @@ class Controls:
         box = self._optimizer_box
         box.replaceChildren()
         for setting in optim.lookup(c["optimizer"]).SETTINGS:  # the optimizer's own record
-            if not setting.shown:
+            if not setting.shown or setting.key in self.hidden:
                 continue
             key, label = setting.key, setting.label
             if setting.kind == "bool":
@@ -242,20 +251,25 @@ class Controls:
         for l, width in enumerate(hidden):
             col = document.createElement("div")
             col.className = "layer-col"
-            for delta, text, name in ((-1, "−", "Remove a neuron"), (+1, "+", "Add a neuron")):
-                b = document.createElement("button")
-                b.type, b.textContent = "button", text
-                b.dataset.layer, b.dataset.delta = str(l), str(delta)
-                b.setAttribute("aria-label", f"{name} in layer {l + 1}")
-                b.disabled = not menus.width_allowed(width + delta, delta, self.width_limit)
-                col.append(b)
             count = document.createElement("span")
             count.className = "width"
             count.textContent = str(width)
-            col.insertBefore(count, col.lastChild)
-            sel = document.createElement("select")
-            sel.dataset.layer = str(l)
-            sel.setAttribute("aria-label", f"Activation of layer {l + 1}")
-            _options(sel, [(a, a) for a in ACTIVATIONS], session.net.activation[l])
-            col.append(sel)
+            buttons = [] if "hidden" in self.hidden else [self._width_button(l, width, delta, text, name) for
+                                                          delta, text, name in ((-1, "−", "Remove a neuron"),
+                                                                                (+1, "+", "Add a neuron"))]
+            col.append(*buttons[:1], count, *buttons[1:])
+            if "activation" not in self.hidden:
+                sel = document.createElement("select")
+                sel.dataset.layer = str(l)
+                sel.setAttribute("aria-label", f"Activation of layer {l + 1}")
+                _options(sel, [(a, a) for a in ACTIVATIONS], session.net.activation[l])
+                col.append(sel)
             box.append(col)
+
+    def _width_button(self, l, width, delta, text, name):
+        b = document.createElement("button")
+        b.type, b.textContent = "button", text
+        b.dataset.layer, b.dataset.delta = str(l), str(delta)
+        b.setAttribute("aria-label", f"{name} in layer {l + 1}")
+        b.disabled = not menus.width_allowed(width + delta, delta, self.width_limit)
+        return b
