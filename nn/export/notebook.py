@@ -21,7 +21,7 @@ from pathlib import Path
 from string import Template
 
 from ..data import digits
-from ..training import saved
+from ..training import config as cfg, saved
 from . import text as words
 
 PACKAGE = Path(__file__).resolve().parent.parent  # nn/
@@ -105,7 +105,7 @@ def _code(source, hidden=False):
 
 def _title(session):
     c = session.config
-    setup = "\n".join(f"- `{name}` = {words.setting_text(value)}" for name, value in words.changed_settings(c))
+    setup = "\n".join(f"- `{name}` = {words.setting_text(value)}" for name, value in cfg.changed(c))
     return (f"# A run from *Watch it learn*, reproduced\n\n"
             f"The page trained a network ({words.network_text(session)}) on the **{c['dataset']}** data with "
             f"{session.optimizer.name} to epoch **{session.epoch}**. This notebook does the same in plain Python "

@@ -11,16 +11,6 @@ import numpy as np
 from ..training import config as cfg
 
 
-def changed_settings(config):
-    """The settings that differ from the defaults the config's dataset brings, in the table's
-    order, the dataset always first: [(name, value)]. `config.resolve` of them gives the config
-    back (the page's link holds the same keys)."""
-    full = cfg.resolve(config)
-    base = cfg.resolve({"dataset": full["dataset"]})
-    return [("dataset", full["dataset"])] + [(name, full[name]) for name in cfg.BY_NAME
-                                              if name != "dataset" and full[name] != base[name]]
-
-
 def setting_text(value):
     """One setting's value as a learner reads it: 8, 8 for a list, 0.01 for a number."""
     if isinstance(value, list):
@@ -30,7 +20,7 @@ def setting_text(value):
 
 def setup_lines(config, indent="    "):
     """The changed settings, one `name = value` line each, the names aligned."""
-    changed = changed_settings(config)
+    changed = cfg.changed(config)
     width = max(len(name) for name, _ in changed)
     return [f"{indent}{name:<{width}} = {setting_text(value)}" for name, value in changed]
 
@@ -97,5 +87,5 @@ def python_value(value):
 
 def config_literal(config, indent="    "):
     """The changed settings as a Python dict literal, one key a line."""
-    lines = [f"{indent}{name!r}: {python_value(value)}," for name, value in changed_settings(config)]
+    lines = [f"{indent}{name!r}: {python_value(value)}," for name, value in cfg.changed(config)]
     return "{\n" + "\n".join(lines) + "\n}"

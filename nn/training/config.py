@@ -193,6 +193,19 @@ def resolve(config=None):
     return {name: check_value(BY_NAME[name], full[name]) for name in BY_NAME}
 
 
+def changed(config):
+    """[(name, value)]: the dataset, then each setting that differs from the defaults that dataset
+    brings, in the table's order (what a link writes and an export names; `resolve` of them gives
+    the config back). The same activation in every layer counts as that one name."""
+    full = resolve(config)
+    acts = full["activation"]
+    if isinstance(acts, list) and len(set(acts)) == 1:
+        full["activation"] = acts[0]
+    base = resolve({"dataset": full["dataset"]})
+    return [("dataset", full["dataset"])] + [(name, full[name]) for name in BY_NAME
+                                              if name != "dataset" and full[name] != base[name]]
+
+
 def scope_of_change(old, new):
     """The widest scope among the keys whose values differ: None, "train", "model" or "data"."""
     changed = {BY_NAME[k].scope for k in BY_NAME if old.get(k) != new.get(k)}

@@ -83,13 +83,8 @@ def to_hash(config, hide=(), note=""):
     """The link's hash for a full config (without "#"): the keys that differ from the defaults
     the config's dataset brings, in the table's order; then what a class link hides (names in
     the order given) and its note."""
-    full = cfg.resolve(config)
-    acts = full["activation"]
-    if isinstance(acts, list) and len(set(acts)) == 1:
-        full["activation"] = acts[0]  # the same activation in every layer is one name (as the page keeps it)
-    base = cfg.resolve({"dataset": full["dataset"]})
-    parts = [("dataset", full["dataset"])] if full["dataset"] != cfg.DEFAULTS["dataset"] else []
-    parts += [(name, full[name]) for name in cfg.BY_NAME if name != "dataset" and full[name] != base[name]]
+    parts = [(name, value) for name, value in cfg.changed(config)
+             if name != "dataset" or value != cfg.DEFAULTS["dataset"]]  # the opening dataset goes unsaid
     texts = [(name, quote(_text(cfg.BY_NAME[name], value), safe=SAFE)) for name, value in parts]
     if hide:
         texts.append((HIDE, quote(",".join(hide), safe=SAFE)))

@@ -19,7 +19,7 @@ class Panel:
     def __init__(self, app, section):
         self.app, self.section = app, section
         self.x, self.dragging = 1.0, False
-        header(app, section, "act", "Activation explorer",
+        header(app, section, "act",
                lambda: ("core/activations.py", "ACTIVATIONS", "every activation beside its derivative"),
                "Drag across any plot (or the slider) to move x: every activation shows f(x) and its slope f′(x) "
            "there. Shaded: where it saturates (|f′| < 0.01), so almost no gradient flows back through a neuron "

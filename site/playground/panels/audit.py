@@ -16,7 +16,7 @@ class Panel:
     def __init__(self, app, section):
         self.app, self.section = app, section
         self.point, self._refresh = None, Refresh(RUNNING_EVERY_MS)
-        header(app, section, "audit", "Audit a point",
+        header(app, section, "audit",
                lambda: ("core/mlp.py", "MLP.backprop", "one point's forward and backward pass"), "Click any point on the output to follow it through the network with the "
                                        "current weights: each neuron's sum, activation, δ and gradients, symbolically "
                                        "and with the numbers. Open a neuron to see its arithmetic.")

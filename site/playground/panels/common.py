@@ -39,12 +39,13 @@ def show_blocks(container, blocks):
                 chip.append(" " + text)
 
 
-def header(app, section, key, title, code=None, lead=""):
-    """A panel's top: its title (which names the section), the button to the code that computed
-    what it shows (code: a callable giving (file, function, why)), and its lead paragraph."""
+def header(app, section, key, code=None, lead=""):
+    """A panel's top: its title (from PANELS, which names the section), the button to the code that
+    computed what it shows (code: a callable giving (file, function, why)), and its lead paragraph."""
+    from . import PANELS
     section.setAttribute("aria-labelledby", f"teach-{key}-title")
     head = el("div", section, "teach-head")
-    el("h2", head, None, title, id=f"teach-{key}-title")
+    el("h2", head, None, PANELS[str(section.id).removeprefix("panel-")], id=f"teach-{key}-title")
     if code is not None:
         code_button(app, head, code)
     return el("p", section, "teach-lead", lead or None)

@@ -17,7 +17,7 @@ class Panel:
     def __init__(self, app, section):
         self.app, self.section = app, section
         self._refresh, self._full_key = Refresh(RUNNING_EVERY_MS), None
-        header(app, section, "grad", "Gradient check", lambda: ("core/gradcheck.py", "two_point", "the central difference"),
+        header(app, section, "grad", lambda: ("core/gradcheck.py", "two_point", "the central difference"),
                "Is backpropagation right? Check it against the definition of a derivative: nudge one weight by ±ε, "
            "measure the loss on the whole training split, and compare the slope with backprop's ∂L/∂w. "
            "Live, for the weight with the largest |∂L/∂w| (dropout off).")

@@ -36,7 +36,7 @@ class Panel:
         self._seed = 0
         self._pending = False
         self._looked = -1e9       # when render last looked (whether on screen, what to draw)
-        header(app, section, "land", "Loss landscape",
+        header(app, section, "land",
                lambda: ("teaching/explain.py", "loss_surface", "the loss over a plane of weights"),
                "The training loss over a plane through the current weights: two weights (or two random directions) "
            "move, every other weight stays put. + marks where the network is; the white trail, where it has "

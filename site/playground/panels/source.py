@@ -23,7 +23,7 @@ class Panel:
         self.files = sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.py"))
         self.file = self.text = None
         self._html = {}
-        header(app, section, "src", "The code", None,
+        header(app, section, "src", None,
                "The engine's Python, exactly as this page loaded it: read from the page's own Python file system, "
            f"where the package was unpacked ({self.root}/), not fetched again. The marked lines are the ones that "
            "computed what you were looking at.")

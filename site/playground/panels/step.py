@@ -56,7 +56,7 @@ class Panel:
     # -- the page ---------------------------------------------------------------------------------
     def _build(self):
         s, listen = self.section, self.app.proxies.listen
-        self.intro = header(self.app, s, "step", "One step, explained", self._code_target)
+        self.intro = header(self.app, s, "step", self._code_target)
         bar = el("div", s, "teach-controls", role="toolbar", aria_label="Explained step")
         self.take_btn = el("button", bar, "teach-primary", "Take one step", type="button")
         self.prev_btn = el("button", bar, "teach-btn", "‹", type="button", aria_label="Previous stage")
