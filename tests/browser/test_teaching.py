@@ -184,6 +184,19 @@ def test_the_explained_step_shows_the_engines_numbers_stage_by_stage(app):
     app.wait_for_function("() => document.querySelector('#panel-step').dataset.stage === 'backward'")
 
 
+def test_the_update_stage_moves_the_edges(app):
+    app.get_by_role("button", name="Next stage").click()
+    app.wait_for_function("() => document.querySelector('#panel-step').dataset.stage === 'update'")
+    app.evaluate("""() => { const c = document.querySelector('#panel-step canvas');
+                            window.__early = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; }""")
+    app.wait_for_timeout(1600)
+    changed = app.evaluate("""() => { const c = document.querySelector('#panel-step canvas');
+        const late = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let k = 0; k < late.length; k++) if (late[k] !== window.__early[k]) n++;
+        return n / late.length; }""")
+    assert changed > 0.005, f"only {changed:.2%} of the drawing changed while the weights moved"
+
+
 def test_the_step_panel_picks_its_own_point_even_in_digits_mode(app):
     """The point to follow is chosen in the panel (digits have nothing to click on): the forward
     stage then follows that training point, as CPython's explained step does for it."""
@@ -219,19 +232,6 @@ def test_the_landscape_follows_an_explained_step(app):
     app.get_by_role("button", name="Take 15 steps").click()
     app.wait_for_function("() => document.querySelector('.teach-descent').textContent.length > 0")
     assert f"from {et.num(after['trainLoss'])} to" in app.locator(".teach-descent").text_content()
-
-
-def test_the_update_stage_moves_the_edges(app):
-    app.get_by_role("button", name="Next stage").click()
-    app.wait_for_function("() => document.querySelector('#panel-step').dataset.stage === 'update'")
-    app.evaluate("""() => { const c = document.querySelector('#panel-step canvas');
-                            window.__early = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; }""")
-    app.wait_for_timeout(1600)
-    changed = app.evaluate("""() => { const c = document.querySelector('#panel-step canvas');
-        const late = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let n = 0; for (let k = 0; k < late.length; k++) if (late[k] !== window.__early[k]) n++;
-        return n / late.length; }""")
-    assert changed > 0.005, f"only {changed:.2%} of the drawing changed while the weights moved"
 
 
 def test_the_audit_follows_a_clicked_point_with_the_current_weights(app):
