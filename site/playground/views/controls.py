@@ -1,5 +1,6 @@
 """The controls: every input on the page, bound to one `apply(changes)` and kept in sync with
 the session's config. What each control offers comes from tables here and in nn.config."""
+import re
 from js import document
 
 from nn import datasets, features, optim
@@ -14,6 +15,20 @@ DROPOUTS = [0.0, 0.1, 0.2, 0.3, 0.5]
 # the activation, dataset and output menus, made from the engine's records (see menus.py)
 ACTIVATIONS, DATASET_LABELS, OUTPUTS = menus.ACTIVATIONS, menus.DATASET_LABELS, menus.OUTPUTS
 MAX_LAYERS = menus.MAX_LAYERS  # nn.limits; the widest layer is menus.width_limit(dataset)
+
+
+def _append_label(parent, text):
+    """A label's text, its Greek letters in spans the labels' capitals leave alone (β₁, not Β₁)."""
+    for part in re.split(r"([\u0370-\u03ff]+)", text):
+        if not part:
+            continue
+        if re.fullmatch(r"[\u0370-\u03ff]+", part):
+            span = document.createElement("span")
+            span.className = "greek"
+            span.textContent = part
+            parent.append(span)
+        else:
+            parent.append(document.createTextNode(part))
 
 
 def _options(select, items, selected):
@@ -207,7 +222,7 @@ class Controls:
                 continue
             wrap = document.createElement("label")
             wrap.className = "field"
-            wrap.append(document.createTextNode(label))
+            _append_label(wrap, label)
             sel = document.createElement("select")
             sel.dataset.key = key
             sel.setAttribute("aria-label", label)
