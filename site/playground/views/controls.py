@@ -18,7 +18,9 @@ MAX_LAYERS = menus.MAX_LAYERS  # nn.limits; the widest layer is menus.width_limi
 
 
 def _append_label(parent, text):
-    """A label's text, its Greek letters in spans the labels' capitals leave alone (β₁, not Β₁)."""
+    """A label's text as one span, its Greek letters in inner spans the labels' capitals leave alone
+    (β₁, not Β₁)."""
+    words = document.createElement("span")
     for part in re.split(r"([\u0370-\u03ff]+)", text):
         if not part:
             continue
@@ -26,9 +28,10 @@ def _append_label(parent, text):
             span = document.createElement("span")
             span.className = "greek"
             span.textContent = part
-            parent.append(span)
+            words.append(span)
         else:
-            parent.append(document.createTextNode(part))
+            words.append(document.createTextNode(part))
+    parent.append(words)
 
 
 def _options(select, items, selected):
