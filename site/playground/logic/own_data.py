@@ -1,0 +1,112 @@
+"""The words and choices around your own data (nn.data.custom): the palette a click draws from, the
+hint under the plane, the legend, and the scale a table was put on the plane with. Pure (no js).
+"""
+import numpy as np
+
+from nn import limits
+
+from . import colors
+
+VALUES = (-1.0, -0.5, 0.0, 0.5, 1.0)  # a 2-input regression: the values a click can give (plane units)
+SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def drawable(data):
+    """Whether a set's points can be drawn on and become your own (not the 64-pixel digits)."""
+    return data.extent is not None and data.X_train.shape[1] <= 2
+
+
+def is_curve(data):
+    """One input: the canvas shows y (a target, or the class) over x."""
+    return data.X_train.shape[1] == 1
+
+
+def count(data):
+    return len(data.y_train) + len(data.y_test)
+
+
+def _numbered(names):
+    return all(name == str(k) for k, name in enumerate(names))
+
+
+def palette(data):
+    """What a click can add: [(accessible name, text shown, CSS colour)], one per button. Classes
+    ("Class 0" ...; a drawn set offers one class more, up to 10), or for a regression on two inputs
+    a few values of the target; none for a curve, where the click's height is the value."""
+    if data.kind == "classification":
+        names = list(data.class_names)
+        if _numbered(names) and len(names) < limits.MAX_CLASSES:
+            names.append(str(len(names)))  # a new class to draw
+        return tuple((f"Class {k}" if name == str(k) else f"Class {k}: {name}",
+                      f"Class {k}" if name == str(k) else name, colors.class_color(k))
+                     for k, name in enumerate(names))
+    if is_curve(data):
+        return ()
+    out = []
+    for v in VALUES:
+        own = f"{float(data.own_target(v)):.3g}"
+        rgb = colors.diverging(v)[:3]
+        out.append((f"Value {own}", own, colors.hex_color(rgb)))
+    return tuple(out)
+
+
+def value_of(data, index):
+    """The class or target value palette button `index` adds (None on a curve: the click's height)."""
+    if data.kind == "classification":
+        return int(index)
+    return None if is_curve(data) else VALUES[index]
+
+
+def plane_points(data, X, y):
+    """Points (n, d) in the data's units -> where they are drawn: (x1, x2), or (x, y) on a curve."""
+    P = data.plane_inputs(X)
+    if is_curve(data):
+        t = data.plane_targets(y) if data.kind == "regression" else y
+        return np.column_stack([P[:, 0], t])
+    return P[:, :2]
+
+
+def hint(data, erasing, pending):
+    """The line under the plane: what a click does now."""
+    n = count(data)
+    if pending:
+        return (f"{n} point{'s' if n != 1 else ''}: put at least {limits.MIN_OWN_POINTS} on the plane, "
+                "one to train on and one to test on, and the network learns from them.")
+    if erasing:
+        return "Erase: click or drag over points to remove them. Pick a class to draw again."
+    if is_curve(data) and data.kind == "regression":
+        return "Click to add a point (x, y), drag to add several; the network fits a curve through them."
+    if data.kind == "regression":
+        return "Click to add a point with the chosen value, drag to paint several."
+    return ("Click the plane to add a point of the chosen class, drag to paint several; "
+            "shift-click adds the next class, and the key c chooses it.")
+
+
+def legend(data):
+    """[(name, CSS colour)] of each class of your own data; [] for a regression."""
+    if data.kind != "classification":
+        return []
+    return [(name, colors.class_color(k)) for k, name in enumerate(data.class_names)]
+
+
+def scale_text(data):
+    """How a table's columns were put on the plane, in words ("" when they are as they are)."""
+    if not data.scale:
+        return ""
+    names = data.input_names
+    parts = [f"x{str(k + 1).translate(SUB)} = ({name} − {m:.4g}) ÷ {s:.4g}"
+             for k, (name, (m, s)) in enumerate(zip(names, data.scale))]
+    text = "Standardized onto the plane: " + "; ".join(parts) + "."
+    if len(names) > 2:
+        text += (f" The plane shows x₁ and x₂ ({names[0]}, {names[1]}); "
+                 f"{', '.join(names[2:])} {'is' if len(names) == 3 else 'are'} held at {'its' if len(names) == 3 else 'their'} mean.")
+    if data.target_scale:
+        m, s = data.target_scale
+        text += f" The target too: ({data.target_name} − {m:.4g}) ÷ {s:.4g}, so the RMSE is in units of {s:.4g}."
+    return text
+
+
+def count_text(data, inputs_to_network):
+    n_train, n_test = len(data.y_train), len(data.y_test)
+    return (f"{n_train + n_test} points: {n_train} training and {n_test} test, {inputs_to_network} "
+            f"input{'s' if inputs_to_network != 1 else ''} to the network")
