@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nn import Session, datasets, limits
-from nn.data import custom, table
+from nn.data import custom, examples, table
 
 # -- tables as a person or a program writes them ---------------------------------------------------
 
@@ -314,3 +314,52 @@ def test_the_share_and_the_seed_split_your_points_afresh_and_other_sets_keep_the
     assert len(s.y_train) + len(s.y_test) == n
     fresh = Session({"dataset": "custom"})  # no points of one's own yet: the starting points
     assert len(fresh.y_train) + len(fresh.y_test) == len(custom.points(custom.starter())[1])
+
+
+# -- the example tables ---------------------------------------------------------------------------------
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def test_the_example_files_are_the_ones_their_source_note_names_and_ship_in_the_app():
+    import hashlib
+    import re
+    import zipfile
+    note = (ROOT / "site" / "data" / "EXAMPLES-SOURCE.md").read_text()
+    for name in ("iris.csv", "penguins.csv"):
+        data = (ROOT / "site" / "data" / name).read_bytes()
+        section = note[note.index(f"## {name}"):]
+        assert hashlib.sha256(data).hexdigest() == re.search(r"sha256 `([0-9a-f]{64})`", section).group(1)
+        assert f"{len(data):,} bytes" in section
+    app = ROOT / "dist" / "app.zip"
+    if app.exists():  # the build puts them where Pyodide reads them (and examples.read finds them)
+        names = zipfile.ZipFile(app).namelist()
+        assert {"data/iris.csv", "data/penguins.csv"} <= set(names)
+
+
+def test_iris_is_scikit_learns_iris():
+    sk = pytest.importorskip("sklearn.datasets")
+    iris = sk.load_iris()
+    t = table.read_table(examples.read("iris"))
+    ds = table.choose(t, *table.default_choice(t))
+    X = np.array([[float(v) for v in row[:4]] for row in t.rows])
+    assert np.array_equal(X, iris.data)
+    assert [row[4] for row in t.rows] == [str(iris.target_names[k]) for k in iris.target]
+    assert ds.class_names == ("setosa", "versicolor", "virginica")
+
+
+@pytest.mark.parametrize("name", ["iris", "penguins"])
+def test_each_example_learns_with_its_own_settings(name):
+    """Iris: at least 95% test accuracy over ten splits (seeds 0-9), at least 90% on each (a split's
+    ~30 flowers may hold two of the few that overlap). Penguins: R² at least 0.7 on each."""
+    t = table.read_table(examples.read(name))
+    scores = []
+    for seed in range(10):
+        s = Session({"seed": seed, **examples.EXAMPLES[name].settings})
+        s.set_data(table.choose(t, *table.default_choice(t), seed=s.data.params["seed"]), keep_network=False)
+        s.step(300)
+        scores.append(s.metrics()["test_accuracy" if name == "iris" else "r2"])
+    if name == "iris":
+        assert np.mean(scores) >= 0.95 and min(scores) >= 0.9, scores
+    else:
+        assert min(scores) >= 0.7, scores

@@ -209,13 +209,14 @@ class Session:
         self.Y_train = self._targets(self.y_train)
         self.added += 1
 
-    def set_data(self, dataset):
+    def set_data(self, dataset, keep_network=True):
         """Learn from `dataset` from now on: your own data, a Dataset named "custom" (nn.data.custom,
-        nn.data.table), all or nothing. Returns "points" when the network stays (the same inputs and
-        outputs fit the new data: its weights, the optimizer and the epoch go on, and the metrics
-        follow the new points at once), or "data" when a new network is made for it (with the data's
-        own head and inputs where the learner's do not fit, said in `notice`). The dataset becomes
-        `self.custom`; the config's dataset becomes "custom". A refusal (ValueError) changes nothing."""
+        nn.data.table), all or nothing. Returns "points" when the network stays (keep_network, and
+        the same inputs and outputs fit the new data: its weights, the optimizer and the epoch go
+        on, and the metrics follow the new points at once), or "data" when a new network is made for
+        it (with the data's own head and inputs where the learner's do not fit, said in `notice`).
+        The dataset becomes `self.custom`; the config's dataset becomes "custom". A refusal
+        (ValueError) changes nothing."""
         custom.check(dataset)
         unused = {k: None for k in ("n", "noise", *datasets.PARAM_RANGES)}  # the makers' settings
         config = cfg.resolve({**self.config, "dataset": "custom", **unused})
@@ -225,7 +226,7 @@ class Session:
         trial.custom = dataset
         trial._use_data(dataset)
         notes = []
-        if self._fits(trial):
+        if keep_network and self._fits(trial):
             trial._new_points()
             scope = "points"
         else:

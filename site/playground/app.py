@@ -24,6 +24,7 @@ from .views.dom import Canvas, Proxies, by_id
 from .views.network_view import NetworkView
 from .views.output_view import OutputView
 from .views.point_editor import PointEditor
+from .views.table_dialog import TableDialog
 
 GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
 FRAMES_KEPT = 600       # per-frame timings kept for window.playground.frames()
@@ -77,6 +78,7 @@ class App:
         listen(by_id("boundary"), "click", self._pick_point)
         self.digits = DigitsView(self)
         self.editor = PointEditor(self)
+        self.tables = TableDialog(self)
         self._texts, self._text_els = {}, {}  # what _show_text last wrote, and where
         self._caption_for = ()  # the (focus, sizes) the focus caption was written for
         self._discretize, self._show_test = by_id("discretize"), by_id("show-test")  # read every frame
@@ -151,12 +153,13 @@ class App:
         self._sync()
         self.render(force=True)
 
-    def set_data(self, dataset, refused_hint="The data and the network are as they were."):
+    def set_data(self, dataset, fresh=False, refused_hint="The data and the network are as they were."):
         """The one place new data comes in (your own points, a table): True if it was taken. Points
-        that still fit the network keep it training; other data gets a new network."""
+        that still fit the network keep it training; other data (or fresh: a table opened) gets a
+        new network."""
         was_own = self.session.data.name == "custom"
         try:
-            scope = self.session.set_data(dataset)
+            scope = self.session.set_data(dataset, keep_network=not fresh)
         except ValueError as e:
             self.show_message(f"{str(e)[:1].upper()}{str(e)[1:]}", refused_hint, "error")
             return False

@@ -45,7 +45,7 @@ def palette(data):
     out = []
     for v in VALUES:
         own = f"{float(data.own_target(v)):.3g}"
-        rgb = colors.diverging(v)[:3]
+        rgb = colors.diverging(np.array([v]))[0, :3]
         out.append((f"Value {own}", own, colors.hex_color(rgb)))
     return tuple(out)
 
@@ -110,3 +110,40 @@ def count_text(data, inputs_to_network):
     n_train, n_test = len(data.y_train), len(data.y_test)
     return (f"{n_train + n_test} points: {n_train} training and {n_test} test, {inputs_to_network} "
             f"input{'s' if inputs_to_network != 1 else ''} to the network")
+
+
+# -- a table's columns, as the preview offers them ---------------------------------------------------
+
+PREVIEW_ROWS = 8
+
+
+def ordered_inputs(inputs, across, up):
+    """The inputs in the order the data takes them: the one across the plane, the one up it,
+    then the others in the table's order."""
+    first = [c for c in (across, up) if c in inputs]
+    first = list(dict.fromkeys(first))
+    return first + [c for c in inputs if c not in first]
+
+
+def table_summary(t, name):
+    rows, cols = len(t.rows), len(t.names)
+    header = "the first row names the columns" if t.header else "no header row: the columns are numbered"
+    split = "; its split column says which rows are for testing" if t.split else ""
+    return f"{name}: {rows:,} rows of {cols} columns; {header}{split}."
+
+
+def choice_note(t, inputs, target):
+    """What a choice of columns means, in words (before it is applied)."""
+    if target is None or not inputs:
+        return f"Pick 1 to {limits.MAX_TABLE_INPUTS} input columns and one target column."
+    names = [t.names[c] for c in inputs]
+    text = f"{len(inputs)} input{'s' if len(inputs) != 1 else ''} (up to {limits.MAX_TABLE_INPUTS}), standardized onto the plane"
+    if len(inputs) > 2:
+        text += (f"; the plane shows {names[0]} across and {names[1]} up, with {', '.join(names[2:])} "
+                 f"held at {'its' if len(names) == 3 else 'their'} mean")
+    elif len(inputs) == 2:
+        text += f"; {names[0]} across, {names[1]} up"
+    values = sorted(set(t.column(target)))
+    kind = (f"{len(values)} classes ({', '.join(values)})" if len(values) <= limits.MAX_CLASSES
+            else "a number to predict (a regression)")
+    return f"{text}. Target {t.names[target]}: {kind}."
