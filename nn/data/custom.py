@@ -72,7 +72,8 @@ def _with_points(ds, X, y, test, **changes):
     X = np.asarray(X, np.float64).reshape(len(y), ds.X_train.shape[1])
     y = np.asarray(y, np.int64 if ds.kind == "classification" else np.float64)
     test = np.asarray(test, bool)
-    params = {**ds.params, "n": int(len(y)), "noise": 0.0, **changes.pop("params", {})}
+    params = {"seed": 0, "train_fraction": 0.8, **ds.params, "n": int(len(y)), "noise": 0.0,
+              **changes.pop("params", {})}
     fields = {**vars(ds), "name": "custom", "X_train": X[~test], "y_train": y[~test],
               "X_test": X[test], "y_test": y[test], "params": params, **changes}
     return Dataset(**fields)
@@ -85,15 +86,28 @@ def resplit(ds, train_fraction, seed):
     return _with_points(ds, X, y, test, params={"seed": int(seed), "train_fraction": float(train_fraction)})
 
 
+def drawn(X, y, test, kind="classification", n_classes=2, extent=None):
+    """Points drawn on the plane as your own data: X (n, 1 or 2) in plane units, y (n,) classes
+    (n_classes of them, named "0", "1", ...) or targets, test (n,) which are test points."""
+    X = np.asarray(X, np.float64).reshape(len(y), -1)
+    d = X.shape[1]
+    if extent is None:
+        extent = ((-3.0, 3.0), (-1.0, 1.0)) if d == 1 and kind == "regression" else EXTENT
+    classes = kind == "classification"
+    names = tuple(str(k) for k in range(n_classes)) if classes else ()
+    empty = Dataset("custom", kind, np.empty((0, d)), np.empty(0, np.int64 if classes else np.float64),
+                    np.empty((0, d)), np.empty(0, np.int64 if classes else np.float64),
+                    n_classes if classes else 0, extent, ("x1", "x2")[:d], {}, class_names=names,
+                    target_name="label" if classes else "y")
+    return _with_points(empty, X, y, test)
+
+
 def starter(seed=0, train_fraction=0.8):
     """A few points to start drawing from: two small groups, class 0 left and class 1 right."""
     offsets = np.array([[0.0, 0.0], [0.5, 0.4], [-0.4, 0.5], [0.3, -0.5], [-0.5, -0.3], [0.1, 0.9]])
     X = np.vstack([offsets + [-1.5, 0.0], -offsets + [1.5, 0.0]])
     y = np.repeat([0, 1], len(offsets))
-    empty = Dataset("custom", "classification", np.empty((0, 2)), np.empty(0, np.int64), np.empty((0, 2)),
-                    np.empty(0, np.int64), 2, EXTENT, ("x1", "x2"), {}, class_names=("0", "1"),
-                    target_name="label")
-    return resplit(_with_points(empty, X, y, np.zeros(len(y), bool)), train_fraction, seed)
+    return resplit(drawn(X, y, np.zeros(len(y), bool)), train_fraction, seed)
 
 
 def edit_copy(ds):

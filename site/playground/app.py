@@ -123,11 +123,19 @@ class App:
                         self.session.update({name: value})
                     except ValueError as e:
                         problems.append(f"the link's {e}")
+        points, problem = link.points_from_hash(str(window.location.hash))  # your own points, if any
+        if problem:
+            problems.append(problem)
+        elif points is not None:
+            self.session.set_data(points)  # (checked by points_from_hash already)
         return problems
 
     def _follow_link(self):
         """The address shows the setup as it now is (replaced, not pushed: Back leaves the page)."""
         text = link.to_hash(self.session.config)
+        if self.session.data.name == "custom" and self.editor.pending is None:
+            points = link.points_part(self.session.custom)
+            text = f"{text}&{points}" if text and points else text or points
         here = str(window.location.href).split("#")[0]
         window.history.replaceState(None, "", f"{here}#{text}" if text else here)
 

@@ -309,3 +309,23 @@ def test_a_table_from_the_usb_copy(dist, new_page, wait_ready):
         assert own(page)["classNames"] == ["a", "b"]
     finally:
         page.context.close()
+
+
+def test_drawn_points_travel_in_the_link(app, new_page, wait_ready):
+    start_empty(app)
+    for name, (fx, fy) in (("Class 0", (0.2, 0.3)), ("Class 2", (0.6, 0.4)), ("Class 1", (0.8, 0.9)), ("Class 0", (0.3, 0.6))):
+        choose(app, name)
+        click_at(app, fx, fy)
+    url = app.evaluate("() => location.href")
+    assert "points=c3" in url
+    mine = own(app)
+    other = new_page()
+    try:
+        other.goto(url)
+        wait_ready(other)
+        theirs = own(other)
+        assert theirs["y"] == mine["y"] and theirs["test"] == mine["test"] and theirs["classNames"] == ["0", "1", "2"]
+        assert all(abs(a - b) <= 0.005 for p, q in zip(mine["X"], theirs["X"]) for a, b in zip(p, q))
+        assert state(other)["config"]["dataset"] == "custom"
+    finally:
+        other.context.close()
