@@ -363,3 +363,12 @@ def test_each_example_learns_with_its_own_settings(name):
         assert np.mean(scores) >= 0.95 and min(scores) >= 0.9, scores
     else:
         assert min(scores) >= 0.7, scores
+
+
+def test_each_example_names_the_same_settings():
+    """So that one example opened after another brings all of its own (no L2 left from the last)."""
+    keys = [set(e.settings) for e in examples.EXAMPLES.values()]
+    assert all(k == keys[0] for k in keys)
+    from nn import config
+    for e in examples.EXAMPLES.values():
+        config.resolve({"dataset": "custom", **e.settings})

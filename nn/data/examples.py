@@ -11,17 +11,18 @@ from typing import NamedTuple
 class Example(NamedTuple):
     file: str
     label: str       # what the page's link says
-    settings: dict   # config settings it is opened with (as a built-in set's preset)
+    settings: dict   # config settings it is opened with (as a built-in set's preset; each example
+    #                  names the same keys, so that one opened after another brings all of its own)
     about: str       # one line for the page's message
 
 
 EXAMPLES = {
     # 150 flowers, 4 measurements, 3 species. A small network with an L2 penalty: a large one
     # learns the training flowers by heart, and the few versicolor/virginica that overlap cost it.
-    "iris": Example("iris.csv", "iris flowers", {"hidden": [4], "l2": 0.01},
+    "iris": Example("iris.csv", "iris flowers", {"hidden": [4], "l2": 0.01, "l1": 0.0},
                     "Fisher's iris flowers: 4 measurements in cm, 3 species."),
     # 342 penguins: body mass (g) from flipper length and bill length and depth (mm).
-    "penguins": Example("penguins.csv", "penguin weights", {"hidden": [8, 8]},
+    "penguins": Example("penguins.csv", "penguin weights", {"hidden": [8, 8], "l2": 0.0, "l1": 0.0},
                         "Palmer penguins: body mass in g from flipper and bill sizes in mm."),
 }
 

@@ -44,7 +44,8 @@ def palette(data):
         return ()
     out = []
     for v in VALUES:
-        own = f"{float(data.own_target(v)):.3g}"
+        value = float(data.own_target(v))
+        own = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
         rgb = colors.diverging(np.array([v]))[0, :3]
         out.append((f"Value {own}", own, colors.hex_color(rgb)))
     return tuple(out)
