@@ -329,3 +329,16 @@ def test_drawn_points_travel_in_the_link(app, new_page, wait_ready):
         assert state(other)["config"]["dataset"] == "custom"
     finally:
         other.context.close()
+
+
+def test_a_table_dropped_on_the_page_opens(app):
+    pause(app)
+    dt = app.evaluate_handle("""() => { const dt = new DataTransfer();
+        dt.items.add(new File(["a,b,k\\n1,2,x\\n2,1,y\\n3,3,x\\n4,0,y\\n"], "dropped.csv", {type: "text/csv"}));
+        return dt; }""")
+    app.dispatch_event("#boundary", "dragover", {"dataTransfer": dt})
+    app.dispatch_event("#boundary", "drop", {"dataTransfer": dt})
+    app.get_by_role("button", name="Use these columns").wait_for()
+    d = own(app)
+    assert d["inputNames"] == ["a", "b"] and d["targetName"] == "k" and d["classNames"] == ["x", "y"]
+    close_dialog(app)

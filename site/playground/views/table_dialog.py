@@ -16,6 +16,14 @@ from ..logic import own_data
 from .dom import by_id
 
 
+TABLE_FILES = (".csv", ".tsv", ".txt", ".tab")
+
+
+def is_table_file(name):
+    """Whether a dropped file is a table by its name (a dropped .json is a saved session)."""
+    return name.lower().endswith(TABLE_FILES)
+
+
 class TableDialog:
     def __init__(self, app):
         self.app = app
@@ -51,8 +59,8 @@ class TableDialog:
 
     def _drop(self, event):
         files = event.dataTransfer.files if event.dataTransfer else None
-        if files and files.length:
-            event.preventDefault()
+        if files and files.length and is_table_file(str(files.item(0).name)):
+            event.preventDefault()  # (other files, such as a saved session, are not a table's)
             self.open_file(files.item(0))
 
     def open_file(self, file):
@@ -130,8 +138,6 @@ class TableDialog:
                 td = self._cell("td", value)
                 td.title = value
                 tr.append(td)
-        if not self.problem.hidden and not str(self.problem.textContent):
-            self.problem.hidden = True
         self._choice_changed(None)
         if not self.dialog.open:
             self.dialog.showModal()
@@ -165,8 +171,8 @@ class TableDialog:
             for b in self.preview.querySelectorAll(f"input[data-role=input][data-column='{target}']"):
                 b.checked = False
             inputs = [c for c in inputs if c != target]
-        for k, cell in enumerate(self.preview.querySelectorAll("tr")):
-            for c, td in enumerate(list(cell.children)[1:]):
+        for row in self.preview.querySelectorAll("tr"):
+            for c, td in enumerate(list(row.children)[1:]):
                 td.classList.toggle("is-input", c in inputs)
                 td.classList.toggle("is-target", c == target)
         for id_, pick in (("plane-x1", 0), ("plane-x2", 1)):
