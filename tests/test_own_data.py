@@ -372,3 +372,30 @@ def test_each_example_names_the_same_settings():
     from nn import config
     for e in examples.EXAMPLES.values():
         config.resolve({"dataset": "custom", **e.settings})
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@given(tables())
+def test_your_own_data_reads_back_from_a_file_bit_for_bit(case):
+    t = table.read_table(case[0])
+    try:
+        ds = table.choose(t, *table.default_choice(t))
+    except ValueError:
+        return
+    for data in (ds, custom.add(ds, (0.5, -0.25), 0 if ds.kind == "classification" else 0.5)):
+        again = custom.from_dict(json.loads(json.dumps(custom.to_dict(data))))
+        same_dataset(data, again)
+        assert again.params == data.params
+        s = Session()
+        s.set_data(again)  # a session takes it as it takes the original
+        assert np.array_equal(s.X_train_raw, data.plane_inputs(data.X_train))
+
+
+def test_a_damaged_own_data_dict_is_named():
+    good = custom.to_dict(custom.starter())
+    for damage in ({"kind": "bogus"}, {"y_train": [0.5] * len(good["y_train"])}, {"X_train": "x"},
+                   {"scale": [[0, 0], [0, 1]]}, {"n_classes": 1}):
+        with pytest.raises(ValueError):
+            custom.from_dict({**good, **damage})
+    with pytest.raises(ValueError, match="fields"):
+        custom.from_dict({"kind": "classification"})

@@ -229,3 +229,51 @@ def check(ds):
     else:
         raise ValueError(f"kind {ds.kind!r} is not allowed; allowed: classification, regression")
     return ds
+
+
+# -- carried in a file (the saved session) ------------------------------------------------------------
+
+FIELDS = ("kind", "n_classes", "X_train", "y_train", "X_test", "y_test", "extent", "input_names",
+          "params", "class_names", "target_name", "scale", "target_scale")
+
+
+def to_dict(ds):
+    """Your own data as a JSON-safe dict of its fields (floats exact: json writes Python's shortest
+    repr, which reads back the same bits). from_dict reads it back."""
+    out = {}
+    for name in FIELDS:
+        value = getattr(ds, name)
+        out[name] = value.tolist() if isinstance(value, np.ndarray) else value
+    out["extent"] = [list(pair) for pair in ds.extent]
+    out["scale"] = [list(pair) for pair in ds.scale]
+    out["target_scale"] = list(ds.target_scale)
+    out["input_names"], out["class_names"] = list(ds.input_names), list(ds.class_names)
+    return out
+
+
+def from_dict(d):
+    """The Dataset `to_dict` wrote, checked (check()); ValueError naming the field that is wrong."""
+    if not isinstance(d, dict) or set(d) != set(FIELDS):
+        raise ValueError(f"your own data is a dict of the fields {', '.join(FIELDS)}")
+    try:
+        kind = d["kind"]
+        classes = kind == "classification"
+        d_in = len(d["input_names"])
+        arrays = {}
+        for name in ("X_train", "X_test"):
+            a = np.array(d[name], dtype=np.float64)
+            arrays[name] = a.reshape(len(a), d_in) if a.size or a.ndim == 2 else np.empty((0, d_in))
+        for name in ("y_train", "y_test"):
+            a = np.array(d[name], dtype=np.float64)
+            if classes and not np.array_equal(a, np.round(a)):
+                raise ValueError(f"{name} holds classes, whole numbers")
+            arrays[name] = a.astype(np.int64) if classes else a
+        ds = Dataset("custom", kind, arrays["X_train"], arrays["y_train"], arrays["X_test"], arrays["y_test"],
+                     int(d["n_classes"]), tuple(tuple(float(v) for v in pair) for pair in d["extent"]),
+                     tuple(str(n) for n in d["input_names"]), dict(d["params"]),
+                     class_names=tuple(str(n) for n in d["class_names"]), target_name=str(d["target_name"]),
+                     scale=tuple(tuple(float(v) for v in pair) for pair in d["scale"]),
+                     target_scale=tuple(float(v) for v in d["target_scale"]))
+    except (TypeError, ValueError, KeyError) as e:
+        raise ValueError(f"your own data cannot be read: {e}") from None
+    return check(ds)

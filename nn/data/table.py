@@ -218,7 +218,8 @@ def _target(table, c):
     column = table.column(c)
     for i, text in enumerate(column):
         if is_missing(text):
-            raise ValueError(f"Row {table.lines[i]}, {table.where(c)}: a missing value{f' ({text!r})' if text else ''}. "
+            shown = f" ({text!r})" if text else ""
+            raise ValueError(f"Row {table.lines[i]}, {table.where(c)}: a missing value{shown}. "
                              "The target needs a value in every row: fill it in, or pick another target.")
     if all(is_number(v) for v in column):
         values = _numbers(table, c)

@@ -99,8 +99,9 @@ def scale_text(data):
              for k, (name, (m, s)) in enumerate(zip(names, data.scale))]
     text = "Standardized onto the plane: " + "; ".join(parts) + "."
     if len(names) > 2:
+        one = len(names) == 3
         text += (f" The plane shows x₁ and x₂ ({names[0]}, {names[1]}); "
-                 f"{', '.join(names[2:])} {'is' if len(names) == 3 else 'are'} held at {'its' if len(names) == 3 else 'their'} mean.")
+                 f"{', '.join(names[2:])} {'is' if one else 'are'} held at {'its' if one else 'their'} mean.")
     if data.target_scale:
         m, s = data.target_scale
         text += f" The target too: ({data.target_name} − {m:.4g}) ÷ {s:.4g}, so the RMSE is in units of {s:.4g}."
@@ -138,7 +139,8 @@ def choice_note(t, inputs, target):
     if target is None or not inputs:
         return f"Pick 1 to {limits.MAX_TABLE_INPUTS} input columns and one target column."
     names = [t.names[c] for c in inputs]
-    text = f"{len(inputs)} input{'s' if len(inputs) != 1 else ''} (up to {limits.MAX_TABLE_INPUTS}), standardized onto the plane"
+    text = (f"{len(inputs)} input{'s' if len(inputs) != 1 else ''} (up to {limits.MAX_TABLE_INPUTS}), "
+            "standardized onto the plane")
     if len(inputs) > 2:
         text += (f"; the plane shows {names[0]} across and {names[1]} up, with {', '.join(names[2:])} "
                  f"held at {'its' if len(names) == 3 else 'their'} mean")

@@ -13,7 +13,7 @@ from js import document
 from nn import limits
 from nn.data import custom
 
-from ..logic import colors, own_data, plane
+from ..logic import own_data, plane
 from .dom import by_id
 
 PAINT_SPACING = 14   # CSS pixels between points painted by a drag

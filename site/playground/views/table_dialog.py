@@ -76,7 +76,8 @@ class TableDialog:
         self.app.apply(example.settings)  # its recommended network, as a built-in set's preset
         if self.open_text(examples.read(name), example.file, show=False):
             self.app.show_message(f"Opened the example table {example.file}. {example.about}",
-                                  "Press play; “Columns…” shows the table and lets you pick other columns.", "info")
+                                  "Press play; “Columns…” shows the table and lets you pick other columns.",
+                                  "info")
 
     def open_text(self, text, name, show=True):
         """Read `text`, apply the default choice on a fresh network, show the preview. True if the
