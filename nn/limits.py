@@ -18,6 +18,14 @@ MAX_NOISE = 1.0          # a third of the plane's half-width: past it every set 
 TRAIN_FRACTION = (0.1, 0.9)  # both splits keep at least a tenth of the points
 MAX_SEED = 2**32 - 1     # a 32-bit seed: short in a URL, and what the page's seed box accepts
 
+# -- your own data: points drawn on the plane, or a table opened from a file ------------------------
+MIN_OWN_POINTS = 2       # one to train on and one to test on
+MAX_TABLE_BYTES = 1_000_000  # 1 MB: a table of 5,000 rows of 8 numbers is well under it
+MAX_TABLE_COLUMNS = 50   # the preview lists every column; a wider file is not a table to learn from here
+MAX_TABLE_INPUTS = 8     # the network drawing shows each input; 8 fit the plane's column
+MAX_CLASSES = 10         # the class palette's colours; a target with more values is a regression
+MAX_LINK_POINTS = 200    # own points carried in the link (each ~12 characters of the address)
+
 # -- the weight editor --------------------------------------------------------------------------------
 MAX_EDITED_WEIGHT = 100.0  # a weight typed by hand: larger ones only saturate every neuron
 

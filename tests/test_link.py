@@ -166,3 +166,58 @@ def test_what_a_class_link_can_hide_comes_from_the_records():
     assert settings_shown and settings_shown <= set(HIDEABLE)
     no_key = {c.name for c in link.CONTROLS} - set(config.BY_NAME)
     assert no_key == {"penalty", "speed", "carry"}  # the controls that set no key of that name (l1/l2; none)
+
+
+# -- your own points in the link -------------------------------------------------------------------
+
+from nn.data import custom  # noqa: E402
+import numpy as np  # noqa: E402
+
+drawn_sets = st.tuples(st.integers(2, 200), st.integers(2, 10), st.sampled_from(["classes", "curve", "values"]),
+                       st.integers(0, 10**6))
+
+
+@settings(max_examples=150, deadline=None)
+@given(drawn_sets)
+def test_own_points_read_back_from_the_link_to_a_hundredth_with_their_split(case):
+    n, k, kind, seed = case
+    rng = np.random.default_rng(seed)
+    d = 1 if kind == "curve" else 2
+    X = rng.uniform(-3, 3, (n, d))
+    y = rng.integers(0, k, n) if kind == "classes" else rng.uniform(-1, 1, n)
+    test = np.arange(n) % 4 == 1
+    data = custom.drawn(X, y, test, "classification" if kind == "classes" else "regression", k)
+    part = link.points_part(data)
+    assert part.startswith("points=")
+    changes, problems = link.from_hash("#dataset=custom&" + part)
+    assert changes == {"dataset": "custom"} and problems == []  # the config reader leaves the points alone
+    again, problem = link.points_from_hash("#dataset=custom&" + part)
+    assert problem is None
+    X2, y2, t2 = custom.points(again)
+    X1, y1, t1 = custom.points(data)
+    assert np.array_equal(t1, t2) and again.kind == data.kind and again.n_classes == data.n_classes
+    assert np.abs(X2 - X1).max() <= 0.005 + 1e-12
+    if kind == "classes":
+        assert np.array_equal(y1, y2)
+    else:
+        assert np.abs(y2 - y1).max() <= 0.005 + 1e-12
+
+
+def test_what_the_link_does_not_carry():
+    from nn.data import table
+    many = custom.drawn(np.zeros((201, 2)), np.zeros(201, int), np.arange(201) % 2 == 0)
+    assert link.points_part(many) == ""  # over 200 points: the saved file carries them
+    t = table.read_table("a,b,k\n1,2,x\n2,1,y\n3,3,x\n")
+    assert link.points_part(table.choose(t, [0, 1], 2)) == ""  # a table: its names and scale need the file
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80) | st.lists(st.sampled_from(["c2:", "c3:", "r:", "1", "-0.5", ",", "_", "t", "9", "nan", "1e999"]),
+                                        max_size=30).map("".join))
+def test_any_points_text_is_read_or_named_as_not_allowed(text):
+    data, problem = link.points_from_text(text)
+    assert (data is None) != (problem is None)
+    if problem:
+        assert "points" in problem and "allowed" in problem
+    else:
+        custom.check(data)

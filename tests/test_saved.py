@@ -207,3 +207,32 @@ def test_any_damage_is_refused_in_words_or_opens_a_session_that_trains(damage):
         return
     s.step(2)  # what opens, trains
     assert np.all(np.isfinite(s.net.flat))
+
+
+def test_your_own_data_travels_in_the_file():
+    """Drawn points are not in the config: the file carries them (and the set kept while another is
+    shown), and the run goes on as if never stopped."""
+    from nn.data import custom
+    s = Session({"dataset": "custom"})
+    ds = custom.add(custom.add(s.custom, (0.5, 0.5), 1), (-0.25, 0.75), 0)
+    s.set_data(ds)
+    s.step(15, until_stop=False)
+    opened = saved.loads(saved.dumps(s))
+    assert opened.config["dataset"] == "custom" and opened.by_hand == s.by_hand
+    assert np.array_equal(custom.points(opened.custom)[0], custom.points(s.custom)[0])
+    s.step(10, until_stop=False)
+    opened.step(10, until_stop=False)
+    _same_run(s, opened)
+    s.update({"dataset": "moons"})  # own data kept while the moons are shown
+    again = saved.loads(saved.dumps(s))
+    assert again.config["dataset"] == "moons" and again.custom is not None
+    assert np.array_equal(custom.points(again.custom)[0], custom.points(s.custom)[0])
+
+
+def test_damaged_own_data_is_named():
+    from nn.data import custom
+    s = Session({"dataset": "custom"})
+    d = saved.to_dict(s)
+    d["custom"]["kind"] = "poetry"
+    with pytest.raises(ValueError, match="own data is damaged"):
+        saved.loads(json.dumps(d))

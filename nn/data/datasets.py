@@ -47,6 +47,13 @@ class Dataset:
     extent: ((x1_lo, x1_hi), (x2_lo, x2_hi)) of the plane to draw; for 1-D data
     ((x_lo, x_hi), (y_lo, y_hi)) of input and target; None for digits (64 pixel inputs).
     params: the resolved arguments (n, noise, seed, train_fraction and extras).
+
+    Your own data ("custom", nn.data.custom and nn.data.table) keeps its values as the learner
+    gave them (a table's own units) and says how they go onto the plane, where the network sees
+    them: plane = (value - mean) / std per input (`scale`) and for a regression target
+    (`target_scale`); () means as they are. `extent` is in plane units; the plane draws the first
+    two inputs and holds any others at their mean (0 on the plane). `class_names[k]` names class
+    k; `target_name` the target column.
     """
     name: str
     kind: str
@@ -58,6 +65,38 @@ class Dataset:
     extent: tuple | None
     input_names: tuple
     params: dict = field(default_factory=dict)
+    class_names: tuple = ()
+    target_name: str = ""
+    scale: tuple = ()          # ((mean, std), ...) one per input, or ()
+    target_scale: tuple = ()   # (mean, std) of a regression target, or ()
+
+    def plane_inputs(self, X):
+        """Inputs (n, d) in the data's own units -> plane units, what the network is given."""
+        if not self.scale:
+            return X
+        mean, std = np.array(self.scale, dtype=np.float64).T
+        return (X - mean) / std
+
+    def plane_targets(self, y):
+        """Targets or labels (n,) -> what the network learns (a regression target standardized)."""
+        if not self.target_scale:
+            return y
+        mean, std = self.target_scale
+        return (y - mean) / std
+
+    def own_inputs(self, P):
+        """Plane units (n, d) -> the data's own units (the inverse of plane_inputs)."""
+        if not self.scale:
+            return np.asarray(P, dtype=np.float64)
+        mean, std = np.array(self.scale, dtype=np.float64).T
+        return np.asarray(P, dtype=np.float64) * std + mean
+
+    def own_target(self, t):
+        """A regression target in plane units -> the data's own units."""
+        if not self.target_scale:
+            return t
+        mean, std = self.target_scale
+        return t * std + mean
 
 
 # ---- clean shapes: each returns X (n, d) before noise and y (n,) ----
@@ -224,8 +263,11 @@ SPECS = {
     "plane": Spec("Regression: plane", {"n": 200, "noise": 0.0}, _plane, regression=True),
     "gaussians": Spec("Regression: bumps", {"n": 300, "noise": 0.0}, _gaussians, regression=True),
     "digits": Spec("Handwritten digits (8x8)", {"n": _digits.N_SAMPLES, "noise": 0.0}),
+    # points you draw or a table you open: nn.data.custom makes it, not load()
+    "custom": Spec("Your own", {"n": 12, "noise": 0.0}),
 }
 NAMES = tuple(SPECS)
+BUILT_IN = tuple(name for name in NAMES if name != "custom")  # made by a maker from n, noise and a seed
 LABELS = {name: spec.label for name, spec in SPECS.items()}
 DEFAULTS = {name: spec.defaults for name, spec in SPECS.items()}
 REGRESSION = tuple(name for name, spec in SPECS.items() if spec.regression)
@@ -281,8 +323,11 @@ def _split(rng, y, n_train, stratified):
 
 def load(name, n=None, noise=None, seed=0, train_fraction=0.8, **params):
     """Make dataset `name` (one of NAMES); None for n, noise or a param means its default."""
-    if name not in NAMES:
-        raise ValueError(f"unknown dataset {name!r}; allowed: {', '.join(NAMES)}")
+    if name not in BUILT_IN:
+        if name == "custom":
+            raise ValueError("your own data is not made from n, noise and a seed: see nn.data.custom "
+                             "(custom.starter() gives the points drawing starts from)")
+        raise ValueError(f"unknown dataset {name!r}; allowed: {', '.join(BUILT_IN)}")
     defaults = DEFAULTS[name]
     path = params.pop("path", None) if name == "digits" else None
     allowed = [k for k in defaults if k not in ("n", "noise")]

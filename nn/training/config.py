@@ -125,6 +125,7 @@ PRESETS = {
     "plane": {"hidden": [4]},
     "gaussians": {"hidden": [8, 8]},
     "digits": {"hidden": [32], "activation": "relu", "init": "kaiming_uniform", "lr": 0.003},
+    "custom": {"hidden": [8, 8]},
 }
 
 

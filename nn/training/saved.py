@@ -18,6 +18,7 @@ import numbers
 
 import numpy as np
 
+from ..data import custom
 from .session import Session
 
 FORMAT = "watch-it-learn session"
@@ -64,6 +65,7 @@ def to_dict(session):
         "snapshots": {**snaps, "entries": [[e, _packed(w)] for e, w in snaps["entries"]],
                       "latest": None if snaps["latest"] is None else [snaps["latest"][0], _packed(snaps["latest"][1])]},
         "data": data,
+        "custom": None if st["custom"] is None else custom.to_dict(st["custom"]),
     }
 
 
@@ -246,7 +248,18 @@ def _state(d):
                   "progress_loss": _real(_field(watch, "progress_loss", "watch."), "watch.progress_loss"),
                   "progress_epoch": _whole(_field(watch, "progress_epoch", "watch."), "watch.progress_epoch")},
         "stop": _stop(_field(d, "stop", "")),
+        "custom": _own_data(d.get("custom")),
     }
+
+
+def _own_data(value):
+    """Your own data (nn.data.custom), or None (a file from before it, or of a built-in set)."""
+    if value is None:
+        return None
+    try:
+        return custom.from_dict(value)
+    except ValueError as e:
+        raise ValueError(f"the file's own data is damaged: {e}") from None
 
 
 def _texts(value):

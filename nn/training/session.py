@@ -18,7 +18,7 @@ import numpy as np
 
 from . import config as cfg
 from .. import limits
-from ..data import datasets, features
+from ..data import custom as custom_data, datasets, features
 from ..core import optim, schedules
 from ..fast import picture
 from ..core.losses import check_pair, loss_terms
@@ -74,7 +74,10 @@ class Grid:
 
 def _own_text(session):
     """The output head, loss and inputs a session chose, in words for a notice."""
-    inputs = "64 pixels" if session.features is None else ", ".join(session.features)
+    if session.features is None:
+        inputs = "64 pixels" if session.data.name == "digits" else f"its {session._raw_inputs} columns"
+    else:
+        inputs = ", ".join(session.features)
     return f"{session.net.output} · {session.loss}; inputs {inputs}"
 
 
@@ -86,11 +89,16 @@ def _derived_seeds(seed):
 class Session:
     _probe = False  # a copy that tries a learning rate for a hint (it gives no hints itself)
 
-    def __init__(self, config=None):
+    def __init__(self, config=None, custom=None):
+        """`custom`: your own data (a Dataset named "custom", nn.data.custom), learned from when the
+        config's dataset is "custom" (else its starter points are), and kept for later otherwise."""
         self.config = cfg.resolve(config)
         self.notice = None  # what the last update changed otherwise than asked, in words
         self.version = 0  # a generation counter: up by one whenever the weights, the network or the
         #                   data change; never restarts, so `version` alone says what a picture shows
+        if custom is not None:
+            custom_data.check(custom)
+        self.custom = custom  # your own data, kept while other sets are shown
         self._build_data()
         self._build_model()
 
@@ -101,19 +109,34 @@ class Session:
         extras = {k: c[k] for k in datasets.PARAM_RANGES if c[k] is not None}
         if c["dataset"] == "digits" and c["n"] is not None and c["n"] < 20:
             raise ValueError("n = {} is not allowed for digits; allowed: 20 to 1797".format(c["n"]))
-        self.data = datasets.load(c["dataset"], n=c["n"], noise=c["noise"], seed=self._seeds[0],
-                                  train_fraction=c["train_fraction"], **extras)
-        self.kind = self.data.kind
-        self.n_classes = self.data.n_classes
-        self._raw_inputs = self.data.X_train.shape[1]
-        self.X_train_raw, self.y_train = self.data.X_train, self.data.y_train
-        self.X_test_raw, self.y_test = self.data.X_test, self.data.y_test
+        if c["dataset"] == "custom":  # your own points, split afresh (the share or the seed changed)
+            own = self.custom if self.custom is not None else custom_data.starter()
+            self.custom = custom_data.resplit(own, c["train_fraction"], self._seeds[0])
+            self._use_data(self.custom)
+            return
+        self._use_data(datasets.load(c["dataset"], n=c["n"], noise=c["noise"], seed=self._seeds[0],
+                                     train_fraction=c["train_fraction"], **extras))
+
+    def _use_data(self, data):
+        """Take `data`; the session's arrays are in plane units (what the network is given):
+        X_*_raw are the inputs before features, y_* the labels or (standardized) targets."""
+        self.data = data
+        self.kind = data.kind
+        self.n_classes = data.n_classes
+        self._raw_inputs = data.X_train.shape[1]
+        self.X_train_raw, self.y_train = data.plane_inputs(data.X_train), data.plane_targets(data.y_train)
+        self.X_test_raw, self.y_test = data.plane_inputs(data.X_test), data.plane_targets(data.y_test)
 
     def _build_model(self):
         c = self.config
         if self.data.name == "digits":
             if c["features"] is not None:
                 raise ValueError("features apply to 2-D data; digits use their 64 pixels as inputs")
+            self.features = None
+        elif self._raw_inputs > 2:
+            if c["features"] is not None:
+                raise ValueError(f"features apply to data of 1 or 2 inputs; this data's {self._raw_inputs} "
+                                 "inputs go to the network as they are")
             self.features = None
         else:
             wanted = c["features"] if c["features"] is not None else ("x1", "x2")[:self._raw_inputs]
@@ -146,6 +169,8 @@ class Session:
         self.added = 0              # samples added by hand (the drawing pad) since the data was made
         self.by_hand = []           # what changed this run otherwise than its config, in words: while
         #                             empty, Session(config) trained epoch by epoch gives the same numbers
+        if c["dataset"] == "custom":  # (the config holds no points: a saved file does)
+            self.by_hand.append(f"your own data: {len(self.y_train) + len(self.y_test)} points")
         self.seen_last_epoch = 0    # training samples the last epoch went through
         self.version += 1
         self.stop = None
@@ -200,6 +225,58 @@ class Session:
         self.Y_train = self._targets(self.y_train)
         self.added += 1
         self.by_hand.append(f"a sample of class {label} added by hand at epoch {self.epoch}")
+
+    def set_data(self, dataset, keep_network=True):
+        """Learn from `dataset` from now on: your own data, a Dataset named "custom" (nn.data.custom,
+        nn.data.table), all or nothing. Returns "points" when the network stays (keep_network, and
+        the same inputs and outputs fit the new data: its weights, the optimizer and the epoch go
+        on, and the metrics follow the new points at once), or "data" when a new network is made for
+        it (with the data's own head and inputs where the learner's do not fit, said in `notice`).
+        The dataset becomes `self.custom`; the config's dataset becomes "custom". A refusal
+        (ValueError) changes nothing."""
+        custom_data.check(dataset)
+        unused = {k: None for k in ("n", "noise", *datasets.PARAM_RANGES)}  # the makers' settings
+        config = cfg.resolve({**self.config, "dataset": "custom", **unused})
+        trial = copy.copy(self)
+        trial.config = config
+        trial._seeds = _derived_seeds(config["seed"])
+        trial.custom = dataset
+        trial._use_data(dataset)
+        notes = []
+        if keep_network and self._fits(trial):
+            trial._new_points()
+            trial.by_hand = [*self.by_hand, f"your own data changed at epoch {self.epoch}: "
+                                            f"{len(trial.y_train) + len(trial.y_test)} points"]
+            scope = "points"
+        else:
+            try:
+                trial._build_model()
+            except ValueError:
+                own = [k for k in ("output", "loss", "features") if config[k] is not None]
+                if not own:
+                    raise
+                trial.config = cfg.resolve({**config, **{k: None for k in own}})
+                trial._build_model()
+                notes.append(f"{', '.join(own)} set to the new data's own ({_own_text(trial)})")
+            scope = "data"
+        self._swap_in(trial)
+        self.notice = f"Changed as asked, except: {'; '.join(notes)}." if notes else None
+        return scope
+
+    def _fits(self, other):
+        """Whether this session's network fits `other`'s data: the same inputs and outputs."""
+        return (self.data.extent is not None and self.kind == other.kind and self._raw_inputs == other._raw_inputs
+                and self.n_classes == other.n_classes)
+
+    def _new_points(self):
+        """The network goes on with new points (set_data): the inputs and targets are made again,
+        and the metrics measured on them; a stop said about the old points no longer holds."""
+        self.X_train, self.X_test = self._inputs(self.X_train_raw), self._inputs(self.X_test_raw)
+        self.Y_train, self.Y_test = self._targets(self.y_train), self._targets(self.y_test)
+        self.version += 1
+        self.stop = None
+        self._confident_epochs = 0
+        self.refresh_metrics()
 
     def predict(self, X_raw):
         """The network's output (probabilities, or values) for raw inputs.  (n, d) -> (n, outputs)"""
@@ -609,6 +686,7 @@ class Session:
                       "confident_epochs": self._confident_epochs,
                       "progress_loss": self._progress[0], "progress_epoch": self._progress[1]},
             "stop": None if self.stop is None else vars(self.stop).copy(),
+            "custom": self.custom,  # your own data (a Dataset), also while another set is shown
         }
 
     @classmethod
@@ -616,7 +694,7 @@ class Session:
         """A session from `saved_state()` output whose values have the right types (nn.training.saved
         checks them); ValueError when its parts do not fit together (a network of other sizes than
         its config makes, labels outside the classes, ...)."""
-        s = cls(state["config"])  # the data and network the config makes: replaced by the saved ones
+        s = cls(state["config"], custom=state["custom"])  # its data and network: replaced by the saved ones
         s._use_saved_data(**state["data"])
         net = MLP.from_dict(state["network"])
         made = s.net
@@ -711,6 +789,8 @@ class Session:
                 x2 = hi - (np.arange(res) + 0.5) * (hi - lo) / res  # top row first, as an image
                 P = np.stack(np.meshgrid(x1, x2), axis=-1).reshape(-1, 2)
                 shape = (res, res)
+            if self._raw_inputs > P.shape[1]:  # inputs the plane does not draw: at their mean, 0
+                P = np.column_stack([P, np.zeros((len(P), self._raw_inputs - P.shape[1]))])
             F = self._inputs(P)
             for a in (x1, x2, F):
                 a.flags.writeable = False  # shared by every Grid until the key changes

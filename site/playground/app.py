@@ -14,9 +14,10 @@ from js import JSON, IntersectionObserver, Object, document, performance, window
 from pyodide.ffi import to_js
 
 from nn import Session, saved, to_notebook, to_pytorch
+from nn.data import custom, table
 
 from . import panels as panel_modules
-from .logic import link, typed
+from .logic import link, own_data, typed
 from .views.charts import Charts
 from .views.controls import Controls
 from .views.digits_view import DigitsView
@@ -25,6 +26,8 @@ from .views.files import Files, download
 from .views.network_view import NetworkView
 from .views.output_view import OutputView
 from .views.share import Share
+from .views.point_editor import PointEditor
+from .views.table_dialog import TableDialog, is_table_file
 
 GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
 FRAMES_KEPT = 600       # per-frame timings kept for window.playground.frames()
@@ -78,6 +81,7 @@ class App:
         listen(window, "resize", self._resize)
         listen(by_id("boundary"), "click", self._pick_point)
         listen(by_id("save"), "click", lambda e: self.save())
+        listen(by_id("download-data"), "click", lambda e: self.download_data())
         listen(by_id("export-torch"), "click", lambda e: self.export("py", to_pytorch, "text/x-python", "PyTorch file"))
         listen(by_id("export-notebook"), "click",
                lambda e: self.export("ipynb", to_notebook, "application/x-ipynb+json", "notebook"))
@@ -86,6 +90,8 @@ class App:
         self._clear_status = self.proxies.hold(lambda: setattr(by_id("carry-status"), "textContent", ""))
         self.digits = DigitsView(self)
         self.share = Share(self)
+        self.editor = PointEditor(self)
+        self.tables = TableDialog(self)
         self._texts, self._text_els = {}, {}  # what _show_text last wrote, and where
         self._caption_for = ()  # the (focus, sizes) the focus caption was written for
         self._discretize, self._show_test = by_id("discretize"), by_id("show-test")  # read every frame
@@ -107,7 +113,7 @@ class App:
         by_id("py-version").textContent = sys.version.split()[0]
         by_id("np-version").textContent = np.__version__
         link_problems = self._open_link()
-        self.controls.sync(self.session)
+        self._sync()
         self.charts.reset(self.session)
         self.render(force=True)
         self._publish()
@@ -136,11 +142,19 @@ class App:
                         self.session.update({name: value})
                     except ValueError as e:
                         problems.append(f"the link's {e}")
+        points, problem = link.points_from_hash(str(window.location.hash))  # your own points, if any
+        if problem:
+            problems.append(problem)
+        elif points is not None:
+            self.session.set_data(points)  # (checked by points_from_hash already)
         return problems
 
     def _follow_link(self):
         """The address shows the setup as it now is (replaced, not pushed: Back leaves the page)."""
         text = link.to_hash(self.session.config, self.hide, self.note)
+        if self.session.data.name == "custom" and self.editor.pending is None:
+            points = link.points_part(self.session.custom)
+            text = f"{text}&{points}" if text and points else text or points
         here = str(window.location.href).split("#")[0]
         window.history.replaceState(None, "", f"{here}#{text}" if text else here)
 
@@ -170,6 +184,13 @@ class App:
         download(f"{self._file_stem()}.{extension}", text, mime)
         self.show_status(f"Exported ({len(text) / 1024:,.0f} KB, {(performance.now() - t0) / 1000:.1f} s)")
 
+    def download_data(self):
+        """The data as CSV (its inputs, its label or target, and the split), as the table reader reads it."""
+        s = self.session
+        text = table.to_csv(s.custom if s.data.name == "custom" else s.data)
+        download(f"watch-it-learn-{s.config['dataset']}-data.csv", text, "text/csv")
+        self.show_status(f"Downloaded ({len(s.y_train) + len(s.y_test):,} points)")
+
     def show_status(self, text):
         """A short confirmation beside the toolbar, in its reserved place (nothing moves), gone after 3 s."""
         out = by_id("carry-status")
@@ -179,12 +200,24 @@ class App:
         self._status_timer = window.setTimeout(self._clear_status, 3000)
 
     def _file_given(self, name, size, read):
-        """A file chosen with Open or dropped on the page."""
+        """A file chosen with Open or dropped on the page: a table by its name, else a saved network."""
+        if is_table_file(name):
+            if not self.tables.too_large(name, size):
+                asyncio.ensure_future(self._open_table(name, read))
+            return
         if size > saved.MAX_BYTES:
             self.show_message(f"{name} was not opened: it is {size / 2**20:.1f} MB; allowed: at most "
                               f"{saved.MAX_BYTES // 2**20} MB.", "Your network is as it was.", "error")
             return
         asyncio.ensure_future(self._open_saved(name, read))
+
+    async def _open_table(self, name, read):
+        try:
+            text = await read()
+        except Exception as e:  # noqa: BLE001 - the browser could not read it
+            self.show_message(f"{name} could not be read: {e}.", "The data and the network are as they were.", "error")
+            return
+        self.tables.open_text(text, name)
 
     async def _open_saved(self, name, read):
         try:
@@ -212,11 +245,15 @@ class App:
 
     # -- the one place that changes settings -------------------------------------------------------
     def apply(self, changes):
+        s = self.session
+        if changes == {"dataset": "custom"} and s.custom is None and own_data.drawable(s.data):
+            self.set_data(custom.edit_copy(s.data))  # your own data starts from the points on screen
+            return
         try:
             scope = self.session.update(changes)
         except ValueError as e:
             self.show_message(f"That setting was not applied: {e}", "Everything else is as it was.", "error")
-            self.controls.sync(self.session)
+            self._sync()
             return
         if scope in ("model", "data"):
             self._rebuilt()
@@ -225,8 +262,67 @@ class App:
         if self.session.notice:  # applied, but not quite as asked: say how
             self.show_message(self.session.notice, "", "info")
         self._follow_link()
-        self.controls.sync(self.session)
+        self._sync()
         self.render(force=True)
+
+    def set_data(self, dataset, fresh=False, refused_hint="The data and the network are as they were."):
+        """The one place new data comes in (your own points, a table): True if it was taken. Points
+        that still fit the network keep it training; other data (or fresh: a table opened) gets a
+        new network."""
+        was_own = self.session.data.name == "custom"
+        try:
+            scope = self.session.set_data(dataset, keep_network=not fresh)
+        except ValueError as e:
+            self.show_message(f"{str(e)[:1].upper()}{str(e)[1:]}", refused_hint, "error")
+            return False
+        if scope == "data":
+            self._rebuilt()
+        elif self._message_kind == "error":
+            self.hide_message()
+        if self.session.notice:
+            self.show_message(self.session.notice, "", "info")
+        self.editor.pending = None
+        self._follow_link()
+        self._sync(light=scope == "points" and was_own)
+        self.render(force=True)
+        return True
+
+    def data_pending(self):
+        """Your own points are too few to learn from: shown without a prediction; training waits."""
+        if self.running:
+            self.pause()
+        self._sync(light=True)
+        self.render(force=True)
+
+    def _sync(self, light=False):
+        """Every control shows the session as it is (light: only what new points change)."""
+        if light:
+            self.controls.sync_count(self.session)
+        else:
+            self.controls.sync(self.session)
+        self.editor.sync()
+        self._show_own_data()
+
+    def _show_own_data(self):
+        """The legend of your own classes and the scale a table was put on the plane with."""
+        s = self.session
+        data = self.editor.data() if s.data.name == "custom" else None
+        entries = own_data.legend(data) if data is not None else []
+        key = tuple(entries)
+        if getattr(self, "_legend_for", None) != key:
+            self._legend_for = key
+            box = by_id("legend")
+            box.replaceChildren()
+            for name, colour in entries:
+                item = document.createElement("span")
+                item.className = "legend-item"
+                swatch = document.createElement("span")
+                swatch.className = "swatch"
+                swatch.style.background = colour
+                item.append(swatch, document.createTextNode(name))
+                box.append(item)
+        self._show_text("data-scale", own_data.scale_text(data) if data is not None else "")
+        by_id("data-scale").hidden = data is None or not data.scale
 
     def reset(self):
         """New initial weights from the same seed: epoch 0, the same start as before."""
@@ -252,8 +348,8 @@ class App:
     def _pick_point(self, event):
         """Select the data point nearest to the click (within 10 px), for the panels to explain."""
         s = self.session
-        if s.data.extent is None or s.X_train_raw.shape[1] != 2:
-            return
+        if s.data.extent is None or s.X_train_raw.shape[1] < 2 or s.data.name == "custom":
+            return  # (on your own data a click adds a point)
         rect = event.target.getBoundingClientRect()
         (x0, x1), (y0, y1) = s.data.extent
         px = x0 + (event.clientX - rect.left) / rect.width * (x1 - x0)
@@ -303,6 +399,9 @@ class App:
 
     def play(self):
         s = self.session
+        if self.editor.pending is not None and s.data.name == "custom":
+            self.show_message(own_data.hint(self.editor.pending, False, True), "", "info")
+            return
         if s.stop is not None:
             if s.stop.kind == "converged":
                 self.past_convergence = True  # "press play again to keep training": it does
@@ -412,6 +511,9 @@ class App:
             t2 = performance.now()
             timing["boundary"], timing["network"] = t1 - t0, t2 - t1
             self._drawn = key
+        elif paint and self.editor.pending is not None and s.data.name == "custom":
+            self.output.draw_pending(self.editor.pending)
+            self._drawn = None
         elif paint and s.data.extent is not None:
             self.output.draw(s, self._current_grid(), discretize=options[0], show_test=options[1], focus=self.focus,
                              selected=None if self.selected is None else self._points(self.selected[0])[0][self.selected[1]])
@@ -522,6 +624,8 @@ class App:
             self.step_once()
         elif event.key == "r":
             self.reset()
+        elif event.key == "c":
+            self.editor.next_class()
 
     def _visibility(self, event):
         self.visible = document.visibilityState == "visible"
@@ -604,6 +708,19 @@ class App:
             "history": {k: h[k] for k in ("epoch", "train_loss", "test_loss")},
         }))
 
+    def own_data_state(self):
+        """Your own points for tests: all of them in the data's units (train first), their labels or
+        targets, which are test points, the class names, and whether they wait to be learned."""
+        data = self.editor.data() if self.session.data.name == "custom" else None
+        if data is None:
+            return None
+        X, y, test = custom.points(data)
+        return JSON.parse(json.dumps({
+            "X": X.tolist(), "y": y.tolist(), "test": test.tolist(), "kind": data.kind,
+            "classNames": list(data.class_names), "inputNames": list(data.input_names),
+            "targetName": data.target_name, "pending": self.editor.pending is not None,
+            "extent": data.extent}))
+
     def frame_timings(self):
         return JSON.parse(json.dumps(list(self.frames)))
 
@@ -611,4 +728,5 @@ class App:
         hook = _js({"ready": True})
         hook.state = self.proxies.hold(self.state)
         hook.frames = self.proxies.hold(self.frame_timings)
+        hook.ownData = self.proxies.hold(self.own_data_state)
         window.playground = Object.freeze(hook)

@@ -143,3 +143,28 @@ def test_a_file_over_20_mb_is_refused_unread(new_page, server, wait_ready):
     assert "huge.json was not opened: it is 20.0 MB; allowed: at most 20 MB" in page.locator("#message").inner_text()
     assert state(page)["version"] == before["version"]
     page.context.close()
+
+
+def test_download_data_is_the_sessions_points_as_csv(new_page, server, wait_ready, tmp_path):
+    """x1, x2, label, split: each row one of the page's points, as CPython makes them from the setup."""
+    import csv
+
+    from nn import Session
+    page = new_page()
+    page.goto(server + "#dataset=moons&seed=4")
+    wait_ready(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download data", exact=True).click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name == "watch-it-learn-moons-data.csv"
+    rows = list(csv.reader(path.read_text().splitlines()))
+    assert rows[0] == ["x1", "x2", "label", "split"]
+    ref = Session({"dataset": "moons", "seed": 4})
+    want = [[*x, y, "train"] for x, y in zip(ref.X_train_raw, ref.y_train)] + \
+           [[*x, y, "test"] for x, y in zip(ref.X_test_raw, ref.y_test)]
+    got = [[float(a), float(b), int(c), d] for a, b, c, d in rows[1:]]
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g[2:] == [int(w[2]), w[3]] and g[:2] == pytest.approx([float(w[0]), float(w[1])], rel=1e-12)
+    page.context.close()

@@ -13,8 +13,10 @@ import math
 from typing import NamedTuple
 from urllib.parse import parse_qsl, quote
 
-from nn import config as cfg
-from nn import optim
+import numpy as np
+
+from nn import config as cfg, limits, optim
+from nn.data import custom
 
 from . import typed
 
@@ -130,8 +132,8 @@ def from_hash(text):
     as a config dict, and one sentence for each that cannot."""
     changes, problems = {}, []
     for name, raw in parse_qsl(text.lstrip("#"), keep_blank_values=True):
-        if name in (HIDE, NOTE):
-            continue  # read by classroom()
+        if name in (HIDE, NOTE, POINTS):
+            continue  # read by classroom() and points_from_hash()
         shown = raw if len(raw) <= 40 else raw[:40] + "…"
         key = cfg.BY_NAME.get(name)
         if key is None:
@@ -197,3 +199,79 @@ def classroom(text, panels):
     if cut:
         problems.append(cut)
     return tuple(n for n in allowed if n in asked), note, problems
+
+
+# -- your own points in the link (nn.data.custom): `points=c3:1.25,-0.5,1_0.3,2.1,0t` --------------------
+
+POINTS = "points"
+DECIMALS = 2  # a hundredth of the plane's unit: under a pixel of a 600-pixel plane six units wide
+
+
+def _short(v):
+    s = repr(round(float(v), DECIMALS) + 0.0)
+    return s[:-2] if s.endswith(".0") else s
+
+
+def points_to_text(data):
+    """Points drawn on the plane as the link's `points` value: the kind ("c" and the number of
+    classes, or "r"), then each point's numbers (x1, x2 and its class or value; or x, y) rounded
+    to two decimals, "t" after a test point. None for data the link does not carry: a table (its
+    names and scale travel in a saved file) or more than MAX_LINK_POINTS points."""
+    n = len(data.y_train) + len(data.y_test)
+    if data.name != "custom" or data.scale or data.target_scale or data.X_train.shape[1] > 2 \
+            or n > limits.MAX_LINK_POINTS or not n:
+        return None
+    if data.kind == "classification" and data.class_names != tuple(str(k) for k in range(data.n_classes)):
+        return None
+    head = f"c{data.n_classes}" if data.kind == "classification" else "r"
+    rows = []
+    for X, y, mark in ((data.X_train, data.y_train, ""), (data.X_test, data.y_test, "t")):
+        for x, v in zip(X, y):
+            rows.append(",".join([*(_short(a) for a in x), str(int(v)) if head != "r" else _short(v)]) + mark)
+    return f"{head}:{'_'.join(rows)}"
+
+
+def points_from_text(text):
+    """(Dataset, problem): your own points from a link's `points` value, or (None, a sentence
+    saying what is wrong and what is allowed)."""
+    allowed = ("points are written c<classes>:x1,x2,class_... or r:x,y_..., at most "
+               f"{limits.MAX_LINK_POINTS} of them, a t after each test point")
+    head, _, body = text.partition(":")
+    rows = [r for r in body.split("_") if r] if body else []
+    try:
+        kind = "regression" if head == "r" else "classification"
+        n_classes = 0 if head == "r" else int(head[1:]) if head[:1] == "c" and head[1:].isdigit() else -1
+        if not (head == "r" or 2 <= n_classes <= limits.MAX_CLASSES) or not rows or len(rows) > limits.MAX_LINK_POINTS:
+            raise ValueError
+        test = [r.endswith("t") for r in rows]
+        values = [[float(v) for v in r.rstrip("t").split(",")] for r in rows]
+        width = len(values[0])
+        if width not in (2, 3) or any(len(v) != width for v in values) or not np.isfinite(values).all():
+            raise ValueError
+        values = np.array(values)
+        X, y = values[:, :-1], values[:, -1]
+        if kind == "regression" and width == 2:  # one input: the points are (x, y)
+            pass
+        elif kind == "classification":
+            if width != 3 or np.any(y != np.round(y)) or y.min() < 0 or y.max() >= n_classes:
+                raise ValueError
+            y = y.astype(np.int64)
+        data = custom.check(custom.drawn(X, y, np.array(test), kind, n_classes))
+    except (ValueError, OverflowError):
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        return None, f"the link's points = {shown!r} are not allowed; allowed: {allowed}"
+    return data, None
+
+
+def points_part(data):
+    """`points=...` for the link's hash, or "" when the link does not carry these points."""
+    text = None if data is None else points_to_text(data)
+    return "" if text is None else f"{POINTS}={quote(text, safe=SAFE)}"
+
+
+def points_from_hash(text):
+    """(Dataset or None, problem or None) from a link's hash: its `points`, if it has them."""
+    for name, raw in parse_qsl(text.lstrip("#"), keep_blank_values=True):
+        if name == POINTS:
+            return points_from_text(raw)
+    return None, None

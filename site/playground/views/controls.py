@@ -5,7 +5,7 @@ from js import document
 
 from nn import datasets, features, optim
 
-from ..logic import menus, typed
+from ..logic import menus, own_data, typed
 from .dom import by_id
 
 LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -199,11 +199,23 @@ class Controls:
             by_id(key).value = str(value)
             by_id(label_id).textContent = fmt.format(value)
         by_id("seed").value = str(c["seed"])
-        inputs = session.X_train.shape[1]
-        by_id("data-count").textContent = (f"{len(session.y_train)} training and {len(session.y_test)} test "
-                                        f"points, {inputs} input{'s' if inputs != 1 else ''} to the network")
+        own = c["dataset"] == "custom"
+        for key in ("noise", "n"):  # your own points are as many as you put, where you put them
+            by_id(key).closest("label").hidden = own
+        by_id("regenerate").textContent = "New split" if own else "New data"
+        self.sync_count(session)
         self._sync_features(session)
         self._sync_layers(session)
+
+    def sync_count(self, session):
+        """How many points and inputs (after your own points changed, or any change)."""
+        inputs = session.X_train.shape[1]
+        if session.data.name == "custom":
+            text = own_data.count_text(session.data, inputs)
+        else:
+            text = (f"{len(session.y_train)} training and {len(session.y_test)} test "
+                    f"points, {inputs} input{'s' if inputs != 1 else ''} to the network")
+        by_id("data-count").textContent = text
 
     def _sync_optimizer_settings(self, c):
         box = self._optimizer_box
@@ -247,7 +259,8 @@ class Controls:
         box = self._feature_box
         box.replaceChildren()
         if session.features is None:
-            box.textContent = "The 64 pixels of each 8x8 image."
+            box.textContent = ("The 64 pixels of each 8x8 image." if session.data.name == "digits" else
+                               f"The {session.X_train.shape[1]} columns you chose, standardized.")
             return
         for name in features.available(session.X_train_raw.shape[1]):
             label = document.createElement("label")

@@ -5,7 +5,7 @@ numpy in a buffer reused every frame, handed to the browser once, and drawn scal
 """
 import numpy as np
 
-from ..logic import colors
+from ..logic import colors, plane
 from .dom import Bitmap, Canvas, Layer, bytes_, draw, floats
 
 POINT_RADIUS = 3.6
@@ -48,9 +48,25 @@ class OutputView:
             ctx.stroke()
 
     def _to_canvas(self, session, X):
-        (x0, x1), (y0, y1) = session.data.extent
-        w, h = self.canvas.width, self.canvas.height
-        return (X[:, 0] - x0) / (x1 - x0) * w, (y1 - X[:, 1]) / (y1 - y0) * h
+        return plane.to_canvas(session.data.extent, self.canvas.width, self.canvas.height, X[:, :2])
+
+    def draw_pending(self, data):
+        """Your own points while there are too few to learn from (`data`, a Dataset with 0 or 1
+        point): the plane without a prediction, and the points."""
+        self.canvas.fit()
+        ctx, w, h = self.canvas.ctx, self.canvas.width, self.canvas.height
+        ctx.clearRect(0, 0, w, h)
+        ctx.fillStyle = "#f7f8fa"
+        ctx.fillRect(0, 0, w, h)
+        curve = data.X_train.shape[1] == 1
+        for X, y in ((data.X_train, data.y_train), (data.X_test, data.y_test)):
+            if not len(y):
+                continue
+            P = np.column_stack([data.plane_inputs(X)[:, 0], data.plane_targets(y)]) if curve \
+                else data.plane_inputs(X)[:, :2]
+            px, py = plane.to_canvas(data.extent, w, h, P, curve)
+            rgba = colors.class_rgba(y) if data.kind == "classification" else colors.diverging(data.plane_targets(y))
+            draw.dots(ctx, floats(np.column_stack([px, py])), bytes_(rgba), POINT_RADIUS + 1, "#ffffff", 1.0)
 
     def _draw_point_layer(self, session, show_test):
         """The points on their own layer, painted again only when the data or the size changes."""
@@ -71,27 +87,33 @@ class OutputView:
     def _draw_curve(self, session, grid, focus):
         """1-D regression: the data as dots and the network's function as a line."""
         ctx, w, h = self.canvas.ctx, self.canvas.width, self.canvas.height
-        (x0, x1), (y0, y1) = session.data.extent
-        pad = 0.15 * (y1 - y0)
-        y0, y1 = y0 - pad, y1 + pad
-        sx = lambda x: (np.asarray(x) - x0) / (x1 - x0) * w  # noqa: E731
-        sy = lambda y: (y1 - np.asarray(y)) / (y1 - y0) * h  # noqa: E731
+        extent = session.data.extent
+        y0, y1 = plane.y_range(extent, True)
+        sx = lambda x: plane.to_canvas(extent, w, h, np.column_stack([x, np.zeros(len(x))]), True)[0]  # noqa: E731
+        sy = lambda y: plane.to_canvas(extent, w, h, np.column_stack([np.zeros(len(y)), y]), True)[1]  # noqa: E731
         ctx.fillStyle = "#f7f8fa"
         ctx.fillRect(0, 0, w, h)
         ctx.strokeStyle = "#d5dae1"
         ctx.lineWidth = 1
         ctx.beginPath()
-        ctx.moveTo(0, float(sy(0.0)))
-        ctx.lineTo(w, float(sy(0.0)))
+        ctx.moveTo(0, float(sy([0.0])[0]))
+        ctx.lineTo(w, float(sy([0.0])[0]))
         ctx.stroke()
-        for X, y, colour in ((session.X_train_raw, session.y_train, colors.PALETTE[1]),
-                             (session.X_test_raw, session.y_test, colors.PALETTE[0])):
-            rgba = np.tile(np.append(colour, 255).astype(np.uint8), (len(y), 1))
-            draw.dots(ctx, floats(np.column_stack([sx(X[:, 0]), sy(y)])), bytes_(rgba), 2.6, "#ffffff", 0.8)
+        classes = session.kind == "classification"  # one input, classes: each class at its own height
+        for X, y, colour, ring in ((session.X_train_raw, session.y_train, colors.PALETTE[1], "#ffffff"),
+                                   (session.X_test_raw, session.y_test, colors.PALETTE[0], "#1d2733")):
+            if classes:
+                rgba = colors.class_rgba(y)
+            else:
+                rgba = np.tile(np.append(colour, 255).astype(np.uint8), (len(y), 1))
+                ring = "#ffffff"
+            draw.dots(ctx, floats(np.column_stack([sx(X[:, 0]), sy(y)])), bytes_(rgba), 2.6, ring, 0.8)
         if focus is not None:
             values, _ = focus_values(session, grid, focus)
             curve, colour = values, "#7a5cc2"
-        else:
+        elif classes and grid.output.shape[1] > 1:  # softmax: the expected class, from 0 to k - 1
+            curve, colour = grid.output @ np.arange(grid.output.shape[1]), "#1d2733"
+        else:  # sigmoid: P(class 1), between the heights of class 0 and class 1; or the fitted value
             curve, colour = grid.output[:, 0], "#1d2733"
         xy = np.column_stack([sx(grid.x1), sy(np.clip(curve, y0 - 10, y1 + 10))])
         draw.polyline(ctx, floats(xy), colour, 2.2)
