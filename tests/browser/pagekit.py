@@ -11,3 +11,29 @@ def wait_state(page, predicate_js, timeout=60_000):
     page.wait_for_function(f"() => {{ const s = window.playground.state(); return {predicate_js}; }}",
                            timeout=timeout, polling=50)
     return state(page)
+
+
+def step_epochs(page, n):
+    """n epochs with the page's own Step key, one at a time, as a learner would (exact, unlike Play)."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")  # keys go to the page
+    start = state(page)["epoch"]
+    for _ in range(n):
+        page.keyboard.press("s")
+    return wait_state(page, f"s.epoch === {start + n}")
+
+
+def offline_page(new_page, **context_args):
+    """A page (from the new_page fixture) whose every request that is not file:// is aborted and
+    recorded in page.blocked: the USB stick with no network."""
+    page = new_page(offline=True, **context_args)
+    page.blocked = []
+
+    def route(r):
+        if r.request.url.startswith("file:"):
+            r.continue_()
+        else:
+            page.blocked.append(r.request.url)
+            r.abort()
+
+    page.context.route("**/*", route)
+    return page

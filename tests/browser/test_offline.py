@@ -8,27 +8,13 @@ import shutil
 import numpy as np
 import pytest
 
+from pagekit import offline_page
+
 pytestmark = pytest.mark.browser
 
 
-def _offline_page(new_page):
-    """A page whose every non-file:// request is aborted (and recorded)."""
-    page = new_page(offline=True)
-    page.blocked = []
-
-    def route(r):
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            page.blocked.append(r.request.url)
-            r.abort()
-
-    page.context.route("**/*", route)
-    return page
-
-
 def test_boots_from_file_with_the_network_blocked(dist, new_page, wait_ready, boot_times):
-    page = _offline_page(new_page)
+    page = offline_page(new_page)
     try:
         page.goto((dist / "index.html").as_uri())
         boot_times["file:// (network blocked)"] = wait_ready(page)
@@ -50,7 +36,7 @@ def test_incomplete_copy_shows_a_readable_error(dist, tmp_path, new_page, wait_e
     copy = tmp_path / "usb"
     shutil.copytree(dist, copy)
     (copy / "bundle" / "python_stdlib.zip.js").unlink()
-    page = _offline_page(new_page)
+    page = offline_page(new_page)
     try:
         page.goto((copy / "index.html").as_uri())
         err = wait_error(page)
@@ -100,7 +86,7 @@ def test_damaged_copy_names_the_file(where, damage, title, dist, tmp_path, new_p
     shutil.copytree(dist, copy)
     target = next(copy.glob(where))
     target.unlink() if damage == "missing" else damage(target)
-    page = _offline_page(new_page)
+    page = offline_page(new_page)
     try:
         page.goto((copy / "index.html").as_uri())
         err = wait_error(page, timeout_ms=20_000)
@@ -114,7 +100,7 @@ def test_damaged_copy_names_the_file(where, damage, title, dist, tmp_path, new_p
 
 def test_trains_the_spiral_from_file_with_the_network_blocked(dist, new_page, wait_ready):
     """The USB case end to end: the page learns the spiral with no network at all."""
-    page = _offline_page(new_page)
+    page = offline_page(new_page)
     try:
         page.goto((dist / "index.html").as_uri())
         wait_ready(page)

@@ -11,18 +11,9 @@ import re
 
 import pytest
 
-from pagekit import state, wait_state
+from pagekit import state, step_epochs, wait_state
 
 pytestmark = pytest.mark.browser
-
-
-def _steps(page, n):
-    """n epochs, one per press of the step key (exact, unlike Play)."""
-    start = state(page)["epoch"]
-    page.locator("body").focus()
-    for _ in range(n):
-        page.keyboard.press("s")
-    return wait_state(page, f"s.epoch === {start + n}")
 
 
 def _save(page, tmp_path):
@@ -39,20 +30,20 @@ def _open(page, path_or_payload):
 
 
 def _round_trip(page, reopened, tmp_path):
-    _steps(page, 12)
+    step_epochs(page, 12)
     path = _save(page, tmp_path)
     assert path.name == "watch-it-learn-moons-epoch-12.json"
     assert page.locator("#carry-status").inner_text().startswith("Saved")
     saved = json.loads(path.read_text())
     assert (saved["format"], saved["version"], saved["epoch"]) == ("watch-it-learn session", 1, 12)
-    kept = _steps(page, 8)  # the run that never stopped
+    kept = step_epochs(page, 8)  # the run that never stopped
 
     _open(reopened, path)
     s = wait_state(reopened, "s.epoch === 12")
     assert s["config"] == saved["config"] and "Opened watch-it-learn-moons-epoch-12.json" in \
         reopened.locator("#message").inner_text()
     assert s["history"]["train_loss"] == kept["history"]["train_loss"][:len(s["history"]["train_loss"])]
-    again = _steps(reopened, 8)
+    again = step_epochs(reopened, 8)
     assert again["history"] == kept["history"]  # epoch by epoch, to the last bit
     assert (again["trainLoss"], again["testLoss"], again["steps"]) == (kept["trainLoss"], kept["testLoss"], kept["steps"])
 
@@ -80,7 +71,7 @@ def test_a_file_dropped_on_the_page_opens(new_page, server, wait_ready, tmp_path
     page = new_page()
     page.goto(server + "#dataset=circle")
     wait_ready(page)
-    _steps(page, 3)
+    step_epochs(page, 3)
     text = _save(page, tmp_path).read_text()
     page.get_by_role("button", name="Reset").click()
     wait_state(page, "s.epoch === 0")
@@ -120,7 +111,7 @@ def test_a_bad_file_says_why_and_changes_nothing(kind, new_page, server, wait_re
     page = new_page()
     page.goto(server + "#dataset=xor")
     wait_ready(page)
-    before = _steps(page, 4)
+    before = step_epochs(page, 4)
     good = _save(page, tmp_path).read_text()
     make, words = BAD[kind]
     _open(page, {"name": "bad.json", "mimeType": "application/json", "buffer": make(good).encode()})

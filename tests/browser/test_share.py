@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from pagekit import state, wait_state
+from pagekit import offline_page, state, step_epochs, wait_state
 
 from nn import Session, optim
 
@@ -46,35 +46,6 @@ def done(page):
 
 def select(page, name, value):
     page.get_by_role("combobox", name=name, exact=True).select_option(str(value))
-
-
-def keys_to_page(page):
-    page.evaluate("() => document.activeElement && document.activeElement.blur()")
-
-
-def step_epochs(page, n):
-    """n epochs with the page's own Step key, one at a time, as a learner would."""
-    keys_to_page(page)
-    start = state(page)["epoch"]
-    for _ in range(n):
-        page.keyboard.press("s")
-    return wait_state(page, f"s.epoch === {start + n}")
-
-
-def offline_page(new_page, **kw):
-    """A page in a context that blocks every request that is not file:// (as test_offline does)."""
-    page = new_page(offline=True, **kw)
-    page.blocked = []
-
-    def route(r):
-        if r.request.url.startswith("file:"):
-            r.continue_()
-        else:
-            page.blocked.append(r.request.url)
-            r.abort()
-
-    page.context.route("**/*", route)
-    return page
 
 
 # -- Copy link ------------------------------------------------------------------------------------------
