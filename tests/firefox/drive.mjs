@@ -166,7 +166,8 @@ const CHECKS = {
         const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
         await page.mouse.move(...at(points[0]));
         await page.mouse.down();
-        for (const p of points.slice(1)) await page.mouse.move(...at(p), {steps: 5});
+        // each move redraws the prediction (the pad reads live), so few and far between
+        for (const p of points.slice(1)) await page.mouse.move(...at(p), {steps: 2});
         await page.mouse.up();
       }
       const drawn = await waitState(page, (s) => s.drawnPrediction !== null, "a prediction for the drawing", 10_000);

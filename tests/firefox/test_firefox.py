@@ -45,7 +45,7 @@ DIGITS_EPOCHS = 5
 # pen strokes in pad coordinates (0..1): a one and a zero, drawn with the mouse
 STROKES = [
     [[(0.52, 0.15), (0.5, 0.85)]],
-    [[(0.5 + 0.22 * math.sin(t / 20 * 2 * math.pi), 0.5 - 0.33 * math.cos(t / 20 * 2 * math.pi)) for t in range(21)]],
+    [[(0.5 + 0.22 * math.sin(t / 12 * 2 * math.pi), 0.5 - 0.33 * math.cos(t / 12 * 2 * math.pi)) for t in range(13)]],
 ]
 
 
