@@ -102,16 +102,19 @@ def cache_dir() -> Path:
 # npm
 
 
-def ensure_node_modules() -> dict[str, str]:
+def ensure_node_modules(dev: bool = False) -> dict[str, str]:
     """Run `npm ci` unless node_modules already holds exactly what package-lock.json pins.
 
+    The build needs the dependencies only; dev=True also asks for the devDependencies (the test
+    suite's Firefox driver), so a host that installs without them can still build.
     Returns {package: version} of the direct dependencies.
     """
-    pins = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    package = json.loads((ROOT / "package.json").read_text())
+    pins = package["dependencies"]
     lock = json.loads((ROOT / "package-lock.json").read_text())
-    locked = {p[len("node_modules/"):]: e["version"]
-              for p, e in lock["packages"].items() if p.startswith("node_modules/")}
-    for name, version in pins.items():
+    locked = {p[len("node_modules/"):]: e["version"] for p, e in lock["packages"].items()
+              if p.startswith("node_modules/") and (dev or not e.get("dev"))}
+    for name, version in {**pins, **(package.get("devDependencies", {}) if dev else {})}.items():
         if locked.get(name) != version:
             raise BuildError(f"package.json pins {name} {version} but package-lock.json has "
                              f"{locked.get(name)}: run `npm install` and commit both files.")
@@ -128,7 +131,9 @@ def ensure_node_modules() -> dict[str, str]:
         if not npm:
             raise BuildError("node_modules is missing or stale and `npm` was not found: install "
                              "Node.js 18+ with npm (e.g. `apt-get install nodejs npm`), then rerun.")
-        _log(f"npm ci (node_modules missing or stale: {', '.join(sorted(stale))})")
+        names = sorted(stale)
+        more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+        _log(f"npm ci (node_modules missing or stale: {', '.join(names[:5])}{more})")
         r = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:

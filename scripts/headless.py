@@ -1,4 +1,5 @@
 """Headless Chromium for the tests, benchmarks and screenshots: which browser, which flags.
+Also where the Firefox tests find Firefox (they drive it from node: tests/firefox/drive.mjs).
 
 DESIGN.md §7: a system Chromium (or $CHROMIUM, or Playwright's own download), launched with
 flags that keep it from calling out (this machine's network is closed) and a fresh profile
@@ -36,3 +37,20 @@ def launch(playwright, extra_args=()):
         raise SystemExit(f"CHROMIUM={os.environ['CHROMIUM']} does not exist; {HOW_TO_GET_A_BROWSER}")
     return playwright.chromium.launch(executable_path=path or None, headless=True,
                                       args=[*LAUNCH_ARGS, *extra_args])
+
+
+SYSTEM_FIREFOX = ("/usr/bin/firefox-esr", "/usr/bin/firefox")
+HOW_TO_GET_FIREFOX = ("install Firefox ESR (on Debian `apt-get install firefox-esr`, which "
+                      "`python scripts/test.py` runs when it is root), or set FIREFOX=/path/to/firefox")
+
+
+def find_firefox():
+    """$FIREFOX, else Debian's firefox-esr, else a firefox on the PATH; None if there is none
+    (or $FIREFOX names a file that does not exist)."""
+    env = os.environ.get("FIREFOX")
+    if env:
+        return env if Path(env).exists() else None
+    for name in SYSTEM_FIREFOX:
+        if Path(name).exists():
+            return name
+    return shutil.which("firefox-esr") or shutil.which("firefox")

@@ -6,8 +6,11 @@
    TEST_EXTRAS=test,parity to add the PyTorch parity tests' extra);
 2. makes sure there is a Chromium for the browser tests (system one; on Debian as root it is
    installed with apt-get; otherwise says how to get one, and the browser tests skip);
-3. builds dist/ (`python scripts/build.py`);
-4. runs `python -m pytest` with the given arguments and exits with pytest's exit code.
+3. the same for Firefox ESR (Debian's firefox-esr), which the Firefox tests drive through
+   puppeteer-core, a pinned devDependency (`npm ci`; it never downloads a browser). Without
+   either, the Firefox tests skip and say why;
+4. builds dist/ (`python scripts/build.py`);
+5. runs `python -m pytest` with the given arguments and exits with pytest's exit code.
 """
 
 from __future__ import annotations
@@ -84,6 +87,29 @@ def ensure_browser() -> None:
          "chromium` (or set CHROMIUM=/path/to/chromium).")
 
 
+def ensure_firefox() -> None:
+    """Firefox ESR and its driver for tests/firefox (optional: without them those tests skip)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build
+    from headless import HOW_TO_GET_FIREFOX, find_firefox
+
+    try:
+        build.ensure_node_modules(dev=True)  # puppeteer-core, the driver
+    except build.BuildError as e:
+        _say(f"the Firefox tests will be skipped: {e}")
+    if os.environ.get("FIREFOX"):
+        found = find_firefox()
+        _say(f"firefox: FIREFOX={os.environ['FIREFOX']}" + ("" if found else " (does not exist!)"))
+        return
+    found = find_firefox()
+    if found:
+        _say(f"firefox: {found}")
+    elif _apt_install("firefox-esr") and find_firefox():
+        _say(f"firefox: {find_firefox()} (just installed)")
+    else:
+        _say(f"NO FIREFOX: the Firefox tests will be skipped. To run them, {HOW_TO_GET_FIREFOX}.")
+
+
 def main(argv: list[str]) -> int:
     t0 = time.monotonic()
     rc = install_python_packages()
@@ -92,6 +118,7 @@ def main(argv: list[str]) -> int:
         return rc
     ensure_node()
     ensure_browser()
+    ensure_firefox()
     _say("python scripts/build.py")
     rc = _run([sys.executable, str(ROOT / "scripts" / "build.py")])
     if rc != 0:
