@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 SPEED = 10  # epochs per frame
 LOOKS = 5   # times the test looks at the page while it trains, each after the epoch rose again
-COMPARED = 150  # looks up to this epoch are compared with CPython's numbers
+COMPARED = 60  # looks up to this epoch are compared with CPython's numbers
 
 
 def test_trains_frame_after_frame_under_the_hosted_csp_without_leaving_127_0_0_1(page, server,
@@ -32,7 +32,8 @@ def test_trains_frame_after_frame_under_the_hosted_csp_without_leaving_127_0_0_1
     seen = [start]
     for _ in range(LOOKS):
         seen.append(wait_state(page, f"s.epoch > {seen[-1]['epoch']}", timeout=30_000))
-    page.get_by_role("button", name="Pause", exact=True).click()
+    if state(page)["running"]:  # (the spiral may have converged, and stopped, by now)
+        page.get_by_role("button", name="Pause", exact=True).click()
     end = wait_state(page, "!s.running")
     epochs = [s["epoch"] for s in seen]
     losses = [s["trainLoss"] for s in seen]
@@ -49,8 +50,8 @@ def test_trains_frame_after_frame_under_the_hosted_csp_without_leaving_127_0_0_1
 
     # The page shows the state's numbers, and they are the engine's: CPython trains the same
     # config (same seed, same data, same steps) through the epochs seen. numpy in the browser
-    # may round a sum differently; training amplifies that (1e-14 at epoch 100, 1e-7 at 200,
-    # 5% at 400 on the spiral), so only the looks up to epoch COMPARED are held to it.
+    # may round a sum differently; training amplifies that (3e-14 at epoch 50, 6e-10 at 75, 1e-8
+    # at 100 on the spiral), so only the looks up to epoch COMPARED are held to it.
     assert page.locator("#epoch").inner_text() == f"{end['epoch']:,}"
     assert page.locator("#train-loss").inner_text() == f"{end['trainLoss']:.4g}"
     from nn import Session

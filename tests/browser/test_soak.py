@@ -77,7 +77,7 @@ def test_twenty_seconds_at_top_speed_do_not_grow(memory_page, server, wait_ready
     # No Pause at the end (the page closes): on a busy machine, with ~1 s frames, the click can
     # wait longer than its timeout for the button to hold still.
     monkeypatch.setattr(soak.bp.Trainer, "stop", soak.bp.Trainer.poll_final)
-    page.goto(server)
+    page.goto(server + "#n=300")  # the spiral as measured above (800 points make frames 2.7 times longer)
     wait_ready(page)
 
     def measure(s):
