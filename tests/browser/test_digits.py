@@ -36,7 +36,7 @@ def trained(new_page, server, wait_ready):
 
 
 def draw(page, strokes):
-    page.get_by_role("button", name="Clear").click()
+    page.get_by_role("button", name="Clear the drawing").click()
     pad = page.get_by_label("Drawing pad").bounding_box()
     for points in strokes:
         x, y = points[0]
@@ -55,7 +55,7 @@ def test_learns_the_real_digits(trained):
 
 
 def test_reads_digits_drawn_with_the_mouse(trained):
-    trained.get_by_role("button", name="Clear").click()
+    trained.get_by_role("button", name="Clear the drawing").click()
     assert state(trained)["drawnPrediction"] is None  # an empty pad predicts nothing
     read = {digit: draw(trained, strokes) for digit, strokes in STROKES.items()}
     for digit, prediction in read.items():

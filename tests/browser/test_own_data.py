@@ -68,7 +68,7 @@ def start_empty(page, dataset="moons"):
     page.get_by_role("combobox", name="Dataset").select_option(dataset)
     page.get_by_role("button", name="Edit these points").click()
     wait_state(page, "s.config.dataset === 'custom'")
-    page.get_by_role("button", name="Clear", exact=True).click()
+    page.get_by_role("button", name="Clear the points", exact=True).click()
     page.wait_for_function("() => window.playground.ownData().pending && window.playground.ownData().y.length === 0")
 
 

@@ -154,7 +154,7 @@ const CHECKS = {
     await page.evaluate(() => window.scrollTo(0, 0));
     for (let k = 0; k < epochs; k++) await page.keyboard.press("s");
     const s = await waitState(page, (s) => s.epoch === epochs, `${epochs} digits epochs`);
-    const clear = await control(page, "Clear");
+    const clear = await control(page, "Clear the drawing");
     const pad = await control(page, "Drawing pad");
     const drawings = [];
     for (const drawing of strokes) {
