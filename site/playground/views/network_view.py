@@ -9,8 +9,8 @@ import numpy as np
 from nn import features, losses
 
 from ..logic import colors, digit_logic
-from .dom import Bitmap, Canvas, Float64Array, Layer, Uint8Array, draw, floats
-from ..logic.layout import layout
+from .dom import Bitmap, by_id, Canvas, Float64Array, Layer, Uint8Array, draw, floats
+from ..logic.layout import control_tracks, layout
 from ..logic.tiles import TILE, TileRanges, edge_style, tile_images
 
 POSITIVE, NEGATIVE = colors.PALETTE[1], colors.PALETTE[0]
@@ -22,6 +22,7 @@ FIRST_LAYER_RGBA = (120, 130, 145, 150)  # digits: the image's edge to each firs
 class NetworkView:
     def __init__(self, element, tip, editor, editor_input, proxies, on_focus, on_edit):
         self.canvas = Canvas(element)
+        self.controls_box = by_id("layer-controls")
         self.tip, self.editor, self.editor_input = tip, editor, editor_input
         self.on_focus, self.on_edit = on_focus, on_edit
         self.session = None
@@ -47,6 +48,8 @@ class NetworkView:
         if resized or self.layout is None or self._sizes != sizes:
             self.layout, self._sizes = layout(sizes, self.canvas.width, self.canvas.height), list(sizes)
             self._layouts_made += 1
+            # the per-layer controls above follow the drawing's columns, at any width and depth
+            self.controls_box.style.setProperty("--layer-tracks", control_tracks(self.layout))
             self._segments = self._digit_segments = None  # geometry follows the layout; weights restyle it
 
     def draw(self, session, grid):
@@ -154,6 +157,7 @@ class NetworkView:
         ctx.textBaseline = "alphabetic"
         ctx.font = "11px system-ui, sans-serif"
         n_hidden = len(lay.nodes) - 2
+        pitch = lay.columns[1] - lay.columns[0]
         for l, x in enumerate(lay.columns):
             if l == 0:
                 text = "inputs"
@@ -163,7 +167,7 @@ class NetworkView:
                 text = session.net.output
             last = l == len(lay.columns) - 1
             ctx.textAlign = "right" if last else "center"
-            ctx.fillText(text, x + (lay.node / 2 if last else 0), 13)
+            ctx.fillText(_fitting(ctx, text, pitch - 6), x + (lay.node / 2 if last else 0), 13)
 
     # -- explaining -------------------------------------------------------------------------------
     def describe_node(self, l, i):
@@ -265,3 +269,11 @@ class NetworkView:
         else:
             self.editor_input.focus()
             self.editor_input.select()
+
+
+def _fitting(ctx, text, room):
+    """The caption, or its last word ("tanh" for "8 tanh"), or nothing: captions never run together."""
+    for candidate in (text, text.split(" ")[-1]):
+        if ctx.measureText(candidate).width <= room:
+            return candidate
+    return ""
