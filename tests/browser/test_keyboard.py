@@ -116,3 +116,28 @@ def test_space_plays_only_outside_controls(new_page, server, wait_ready):
     page.keyboard.press(" ")
     wait_state(page, "s.running === false")
     page.context.close()
+
+
+def test_a_neuron_and_a_weight_from_the_keyboard(new_page, server, wait_ready):
+    page = new_page(viewport={"width": 1440, "height": 900})
+    page.goto(server)
+    wait_ready(page)
+    tab_to(page, lambda f: f["tag"] == "CANVAS" and f["name"].startswith("The network"))
+    page.keyboard.press("ArrowDown")  # the first hidden layer's second neuron
+    tip = page.locator("#tip")
+    assert tip.is_visible() and "neuron 2" in tip.inner_text().lower(), tip.inner_text()
+    page.keyboard.press("Enter")      # its incoming weights: w from input 1
+    page.keyboard.press("ArrowDown")  # ... from input 2
+    said = tip.inner_text()
+    page.keyboard.press("Enter")      # edit it
+    field = page.get_by_label("Weight value")
+    assert field.is_visible() and page.evaluate("document.activeElement.id") == "weight-input"
+    version = state(page)["version"]
+    field.fill("1.5")
+    page.keyboard.press("Enter")
+    wait_state(page, f"s.version !== {version}")
+    assert page.evaluate("document.activeElement.id") == "network", "focus did not come back to the drawing"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowDown")  # back on the edited weight: the tip shows the value typed
+    assert "1.5" in tip.inner_text(), (said, tip.inner_text())
+    page.context.close()
