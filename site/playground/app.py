@@ -32,6 +32,7 @@ from .views.table_dialog import TableDialog, is_table_file
 GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
 FRAMES_KEPT = 600       # per-frame timings kept for window.playground.frames()
 CHART_INTERVAL_MS = 100  # charts redraw at most this often while running
+PANELS_AFTER_MS = 4000  # the teaching panels are built by then even if nobody scrolls (keyboard users Tab to them)
 PICTURES = ("boundary", "network")  # painted only while one of them is on screen
 
 
@@ -104,6 +105,10 @@ class App:
         self._panels_observer = IntersectionObserver.new(self.proxies.hold(self._near_panels),
                                                          _js({"rootMargin": "100px 0px"}))
         self._panels_observer.observe(by_id("panels"))
+        # ... or when keyboard focus reaches the output card (Tab goes on into the panels), or after a
+        # few idle seconds: Tab never falls off the end of the playground
+        listen(by_id("output-title").parentElement, "focusin", lambda e: self._build_panels_now())
+        window.setTimeout(self.proxies.hold(lambda *args: self._near_panels([])), PANELS_AFTER_MS)
         # pictures scrolled out of view are not painted (training goes on), and a panel that comes
         # into view is told so (it may have waited to be seen): one observer, made once
         self._observer = IntersectionObserver.new(self.proxies.hold(self._seen))
@@ -617,7 +622,12 @@ class App:
             return  # typing goes to the control
         if tag == "BUTTON" and event.key in (" ", "Enter"):
             return  # a focused button is pressed by these keys already
-        if event.key == " ":
+        if event.key == " " and _space_is_theirs(event.target):
+            return  # a link, a summary, a canvas or a scrolling box: Space is theirs (or scrolls)
+        if event.key == "?":
+            event.preventDefault()
+            by_id("help-dialog").showModal()
+        elif event.key == " ":
             event.preventDefault()
             self.toggle()
         elif event.key == "s":
@@ -633,15 +643,25 @@ class App:
             self.request_frame()
 
     def _near_panels(self, entries, observer=None):
-        if any(entry.isIntersecting for entry in entries):
+        if self._waiting or self.panels:
+            return  # started already
+        if not entries or any(entry.isIntersecting for entry in entries):
             self._panels_observer.disconnect()
             self._start_panels()
+
+    def _build_panels_now(self):
+        """Keyboard focus is about to go on into the panels: build the ones still waiting, now."""
+        if not self._waiting and not self.panels:
+            self._waiting = [name for name in panel_modules.PANELS if name not in self.hide]
+            self._panels_observer.disconnect()
+        while self._waiting:
+            self._start_next_panel(chain=False)
 
     def _start_panels(self):
         self._waiting = [name for name in panel_modules.PANELS if name not in self.hide]
         self._start_next_panel()
 
-    def _start_next_panel(self):
+    def _start_next_panel(self, chain=True):
         """Create the next panel, paint it, and leave the rest for a later task: one at a time, so
         that a click on Play right after the page is ready is answered at once."""
         if not self._waiting:
@@ -650,7 +670,7 @@ class App:
         self.panels.append(panel)
         panel.render(self.session, self._current_grid())
         self._observer.observe(panel.section)
-        if self._waiting:
+        if self._waiting and chain:
             window.setTimeout(self._on_next_panel, 0)
 
     def _current_grid(self):
@@ -730,3 +750,18 @@ class App:
         hook.frames = self.proxies.hold(self.frame_timings)
         hook.ownData = self.proxies.hold(self.own_data_state)
         window.playground = Object.freeze(hook)
+
+
+def _space_is_theirs(target):
+    """True when Space belongs to the focused thing: a control, a focusable surface, or a box that scrolls."""
+    if target is None or not hasattr(target, "closest"):
+        return False
+    if target.closest("a, summary, select, input, textarea, canvas, [tabindex], [contenteditable]") is not None:
+        return True
+    el = target
+    while el is not None and el != document.body and el != document.documentElement:
+        style = window.getComputedStyle(el)
+        if str(style.overflowY) in ("auto", "scroll") and el.scrollHeight > el.clientHeight:
+            return True
+        el = el.parentElement
+    return False

@@ -86,3 +86,23 @@ def layout(sizes, width, height):
         for l, n in enumerate(sizes)
     )
     return Layout(width, height, node, columns, nodes)
+
+
+def control_tracks(lay, widest=120.0):
+    """CSS grid columns that put each hidden layer's controls over its column of the drawing.
+
+    Alternating tracks (gap, controls, gap, controls, ...) in CSS pixels; the k-th controls box
+    goes in track 2k. Each box is as wide as the column pitch allows (at most `widest`), so the
+    boxes never overlap and none sits over the inputs or the outputs."""
+    hidden = lay.columns[1:-1]
+    if not hidden:
+        return "none"
+    pitch = lay.columns[1] - lay.columns[0]
+    width = max(8.0, min(widest, pitch - 4))
+    width = round(width, 2)
+    tracks, edge = [], 0.0
+    for x in hidden:
+        left = round(x - width / 2, 2)  # absolute edges rounded, so rounding never adds up along the row
+        tracks += [max(0.0, left - edge), width]
+        edge = left + width
+    return " ".join(f"{t:.2f}px" for t in tracks)

@@ -8,9 +8,9 @@ import numpy as np
 
 from nn import features, losses
 
-from ..logic import colors, digit_logic
-from .dom import Bitmap, Canvas, Float64Array, Layer, Uint8Array, draw, floats
-from ..logic.layout import layout
+from ..logic import colors, digit_logic, keynav
+from .dom import Bitmap, by_id, Canvas, Float64Array, Layer, Uint8Array, draw, floats
+from ..logic.layout import control_tracks, layout
 from ..logic.tiles import TILE, TileRanges, edge_style, tile_images
 
 POSITIVE, NEGATIVE = colors.PALETTE[1], colors.PALETTE[0]
@@ -22,6 +22,7 @@ FIRST_LAYER_RGBA = (120, 130, 145, 150)  # digits: the image's edge to each firs
 class NetworkView:
     def __init__(self, element, tip, editor, editor_input, proxies, on_focus, on_edit):
         self.canvas = Canvas(element)
+        self.controls_box = by_id("layer-controls")
         self.tip, self.editor, self.editor_input = tip, editor, editor_input
         self.on_focus, self.on_edit = on_focus, on_edit
         self.session = None
@@ -35,6 +36,11 @@ class NetworkView:
         self._layouts_made = 0
         self._editing = None
         self.digits_mode = False
+        self._cursor = None        # the neuron or weight chosen with the keyboard (logic/keynav.py)
+        self._from_keys = False    # the weight editor was opened from the keyboard: focus goes back after
+        proxies.listen(element, "keydown", self._key)
+        proxies.listen(element, "focus", self._focused)
+        proxies.listen(element, "blur", self._leave)
         proxies.listen(element, "mousemove", self._hover)
         proxies.listen(element, "mouseleave", self._leave)
         proxies.listen(element, "click", self._click)
@@ -47,6 +53,8 @@ class NetworkView:
         if resized or self.layout is None or self._sizes != sizes:
             self.layout, self._sizes = layout(sizes, self.canvas.width, self.canvas.height), list(sizes)
             self._layouts_made += 1
+            # the per-layer controls above follow the drawing's columns, at any width and depth
+            self.controls_box.style.setProperty("--layer-tracks", control_tracks(self.layout))
             self._segments = self._digit_segments = None  # geometry follows the layout; weights restyle it
 
     def draw(self, session, grid):
@@ -154,6 +162,7 @@ class NetworkView:
         ctx.textBaseline = "alphabetic"
         ctx.font = "11px system-ui, sans-serif"
         n_hidden = len(lay.nodes) - 2
+        pitch = lay.columns[1] - lay.columns[0]
         for l, x in enumerate(lay.columns):
             if l == 0:
                 text = "inputs"
@@ -163,7 +172,7 @@ class NetworkView:
                 text = session.net.output
             last = l == len(lay.columns) - 1
             ctx.textAlign = "right" if last else "center"
-            ctx.fillText(text, x + (lay.node / 2 if last else 0), 13)
+            ctx.fillText(_fitting(ctx, text, pitch - 6), x + (lay.node / 2 if last else 0), 13)
 
     # -- explaining -------------------------------------------------------------------------------
     def describe_node(self, l, i):
@@ -236,6 +245,10 @@ class NetworkView:
         edge = self.layout.edge_at(x, y)
         if edge is None or (self.digits_mode and edge[0] == 0):
             return
+        self._from_keys = False
+        self._open_editor(edge, x, y)
+
+    def _open_editor(self, edge, x, y):
         self._editing = edge
         l, i, j = edge
         self.editor_input.value = f"{self.session.net.W[l][i, j]:.6g}"
@@ -246,10 +259,55 @@ class NetworkView:
         self.editor_input.focus()
         self.editor_input.select()
 
+    # -- the keyboard: arrows choose a neuron, Enter its weights, Enter again edits one ---------------
+    def _focused(self, event):
+        """Tabbed to (not clicked): show the chosen neuron at once, so the learner sees where the arrows start."""
+        if self.layout is not None and self.session is not None and self.canvas.el.matches(":focus-visible"):
+            if self._cursor is None or not keynav.valid(self._sizes, self._cursor):
+                self._cursor = keynav.start(self._sizes)
+            self._show_cursor()
+
+    def _key(self, event):
+        if self.layout is None or self.session is None:
+            return
+        cursor, used = keynav.move(self._sizes, self._cursor, str(event.key))
+        if not used:
+            return
+        event.preventDefault()
+        self._cursor = cursor
+        if used == "edit":
+            l, i, j = cursor[1:4]
+            if not (self.digits_mode and l == 0):  # the image's 64 weights are not edited one by one
+                x0, y0, x1, y1 = self.layout.edge(l, i, j)
+                self._from_keys = True
+                self._open_editor((l, i, j), (x0 + x1) / 2, (y0 + y1) / 2)
+            return
+        self._show_cursor()
+
+    def _show_cursor(self):
+        cursor = self._cursor
+        if cursor[0] == "node":
+            l, i = cursor[1], cursor[2]
+            x, y = self.layout.nodes[l][i]
+            self._show_tip(self.describe_node(l, i), x, y)
+            self.on_focus((l, i))
+        else:
+            l, i, j = cursor[1:4]
+            x0, y0, x1, y1 = self.layout.edge(l, i, j)
+            text = self.describe_node(l + 1, j) if self.digits_mode and l == 0 else self.describe_edge(l, i, j)
+            self._show_tip(text, (x0 + x1) / 2, (y0 + y1) / 2)
+            self.on_focus(None)
+
+    def _back_to_keys(self):
+        if self._from_keys:
+            self._from_keys = False
+            self.canvas.el.focus()
+
     def _editor_key(self, event):
         if event.key == "Escape":
             self.editor.hidden = True
             self._editing = None
+            self._back_to_keys()
 
     def _submit(self, event):
         """Hand what was typed to on_edit; the editor closes once it is taken, and stays open on a
@@ -262,6 +320,15 @@ class NetworkView:
         if taken:
             self.editor.hidden = True
             self._editing = None
+            self._back_to_keys()
         else:
             self.editor_input.focus()
             self.editor_input.select()
+
+
+def _fitting(ctx, text, room):
+    """The caption, or its last word ("tanh" for "8 tanh"), or nothing: captions never run together."""
+    for candidate in (text, text.split(" ")[-1]):
+        if ctx.measureText(candidate).width <= room:
+            return candidate
+    return ""
