@@ -73,6 +73,8 @@ def test_the_snapshot_gives_the_interpreter_a_plain_start_gives(booted, new_page
     wait_ready(page)
     assert page.evaluate("window.boot.snapshot") is False
     assert not any("python-snapshot" in u for u in page.watch.requests), "the snapshot was downloaded anyway"
+    for p in (page, booted):  # the teaching panels are built after a few idle seconds: both pages, with them
+        p.wait_for_function("() => document.querySelectorAll('#panels > section.teach').length === 6", timeout=60_000)
     plain = json.loads(page.evaluate("(code) => window.pyodide.runPython(code)", INTERPRETER))
     restored = json.loads(booted.evaluate("(code) => window.pyodide.runPython(code)", INTERPRETER))
     assert restored == plain

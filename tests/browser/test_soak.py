@@ -54,6 +54,13 @@ json.dumps([len(gc.get_objects()), held])
 """
 
 
+def panels_built(page):
+    """The teaching panels are built a few idle seconds after the page is ready (or when focus or the
+    view comes near them): their listeners are the page's own, not growth, so the count starts after."""
+    page.wait_for_function(f"() => document.querySelectorAll('#panels > section.teach').length === 6",
+                           timeout=60_000)
+
+
 def sample(page):
     return page.evaluate(soak.SAMPLE)
 
@@ -79,6 +86,7 @@ def test_twenty_seconds_at_top_speed_do_not_grow(memory_page, server, wait_ready
     monkeypatch.setattr(soak.bp.Trainer, "stop", soak.bp.Trainer.poll_final)
     page.goto(server + "#n=300")  # the spiral as measured above (800 points make frames 2.7 times longer)
     wait_ready(page)
+    panels_built(page)
 
     def measure(s):
         total, held = json.loads(page.evaluate("(code) => window.pyodide.runPython(code)", PY_SAMPLE))
@@ -110,6 +118,7 @@ def test_twenty_seconds_at_top_speed_do_not_grow(memory_page, server, wait_ready
 def test_resets_and_dataset_switches_leave_nothing_behind(page, server, wait_ready):
     page.goto(server)
     wait_ready(page)
+    panels_built(page)
     dataset = page.get_by_role("combobox", name="Dataset")
     names = ["xor", "circle", "spiral"]
 
