@@ -314,7 +314,15 @@ class Panel:
                            self.halo)
 
     def _node_values(self, stage):
-        """Per column: the values that colour the neurons, and the text above and below each."""
+        """Per column: the values that colour the neurons, and the text above and below each; the
+        outputs of several classes start their text with their class (digits: 0 to 9)."""
+        vals, top, bottom = self._node_texts(stage)
+        sizes = self.rec.sizes
+        if stage != "update" and explain_text.is_class_output(len(sizes) - 2, sizes):
+            top[-1] = [f"{k}: {text}".rstrip() for k, text in enumerate(top[-1])]
+        return vals, top, bottom
+
+    def _node_texts(self, stage):
         s = self.sample
         blank = [[""] * len(a) for a in s.a]
         if stage == "backward":
@@ -327,7 +335,10 @@ class Panel:
         bottom = [[""] * len(s.a[0])] + [[f"a {explain_text.num(v, 3)}" for v in a] for a in s.a[1:]]
         if stage == "loss":
             bottom[-1] = [f"ŷ {explain_text.num(v, 3)}" for v in np.ravel(s.a[-1])]
-            top[-1] = [f"ℓ {explain_text.num(s.loss, 3)}" if k == 0 else "" for k in range(len(top[-1]))]
+            sizes = self.rec.sizes  # ℓ = −log ŷ of the point's class: written by that class's output
+            at = int(np.argmax(s.target) if np.ndim(s.target) else s.target) \
+                if explain_text.is_class_output(len(sizes) - 2, sizes) else 0
+            top[-1] = [f"ℓ {explain_text.num(s.loss, 3)}" if k == at else "" for k in range(len(top[-1]))]
         return vals, top, bottom
 
     def _draw_nodes(self, ctx, stage, reached):
