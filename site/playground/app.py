@@ -14,6 +14,7 @@ from js import JSON, IntersectionObserver, Object, document, performance, window
 from pyodide.ffi import to_js
 
 from nn import Session, saved
+from nn.teaching import calibration
 
 from . import panels as panel_modules
 from .logic import link, typed
@@ -570,7 +571,9 @@ class App:
             "trainCount": int(len(s.y_train)), "added": s.added, "seenLastEpoch": s.seen_last_epoch,
             "drawnPrediction": None if self.digits.prediction is None else {
                 "class": int(np.argmax(self.digits.prediction)),
-                "probabilities": [float(p) for p in self.digits.prediction]},
+                "sure": calibration.reading(self.digits.prediction)[2],
+                "probabilities": [float(p) for p in self.digits.prediction],
+                "input": [float(v) for v in self.digits.x]},
             "history": {k: h[k] for k in ("epoch", "train_loss", "test_loss")},
         }))
 

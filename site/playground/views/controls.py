@@ -2,7 +2,7 @@
 the session's config. What each control offers comes from tables here and in nn.config."""
 from js import document
 
-from nn import datasets, features, optim
+from nn import config, datasets, features, optim
 
 from ..logic import menus, typed
 from .dom import by_id
@@ -36,6 +36,14 @@ def _sort_key(v):
         return (1, str(v))
 
 
+def _sentence(help_text):
+    """A config key's help as a sentence on the page: "digits only: each ..." -> "Each ...". (The
+    control is shown only where its key applies, so the scope goes without saying.)"""
+    _, sep, text = help_text.partition(": ")
+    text = text if sep else help_text
+    return f"{text[:1].upper()}{text[1:]}."
+
+
 def _fmt(v):
     return f"{v:g}" if isinstance(v, (int, float)) else str(v)
 
@@ -63,6 +71,8 @@ class Controls:
                                          ("train_fraction", "train-value", float, "{:.0%}")):
             listen(by_id(key), "input", self._live_label(label_id, cast, fmt))
             listen(by_id(key), "change", self._setter(key, cast))
+        listen(by_id("augment"), "change", lambda e: self.apply({"augment": bool(e.target.checked)}))
+        by_id("augment-help").textContent = _sentence(config.BY_NAME["augment"].help)
         listen(by_id("seed"), "change", self._seed)
         listen(by_id("regenerate"), "click", lambda e: self.apply({"seed": menus.next_seed(self.config["seed"])}))
         listen(by_id("add-layer"), "click", lambda e: self._layers(+1))
@@ -172,6 +182,7 @@ class Controls:
             by_id(key).value = str(value)
             by_id(label_id).textContent = fmt.format(value)
         by_id("seed").value = str(c["seed"])
+        by_id("augment").checked = c["augment"]
         inputs = session.X_train.shape[1]
         by_id("data-count").textContent = (f"{len(session.y_train)} training and {len(session.y_test)} test "
                                         f"points, {inputs} input{'s' if inputs != 1 else ''} to the network")
