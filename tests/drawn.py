@@ -14,6 +14,8 @@ from nn import digits
 FILE = Path(__file__).resolve().parent / "data" / "drawn_digits.json"
 PAD = 170          # the pad's side in CSS pixels (site/app.css #pad)
 PEN = 0.085        # its pen width as a share of the side (site/playground/views/digits_view.py PEN)
+EDGE = 0.25        # the pen's soft edge (a shadow) adds about a quarter pixel of ink each side, at the
+#                    pad's threshold of half ink (measured: the page's 8x8 inputs of the drawn digits)
 
 
 def load(path=FILE):
@@ -31,11 +33,12 @@ def _segment_distance(px, py, a, b):
 
 
 def rasterize(strokes, side=PAD, pen=PEN):
-    """The pad's ink (side, side) in {0, 1}: each segment drawn with a round pen `pen * side` wide."""
+    """The pad's ink (side, side) in {0, 1}: each segment drawn with a round pen `pen * side` wide
+    (and its soft edge)."""
     centres = np.arange(side) + 0.5
     px, py = np.meshgrid(centres, centres)
     ink = np.zeros((side, side), dtype=bool)
-    r = pen * side / 2
+    r = pen * side / 2 + EDGE
     for stroke in strokes:
         pts = [(x * side, y * side) for x, y in stroke]
         for a, b in zip(pts, pts[1:] or pts):
