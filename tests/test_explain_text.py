@@ -180,6 +180,20 @@ def test_step_layout_fits_the_canvas():
         assert len(td.edge_segments(lay)) == sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
+@pytest.mark.parametrize("sizes", [[64, 64, 64, 10], [64, 32, 10], [2, 8, 8, 3]])
+def test_labelled_neurons_have_room_for_their_two_lines(sizes):
+    """The digits' ten outputs beside columns of 64: spread out so that each one's numbers
+    (two lines of 13 px) clear its neighbours', and still inside the canvas."""
+    h = td.step_height(sizes)
+    lay = td.step_layout(sizes, 900, h)
+    for column in lay.nodes:
+        if len(column) <= td.LABELLED and len(column) > 1:
+            gaps = np.diff([y for _, y in column])
+            assert gaps.min() >= min(26, (h - td.MARGIN_TOP - td.MARGIN_BOTTOM) / (len(column) - 1)) - 1e-9
+        ys = [y for _, y in column]
+        assert min(ys) >= 0 and max(ys) <= h
+
+
 def test_the_pulse_travels_and_reaches_columns():
     lay = td.step_layout([2, 3, 1], 600, 240)
     seg, layers = td.edge_segments(lay), td.edge_layers(lay)

@@ -15,7 +15,7 @@ STAGES = explain_text.STAGES
 PULSE_MS = 1700                 # the signal crossing the network
 UPDATE_MS = 1400                # the edges moving from the old weights to the new
 AUTO_MS = {"forward": 7000, "loss": 6000, "backward": 7000, "update": 6000}
-MAX_LABELLED = 12               # columns with more neurons show no numbers (see the text below)
+MAX_LABELLED = teach_draw.LABELLED  # columns with more neurons show no numbers (see the text below)
 LEGENDS = {
     "forward": "Neurons: their value a (blue positive, orange negative). Ring: the neuron written out below; "
                "click another neuron to pick it.",
@@ -319,7 +319,7 @@ class Panel:
         vals, top, bottom = self._node_texts(stage)
         sizes = self.rec.sizes
         if stage != "update" and explain_text.is_class_output(len(sizes) - 2, sizes):
-            top[-1] = [f"{k}: {text}".rstrip() for k, text in enumerate(top[-1])]
+            top[-1] = [f"{k}: {text}".rstrip() for k, text in enumerate(top[-1])]  # a line of its own if need be
         return vals, top, bottom
 
     def _node_texts(self, stage):
