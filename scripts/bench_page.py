@@ -1,7 +1,7 @@
 """Benchmark the built page in headless Chromium: cold load, per-frame work, epochs per second,
 the teaching panels' heaviest actions.
 
-    python scripts/bench_page.py [--loads 3] [--frames 320] [--seconds 5] [--parts load,frames,eps,panels]
+    python scripts/bench_page.py [--loads 3] [--frames 320] [--seconds 5] [--parts load,frames,eps,panels,digits]
 
 Builds nothing: it serves the dist/ that `python scripts/build.py` made (with vercel.json's
 headers, on 127.0.0.1, in a thread) and opens it over http and as a file:// page. Prints one JSON
@@ -28,6 +28,10 @@ except the CPython peer, which runs here with time.perf_counter on the same conf
     longest one (how long the tab froze) and their sum; the panel's own figure where it states one.
     Then the engine's part of each (the nn.explain call the panel makes, no drawing), timed in the
     page's Pyodide and, as the peer, in CPython here, on the same config.
+
+(e) digits: digits mode at speed 100, with its default setting (the training digits varied each
+    epoch, nn.data.augment) and with "Vary the training digits" unticked, in turns, --seconds each:
+    epochs per second and milliseconds per epoch of each, and the CPython peer of each.
 
 When training stops (the spiral converges after some hundred epochs) the script presses Reset
 and Play and goes on: the output says how often ("restarts").
@@ -62,7 +66,7 @@ BOOT_TIMEOUT_MS = 90_000
 PARTS = ("train", "boundary", "network", "charts", "total")  # and any other part frames() has
 TARGETS = {"first_frame_s": 4.0, "median_frame_ms": 8.0, "p95_frame_ms": 16.0,
            "epochs_per_s_2-8-8-1_200": 1000.0, "panel_action_longest_task_ms": 1000.0}
-PARTS_RUN = ("load", "frames", "eps", "panels")  # --parts: (a), (b), (c), (d)
+PARTS_RUN = ("load", "frames", "eps", "panels", "digits")  # --parts: (a), (b), (c), (d), (e)
 
 # Installed before the page's scripts: the time Play was pressed (ms after navigation start), and
 # the main thread's long tasks ([start, duration] in ms, each over 50 ms).
@@ -343,6 +347,45 @@ def eps_block(browser, url, seconds):
     return out
 
 
+# -- (e) digits, varied and not ----------------------------------------------------------------------
+def digits_block(browser, url, seconds, rounds=2):
+    """Epochs per second of digits mode with and without the varied training digits, in turns."""
+    page = open_page(browser)
+    runs = {"varied": [], "as_drawn": []}
+    try:
+        page.goto(url)
+        wait_ready(page)
+        page.get_by_role("combobox", name="Dataset").select_option("digits")
+        box = page.get_by_role("checkbox", name="Vary the training digits")
+        box.set_checked(True)
+        button(page, "Step one epoch").click()  # the first varied epoch works out the shapes, once
+        page.wait_for_function("() => window.playground.state().epoch === 1", timeout=60_000)
+        for _ in range(rounds):
+            for name, on in (("varied", True), ("as_drawn", False)):
+                box.set_checked(on)
+                button(page, "Reset").click()
+                got, config = epochs_per_second(page, seconds)
+                assert config["augment"] is on
+                runs[name].append(got)
+        errors = page.errors
+    finally:
+        page.context.close()
+    out = {}
+    for name, rs in runs.items():
+        eps = statistics.median(r["epochs_per_s"] for r in rs)
+        config = {"dataset": "digits", "augment": name == "varied"}
+        peer = cpython_epochs_per_second(config, seconds=4.0)
+        out[name] = {"browser_epochs_per_s": eps, "browser_ms_per_epoch": round(1000 / eps, 2),
+                     "cpython_epochs_per_s": peer["epochs_per_s"],
+                     "cpython_ms_per_epoch": round(1000 / peer["epochs_per_s"], 2), "runs": rs}
+    out["varied_over_as_drawn"] = {"browser": round(out["varied"]["browser_ms_per_epoch"]
+                                                    / out["as_drawn"]["browser_ms_per_epoch"], 3),
+                                   "cpython": round(out["varied"]["cpython_ms_per_epoch"]
+                                                    / out["as_drawn"]["cpython_ms_per_epoch"], 3)}
+    out["page_errors"] = errors
+    return out
+
+
 # -- (d) the panels' worst case -----------------------------------------------------------------
 def largest_network(page):
     """Digits with MAX_HIDDEN_LAYERS layers of MAX_WIDTH_DIGITS, set with the page's buttons: the
@@ -539,6 +582,9 @@ def main(argv=None):
                 if "panels" in parts:
                     log("the panels' worst case (digits, the largest network)…")
                     result["panels_worst_case"] = panels_worst_case(browser, url)
+                if "digits" in parts:
+                    log("digits mode at speed 100, varied and not…")
+                    result["digits"] = digits_block(browser, url, args.seconds)
             finally:
                 browser.close()
     finally:

@@ -46,3 +46,17 @@ def test_atlas_and_tiles():
     tiles = dl.class_tiles(np.full(10, 0.1))
     assert dl.atlas(tiles).shape == (24, 240, 4)
     assert dl.value_tiles(np.array([0.0, 1.0]), -1, 1).shape == (2, 24, 24, 4)
+
+
+def test_the_pad_names_a_digit_only_when_the_network_is_sure():
+    assert dl.guess_text(None) == "Draw a digit on the pad"
+    p = np.full(10, 0.02)
+    p[3] = 0.82
+    assert dl.guess_text(p) == "The network reads: 3 (82%)"
+    p = np.full(10, 0.07)
+    p[4] = 0.37
+    assert dl.guess_text(p) == "Not sure (maybe 4, 37%)"
+
+
+def test_the_calibration_figure_is_written_to_three_decimals():
+    assert dl.calibration_text(0.01234).startswith("Calibration on the test set: ECE 0.012.")

@@ -215,7 +215,11 @@ def test_full_check_counts_relu_inputs_near_the_kink():
     s.step(2, until_stop=False)
     r = explain.full_check(s)
     m = r["points"]
-    Z = s.X_train[:m] @ s.net.params[0] + s.net.params[1]
+    A, Z = s.X_train[:m], []
+    for W, b in zip(s.net.params[0:-2:2], s.net.params[1:-2:2]):  # every hidden relu layer, written out
+        Z.append(A @ W + b)
+        A = np.maximum(Z[-1], 0)
+    Z = np.concatenate([z.ravel() for z in Z])
     assert r["kink_inputs"] == Z.size and r["near_kink"] == int((np.abs(Z) < explain.KINK).sum())
     assert explain.full_check(_session())["kink_inputs"] == 0  # tanh has no kink
 

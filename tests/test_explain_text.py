@@ -182,6 +182,20 @@ def test_step_layout_fits_the_canvas():
         assert len(td.edge_segments(lay)) == sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
+@pytest.mark.parametrize("sizes", [[64, 64, 64, 10], [64, 32, 10], [2, 8, 8, 3]])
+def test_labelled_neurons_have_room_for_their_two_lines(sizes):
+    """The digits' ten outputs beside columns of 64: spread out so that each one's numbers
+    (two lines of 13 px) clear its neighbours', and still inside the canvas."""
+    h = td.step_height(sizes)
+    lay = td.step_layout(sizes, 900, h)
+    for column in lay.nodes:
+        if len(column) <= td.LABELLED and len(column) > 1:
+            gaps = np.diff([y for _, y in column])
+            assert gaps.min() >= min(26, (h - td.MARGIN_TOP - td.MARGIN_BOTTOM) / (len(column) - 1)) - 1e-9
+        ys = [y for _, y in column]
+        assert min(ys) >= 0 and max(ys) <= h
+
+
 def test_the_pulse_travels_and_reaches_columns():
     lay = td.step_layout([2, 3, 1], 600, 240)
     seg, layers = td.edge_segments(lay), td.edge_layers(lay)
@@ -245,3 +259,42 @@ def test_each_speed_path_names_the_readable_function_it_mirrors():
             file, qualname = ref.split(":")
             source_map.locate((ROOT / "nn" / file).read_text(encoding="utf-8"), qualname)
             assert f"{name} mirrors nn/{file} {qualname}" in source_map.mirror_note(text, name)
+
+
+@pytest.mark.parametrize("config, k", [({"dataset": "digits", "n": 200}, 10), ({"dataset": "quadrants"}, 4),
+                                       ({"dataset": "spiral", "arms": 3}, 3)])
+def test_the_outputs_of_several_classes_are_named_by_their_class(config, k):
+    """Output neuron j stands for class j (digits: 0 to 9), so a point of class c is written with ŷ_c and
+    the chips of the output layer are numbered from 0; hidden neurons still count from 1."""
+    s = Session(config)
+    s.step(2)
+    rec = explain.explain_step(s)
+    i = int(np.flatnonzero(s.y_train == k - 1)[0])  # a training point of the last class
+    t = explain.sample_trace(rec, ("train", i))
+    w = explain.largest_weight_gradient(rec.grads)
+    out_layer = len(rec.sizes) - 2
+    forward = [b for b in et.forward_blocks(rec, t, (out_layer, k - 1), kind=s.kind, n_classes=s.n_classes)]
+    chips = [b for b in forward if b.kind == "chips"]
+    assert [label for label, _ in chips[-1].items] == [f"{j}:" for j in range(k)]
+    assert chips[-1].items[k - 1][1] == f"z {et.num(t.z[-1][k - 1])} → a {et.num(t.a[-1][k - 1])}"
+    assert [label for label, _ in chips[0].items][:2] == ["1:", "2:"]  # the hidden layer
+    text = "\n".join(line for b in forward for line in b.lines())
+    assert f"The output for class {k - 1}, written out" in text
+    assert f"ŷ{et.sub(k - 1)} = e^zₖ" in text
+    loss = et.loss_lines(t, rec.loss_name, rec.output)
+    assert f"−log ŷ{et.sub(k - 1)} = −log {et.num(t.a[-1][k - 1])}" in loss[1]
+    back = [b for b in et.backward_blocks(rec, t, (0, 0), w) if b.kind == "chips"]
+    assert [label for label, _ in back[0].items] == [f"{j}:" for j in range(k)]  # δ of the outputs first
+    assert et.weight_name(out_layer, 0, k - 1, rec.sizes) == \
+        f"the weight from a₁ of hidden layer {out_layer} to the output for class {k - 1}"
+    assert et.param_name(2 * out_layer + 1, (k - 1,), rec.sizes) == f"the bias of the output for class {k - 1}"
+    layers = et.audit_layers(list(s.net.params), explain.audit(s, ("train", i)), s.net.sizes, s.net.activation,
+                             s.net.output)
+    assert [summary.split(":")[0] for summary, _ in layers[-1][1]] == [f"class {j}" for j in range(k)]
+
+
+def test_a_single_output_keeps_its_name():
+    s, rec, t = step()
+    forward = et.forward_blocks(rec, t, (len(rec.sizes) - 2, 0), kind=s.kind, n_classes=s.n_classes)
+    text = "\n".join(line for b in forward for line in b.lines())
+    assert "Neuron 1 of the output layer, written out" in text and "ŷ = σ(z)" in text

@@ -131,30 +131,42 @@ def bitmap_to_input(bitmap):
     return count_blocks(to_box(bitmap)).astype(np.float64)
 
 
-def image_to_bitmap(img, size=256):
-    """Render an 8x8 image (values 0..16) as a drawn-like (size, size) float64 bitmap of 0s and 1s.
+def counts_to_boxes(images):
+    """(m, 64) block counts in 0..16 -> (m, 32, 32) bool bitmaps with exactly those counts.
 
-    Each 4x4 block gets exactly as many set pixels as its count, chosen where a smooth
-    (bilinear) upsampling of the image is darkest, so strokes come out continuous. The 32x32
-    result is scaled by nearest neighbour into the middle three quarters of the square.
+    Each 4x4 block gets as many set pixels as its count, chosen where a smooth (bilinear)
+    upsampling of the image is darkest, so strokes come out continuous: a bitmap the data set's
+    recipe (count_blocks) turns back into the same image.
     """
+    img = np.rint(np.asarray(images, dtype=np.float64)).reshape(-1, SIDE, SIDE)
+    m = len(img)
+    # bilinear upsampling as a matrix (pixel centres of the 32x32 grid in 8x8 block coordinates),
+    # one row of block pixels at a time so that each block's 16 pixels come out side by side
+    t = np.clip((np.arange(BOX) + 0.5) / 4 - 0.5, 0, SIDE - 1)
+    i0 = np.minimum(t.astype(int), SIDE - 2)
+    f = t - i0
+    up = np.zeros((BOX, SIDE))
+    up[np.arange(BOX), i0] += 1 - f
+    up[np.arange(BOX), i0 + 1] += f
+    blocks = np.stack([(up[r::4] @ img @ up.T).reshape(m, SIDE, SIDE, 4) for r in range(4)], axis=3)
+    blocks = blocks.reshape(m, SIDE, SIDE, 16)  # [image, block row, block column, pixel in block]
+    blocks = blocks - np.arange(16) / 2048
+    ranked = np.sort(blocks, axis=3)[..., ::-1]
+    count = img.astype(np.int64)[..., None]
+    threshold = np.take_along_axis(ranked, np.maximum(count - 1, 0), axis=3)
+    on = (blocks >= threshold) & (count > 0)
+    return on.reshape(m, SIDE, SIDE, 4, 4).transpose(0, 1, 3, 2, 4).reshape(m, BOX, BOX)
+
+
+def image_to_bitmap(img, size=256):
+    """Render an 8x8 image (values 0..16) as a drawn-like (size, size) float64 bitmap of 0s and 1s:
+    its 32x32 bitmap (counts_to_boxes) scaled by nearest neighbour into the middle three quarters."""
     img = np.asarray(img, dtype=np.float64).reshape(-1)
     if img.size != SIDE * SIDE or not np.isfinite(img).all() or img.min() < 0 or img.max() > 16:
         raise ValueError("image must have 64 values (8x8) in 0..16")
     if isinstance(size, bool) or not isinstance(size, Integral) or size < BOX:
         raise ValueError(f"size must be an integer >= {BOX}, got {size!r}")
-    img = img.reshape(SIDE, SIDE)
-    # bilinear upsampling: pixel centres of the 32x32 grid in 8x8 block coordinates
-    t = np.clip((np.arange(BOX) + 0.5) / 4 - 0.5, 0, SIDE - 1)
-    i0 = np.minimum(t.astype(int), SIDE - 2)
-    f = t - i0
-    rows = img[i0] * (1 - f)[:, None] + img[i0 + 1] * f[:, None]
-    smooth = rows[:, i0] * (1 - f) + rows[:, i0 + 1] * f
-    # per block: rank pixels by smoothness, set the top `count`
-    blocks = smooth.reshape(SIDE, 4, SIDE, 4).transpose(0, 2, 1, 3).reshape(SIDE, SIDE, 16)
-    rank = np.argsort(np.argsort(-blocks, axis=2, kind="stable"), axis=2)
-    on = rank < np.rint(img)[:, :, None]
-    box = on.reshape(SIDE, SIDE, 4, 4).transpose(0, 2, 1, 3).reshape(BOX, BOX)
+    box = counts_to_boxes(img[None])[0]
     inner = round(size * 0.75)
     pick = (np.arange(inner) * BOX) // inner
     out = np.zeros((size, size))

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import config as cfg
 from .. import limits
-from ..data import custom as custom_data, datasets, features
+from ..data import augment, custom as custom_data, datasets, features, scribbles
 from ..core import optim, schedules
 from ..fast import picture
 from ..core.losses import check_pair, loss_terms
@@ -409,7 +409,7 @@ class Session:
     def _epoch_unguarded(self):
         c, net, grads, fast_step = self.config, self.net, self._grads, self._fast_step
         loss, l1, l2 = self.loss, c["l1"], c["l2"]
-        X, Y = self.X_train, self.Y_train
+        X, Y = self._varied() if c["augment"] else (self.X_train, self.Y_train)
         n = X.shape[0]
         bs = min(c["batch_size"], n)
         if bs < n:
@@ -424,7 +424,7 @@ class Session:
                          with_loss=False, out=grads)
             fast_step()  # opt.step(grads), on the one vector the gradients were written into
             self.steps += 1
-        self.seen_last_epoch = n
+        self.seen_last_epoch = len(self.Y_train)
         self.schedule.step()
         self.epoch += 1
         self.version += 1
@@ -434,6 +434,24 @@ class Session:
         self._check_convergence()
         if self.stop is None:
             self._check_progress()
+
+    def _varied(self):
+        """This epoch's training set, varied as drawings vary (nn.data.augment): every image, some
+        of them slanted, turned, thicker or thinner, and drawings that are no digit with random
+        labels, so that the network learns to spread its bets on them (nn.data.scribbles). The
+        random numbers are the shuffling's, so a saved session goes on as it would have; what the
+        varying needs of the images is worked out once per training set.  -> X, Y"""
+        X, rng = self.X_train, self._shuffle
+        shapes, others = getattr(self, "_shapes", None), getattr(self, "_not_digits", None)
+        self._shapes = augment.Shapes(X) if shapes is None else shapes.of(X)
+        if others is None:
+            made = scribbles.make(np.random.default_rng(augment.NOT_DIGITS_SEED), augment.NOT_DIGITS_MADE)
+            self._not_digits = others = augment.Shapes(made)
+        k = round(augment.NOT_DIGITS * len(X))
+        picked = rng.integers(0, len(others.source), k)
+        labels = rng.integers(0, self.n_classes, k)
+        X = np.vstack([augment.vary(self._shapes, rng), augment.vary(others, rng, picked)])
+        return X, self._targets(np.concatenate([self.y_train, labels]))
 
     def _diverged(self, why):
         """Back to the healthiest epoch, the one of the lowest training loss so far: its weights, epoch

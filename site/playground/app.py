@@ -15,6 +15,7 @@ from pyodide.ffi import to_js
 
 from nn import Session, saved, to_notebook, to_pytorch
 from nn.data import custom, table
+from nn.teaching import calibration
 
 from . import panels as panel_modules
 from .logic import link, own_data, typed
@@ -724,7 +725,9 @@ class App:
             "trainCount": int(len(s.y_train)), "added": s.added, "seenLastEpoch": s.seen_last_epoch,
             "drawnPrediction": None if self.digits.prediction is None else {
                 "class": int(np.argmax(self.digits.prediction)),
-                "probabilities": [float(p) for p in self.digits.prediction]},
+                "sure": calibration.reading(self.digits.prediction)[2],
+                "probabilities": [float(p) for p in self.digits.prediction],
+                "input": [float(v) for v in self.digits.x]},
             "history": {k: h[k] for k in ("epoch", "train_loss", "test_loss")},
         }))
 

@@ -2,6 +2,8 @@
 looks for, and the drawing pad's pixels turned into ink. No browser here."""
 import numpy as np
 
+from nn.teaching import calibration
+
 from . import colors
 
 SIDE = 8
@@ -22,6 +24,22 @@ def mistakes(P, y, limit=12):
     conf = P[wrong, guess[wrong]]
     order = np.argsort(-conf, kind="stable")[:limit]
     return [(int(wrong[i]), int(guess[wrong[i]]), float(conf[i])) for i in order]
+
+
+def guess_text(p):
+    """What the pad says about a drawing with probabilities p (None: nothing drawn)."""
+    if p is None:
+        return "Draw a digit on the pad"
+    k, confidence, sure = calibration.reading(p)
+    if not sure:
+        return f"Not sure (maybe {k}, {confidence:.0%})"
+    return f"The network reads: {k} ({confidence:.0%})"
+
+
+def calibration_text(ece):
+    """The test set's expected calibration error, in words."""
+    return (f"Calibration on the test set: ECE {ece:.3f}. When the network is 90% sure, it is right about "
+            f"90% of the time, give or take this (0 would be exact; {calibration.BINS} bins of confidence).")
 
 
 def ink(alpha):

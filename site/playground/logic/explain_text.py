@@ -86,6 +86,25 @@ def layer_name(l, n_layers):
     return "the output layer" if l == n_layers - 1 else f"hidden layer {l + 1}"
 
 
+def is_class_output(l, sizes):
+    """Whether weight layer l feeds the outputs of several classes: then output neuron j stands for
+    class j (0, 1, ...), and is named by it; a network's one output (sigmoid, linear) is just ŷ."""
+    return l == len(sizes) - 2 and sizes[-1] > 1
+
+
+def neuron_number(l, j, sizes):
+    """Neuron j of weight layer l's outputs as the panels number it: hidden neurons from 1, the
+    outputs of several classes by their class (digits mode's outputs are 0 to 9)."""
+    return str(j) if is_class_output(l, sizes) else str(j + 1)
+
+
+def neuron_name(l, j, sizes):
+    """Neuron j of weight layer l's outputs, in words."""
+    if is_class_output(l, sizes):
+        return f"the output for class {j}"
+    return f"neuron {j + 1} of {layer_name(l, len(sizes) - 1)}"
+
+
 def input_names(l, sizes, feats=None):
     """The names of the inputs of weight layer l: the features, or the previous layer's a's."""
     if l == 0:
@@ -99,7 +118,7 @@ def weight_name(l, i, j, sizes, feats=None):
     """Where weight W[l][i, j] goes, in words."""
     src = input_names(l, sizes, feats)[i]
     src = f"input {src}" if l == 0 else f"{src} of hidden layer {l}"
-    return f"the weight from {src} to neuron {j + 1} of {layer_name(l, len(sizes) - 1)}"
+    return f"the weight from {src} to {neuron_name(l, j, sizes)}"
 
 
 def cap(text):
@@ -142,7 +161,7 @@ def a_line(l, z, a, act_name, n_layers, slope=0.01, output="sigmoid", mask=None,
     """a = f(z) (or the output head), symbolic and with the numbers."""
     if l == n_layers - 1:
         if output == "softmax":
-            return f"ŷ{sub(j + 1)} = {HEAD['softmax']} = e^{factor(z)} / Σⱼ e^zⱼ = {num(a)}"
+            return f"ŷ{sub(j)} = {HEAD['softmax']} = e^{factor(z)} / Σⱼ e^zⱼ = {num(a)}"  # ŷ of class j
         if output == "sigmoid":
             return f"ŷ = σ(z) = 1 / (1 + e^−z) = σ({num(z)}) = {num(a)}"
         return f"ŷ = z = {num(a)}"
@@ -180,7 +199,7 @@ def loss_lines(s, loss, output):
     if loss == "cross_entropy":
         c = int(s.target)
         return [f"ŷ = softmax(z) = {_vector(yhat)}",
-                f"ℓ = −log ŷ_label = −log ŷ{sub(c + 1)} = −log {num(yhat[c])} = {num(s.loss)}",
+                f"ℓ = −log ŷ_label = −log ŷ{sub(c)} = −log {num(yhat[c])} = {num(s.loss)}",
                 f"δ = ∂ℓ/∂z = ŷ − onehot(label) = {_vector(d)}"]
     y = np.ravel(s.target)
     if loss == "bce":
@@ -219,10 +238,11 @@ def forward_blocks(rec, s, focus, *, kind, n_classes, feats=None):
     for l in range(n_layers):
         title = f"{layer_name(l, n_layers).capitalize()} · {rec.activation[l] if l < n_layers - 1 else rec.output}"
         out.append(Block("h", title))
-        items = tuple((f"{j + 1}:", f"z {num(s.z[l][j])} → a {num(s.a[l + 1][j])}") for j in range(sizes[l + 1]))
+        items = tuple((f"{neuron_number(l, j, sizes)}:", f"z {num(s.z[l][j])} → a {num(s.a[l + 1][j])}")
+                      for j in range(sizes[l + 1]))
         out.append(Block("chips", items=items))
     l, j = focus
-    out.append(Block("h", f"Neuron {j + 1} of {layer_name(l, n_layers)}, written out"))
+    out.append(Block("h", f"{cap(neuron_name(l, j, sizes))}, written out"))
     out.append(Block("eq", z_line(l, j, rec.params_before, s.a[l], s.z[l][j], sizes, feats)))
     act = rec.activation[l] if l < n_layers - 1 else None
     mask = s.masks[l][j] if l < n_layers - 1 and s.masks[l] is not None else None
@@ -251,10 +271,11 @@ def backward_blocks(rec, s, focus, weight, feats=None):
     out = [Block("eq", loss_lines(s, rec.loss_name, rec.output)[-1])]
     for l in reversed(range(n_layers)):
         out.append(Block("h", f"δ in {layer_name(l, n_layers)}"))
-        out.append(Block("chips", items=tuple((f"{j + 1}:", num(s.delta[l][j])) for j in range(sizes[l + 1]))))
+        out.append(Block("chips", items=tuple((f"{neuron_number(l, j, sizes)}:", num(s.delta[l][j]))
+                                              for j in range(sizes[l + 1]))))
     l, j = focus
     if l < n_layers - 1:
-        out.append(Block("h", f"Neuron {j + 1} of {layer_name(l, n_layers)}, written out"))
+        out.append(Block("h", f"{cap(neuron_name(l, j, sizes))}, written out"))
         out.append(Block("eq", delta_line(l, j, rec.params_before, s, rec.activation[l], rec.negative_slope)))
     pl, (i, jj) = weight
     g = rec.grads[pl][i, jj]
@@ -350,7 +371,7 @@ def param_name(i, idx, sizes, feats=None):
     l = i // 2
     if i % 2 == 0:
         return weight_name(l, idx[0], idx[1], sizes, feats)
-    return f"the bias of neuron {idx[0] + 1} of {layer_name(l, len(sizes) - 1)}"
+    return f"the bias of {neuron_name(l, idx[0], sizes)}"
 
 
 def array_names(n_params):
@@ -457,7 +478,8 @@ def audit_layers(params, s, sizes, activation, output, slope=0.01, feats=None):
                               for i in shown)
             more = f"; and {len(names) - len(shown)} smaller" if len(names) > len(shown) else ""
             lines.append(f"∂ℓ/∂wᵢ = aᵢ·δ: {grads}{more}")
-            summary = f"{'ŷ' if last else 'neuron'} {j + 1}: z = {num(z)}, a = {num(a)}, δ = {num(d)}"
+            who = f"class {j}" if is_class_output(l, sizes) else f"{'ŷ' if last else 'neuron'} {j + 1}"
+            summary = f"{who}: z = {num(z)}, a = {num(a)}, δ = {num(d)}"
             neurons.append((summary, lines))
         out.append((f"{cap(layer_name(l, n_layers))} · {output if last else activation[l]}", neurons))
     return out

@@ -8,6 +8,8 @@ from .layout import Layout
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 78, 28, 14
 MAX_RADIUS = 14.0
 LABEL_ROOM = 86           # pixels right of a neuron kept for its numbers
+LABELLED = 12             # columns of at most this many neurons have their numbers beside them ...
+LABEL_PITCH = 28          # ... two lines each, so they are spread this far apart if the height allows
 
 # the loss landscape: low = pale yellow, high = deep blue-violet (readable in grey, too)
 RAMP = np.array([[255, 247, 214], [253, 205, 120], [236, 128, 94], [171, 69, 126], [86, 36, 120], [30, 18, 64]],
@@ -29,7 +31,11 @@ def step_layout(sizes, width, height):
     step = (x_right - x_left) / (len(sizes) - 1)
     columns = tuple(x_left + l * step for l in range(len(sizes)))
     mid = MARGIN_TOP + usable / 2
-    nodes = tuple(tuple((columns[l], mid + (i - (n - 1) / 2) * pitch) for i in range(n)) for l, n in enumerate(sizes))
+
+    def spaced(n):  # a labelled column beside wide ones (digits' ten outputs): room for its numbers
+        return min(usable / max(n - 1, 1), max(pitch, LABEL_PITCH)) if n <= LABELLED else pitch
+    nodes = tuple(tuple((columns[l], mid + (i - (n - 1) / 2) * spaced(n)) for i in range(n))
+                  for l, n in enumerate(sizes))
     return Layout(width, height, 2 * r, columns, nodes)
 
 

@@ -139,7 +139,7 @@ class Panel:
     def _short(self, i, idx):
         sizes, feats = self.app.session.net.sizes, self.app.session.features
         src = explain_text.input_names(i // 2, sizes, feats)[idx[0]]
-        return f"W{explain_text.sub(i // 2 + 1)}: {src} → {idx[1] + 1}"
+        return f"W{explain_text.sub(i // 2 + 1)}: {src} → {explain_text.neuron_number(i // 2, idx[1], sizes)}"
 
     def _fill_picks(self):
         items = [(str(k), text) for k, text in self._weights()]

@@ -15,7 +15,7 @@ STAGES = explain_text.STAGES
 PULSE_MS = 1700                 # the signal crossing the network
 UPDATE_MS = 1400                # the edges moving from the old weights to the new
 AUTO_MS = {"forward": 7000, "loss": 6000, "backward": 7000, "update": 6000}
-MAX_LABELLED = 12               # columns with more neurons show no numbers (see the text below)
+MAX_LABELLED = teach_draw.LABELLED  # columns with more neurons show no numbers (see the text below)
 LEGENDS = {
     "forward": "Neurons: their value a (blue positive, orange negative). Ring: the neuron written out below; "
                "click another neuron to pick it.",
@@ -338,7 +338,15 @@ class Panel:
                            self.halo)
 
     def _node_values(self, stage):
-        """Per column: the values that colour the neurons, and the text above and below each."""
+        """Per column: the values that colour the neurons, and the text above and below each; the
+        outputs of several classes start their text with their class (digits: 0 to 9)."""
+        vals, top, bottom = self._node_texts(stage)
+        sizes = self.rec.sizes
+        if stage != "update" and explain_text.is_class_output(len(sizes) - 2, sizes):
+            top[-1] = [f"{k}: {text}".rstrip() for k, text in enumerate(top[-1])]  # a line of its own if need be
+        return vals, top, bottom
+
+    def _node_texts(self, stage):
         s = self.sample
         blank = [[""] * len(a) for a in s.a]
         if stage == "backward":
@@ -351,7 +359,10 @@ class Panel:
         bottom = [[""] * len(s.a[0])] + [[f"a {explain_text.num(v, 3)}" for v in a] for a in s.a[1:]]
         if stage == "loss":
             bottom[-1] = [f"ŷ {explain_text.num(v, 3)}" for v in np.ravel(s.a[-1])]
-            top[-1] = [f"ℓ {explain_text.num(s.loss, 3)}" if k == 0 else "" for k in range(len(top[-1]))]
+            sizes = self.rec.sizes  # ℓ = −log ŷ of the point's class: written by that class's output
+            at = int(np.argmax(s.target) if np.ndim(s.target) else s.target) \
+                if explain_text.is_class_output(len(sizes) - 2, sizes) else 0
+            top[-1] = [f"ℓ {explain_text.num(s.loss, 3)}" if k == at else "" for k in range(len(top[-1]))]
         return vals, top, bottom
 
     def _draw_nodes(self, ctx, stage, reached):

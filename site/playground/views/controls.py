@@ -3,7 +3,7 @@ the session's config. What each control offers comes from tables here and in nn.
 import re
 from js import document
 
-from nn import datasets, features, optim
+from nn import config, datasets, features, optim
 
 from ..logic import menus, own_data, typed
 from .dom import by_id
@@ -54,6 +54,14 @@ def _sort_key(v):
         return (1, str(v))
 
 
+def _sentence(help_text):
+    """A config key's help as a sentence on the page: "digits only: each ..." -> "Each ...". (The
+    control is shown only where its key applies, so the scope goes without saying.)"""
+    _, sep, text = help_text.partition(": ")
+    text = text if sep else help_text
+    return f"{text[:1].upper()}{text[1:]}."
+
+
 def _fmt(v):
     return f"{v:g}" if isinstance(v, (int, float)) else str(v)
 
@@ -82,6 +90,8 @@ class Controls:
                                          ("train_fraction", "train-value", float, "{:.0%}")):
             listen(by_id(key), "input", self._live_label(label_id, cast, fmt))
             listen(by_id(key), "change", self._setter(key, cast))
+        listen(by_id("augment"), "change", lambda e: self.apply({"augment": bool(e.target.checked)}))
+        by_id("augment-help").textContent = _sentence(config.BY_NAME["augment"].help)
         listen(by_id("seed"), "change", self._seed)
         listen(by_id("regenerate"), "click", lambda e: self.apply({"seed": menus.next_seed(self.config["seed"])}))
         listen(by_id("add-layer"), "click", lambda e: self._layers(+1))
@@ -204,6 +214,7 @@ class Controls:
             by_id(key).closest("label").hidden = own
         by_id("regenerate").textContent = "New split" if own else "New data"
         self.sync_count(session)
+        by_id("augment").checked = c["augment"]
         self._sync_features(session)
         self._sync_layers(session)
 

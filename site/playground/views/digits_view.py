@@ -8,6 +8,7 @@ import numpy as np
 from js import document
 
 from nn import digits
+from nn.teaching import calibration
 
 from ..logic import colors, digit_logic
 from .dom import Bitmap, Canvas, by_id, draw, floats
@@ -27,6 +28,7 @@ class DigitsView:
         self.x = None            # the drawing as the network's input (64,), or None when empty
         self.prediction = None   # its ten probabilities
         self._drawing = False
+        self._unread = False     # the pad has ink the probabilities do not show yet
         self._last = None
         self._shown = None       # (version, added) of the confusion matrix and gallery on screen
         self._gallery_atlas = None
@@ -61,7 +63,14 @@ class DigitsView:
         p = self._point(event)
         self._stroke(self._last, p)
         self._last = p
-        self.read()  # live: the probabilities follow the pen
+        # live, once a frame: the probabilities follow the pen (a pointer moves many times a frame)
+        self._unread = True
+        self.app.request_frame(self)
+
+    def tick(self, now):
+        """The frame loop's call after a move of the pen: read the pad, if not read since."""
+        if self._unread:
+            self.read()
 
     def _up(self, event):
         if self._drawing:
@@ -87,6 +96,7 @@ class DigitsView:
 
     def read(self):
         """The pad's pixels -> the 8x8 input -> the network's probabilities (one crossing)."""
+        self._unread = False
         el = self.pad.el
         data = self.pad.ctx.getImageData(0, 0, el.width, el.height).data
         alpha = np.frombuffer(data.to_bytes(), np.uint8)[3::4].reshape(el.height, el.width)
@@ -96,6 +106,8 @@ class DigitsView:
         else:
             self.x = digits.image_to_features(digits.bitmap_to_input(bitmap))[0]
             self.prediction = self.app.session.predict(self.x)[0]
+            # "add to training set as" starts at what the network reads (the learner corrects it)
+            by_id("add-label").value = str(int(np.argmax(self.prediction)))
         self.show_drawing()
         self.app.render(force=True)
 
@@ -135,8 +147,7 @@ class DigitsView:
             fill.style.width = f"{100 * p:.1f}%"
             value.textContent = "" if self.prediction is None else f"{p:.0%}"
             row.classList.toggle("best", k == top)
-        by_id("pad-guess").textContent = ("Draw a digit on the pad" if top is None
-                                        else f"The network reads: {top} ({self.prediction[top]:.0%})")
+        by_id("pad-guess").textContent = digit_logic.guess_text(self.prediction)
         by_id("add-sample").disabled = self.x is None
 
     def add(self):
@@ -199,6 +210,8 @@ class DigitsView:
                 share = count / per_row[i, 0]
                 cell.style.setProperty("--share", f"{share:.3f}")
         self._draw_gallery(session, digit_logic.mistakes(P, session.y_test, GALLERY))
+        by_id("calibration").textContent = digit_logic.calibration_text(
+            calibration.expected_calibration_error(P, session.y_test))
         if self.x is not None:
             self.show_drawing()
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from nn import features, losses
 
-from ..logic import colors, digit_logic, keynav
+from ..logic import colors, digit_logic, explain_text, keynav
 from .dom import Bitmap, by_id, Canvas, Float64Array, Layer, Uint8Array, draw, floats
 from ..logic.layout import control_tracks, layout
 from ..logic.tiles import TILE, TileRanges, edge_style, tile_images
@@ -192,7 +192,8 @@ class NetworkView:
             head = f"Hidden layer {l}, neuron {i + 1} · {act}"
             formula = f"f(z) = {s.net.acts[l - 1].definition}"
         else:
-            head = f"Output {i + 1} · {s.net.output}"
+            whose = explain_text.neuron_name(l - 1, i, s.net.sizes) if s.net.sizes[-1] > 1 else "output"
+            head = f"{explain_text.cap(whose)} · {s.net.output}"
             out = losses.HEAD[s.net.output]
             formula = f"{out.yhat} = {out.formula}"
         return f"{head}\nz = Σᵢ wᵢ·aᵢ + b,  b = {b:.4g}\n{formula}"
@@ -201,12 +202,12 @@ class NetworkView:
         s = self.session
         if self.digits_mode and l == 0:
             w = s.net.W[0][:, j]
-            return f"the 64 weights into neuron {j + 1}\nRMS {np.sqrt((w * w).mean()):.3g}, largest |w| {np.abs(w).max():.3g}"
+            return (f"the 64 weights into {explain_text.neuron_name(0, j, s.net.sizes)}\n"
+                    f"RMS {np.sqrt((w * w).mean()):.3g}, largest |w| {np.abs(w).max():.3g}")
         w = s.net.W[l][i, j]
         src = "input " + features.LABELS.get((s.features or [""] * 99)[i], str(i + 1)) if l == 0 \
             else f"neuron {i + 1} of hidden layer {l}"
-        n_hidden = len(s.net.sizes) - 2
-        dst = f"neuron {j + 1} of hidden layer {l + 1}" if l < n_hidden else f"output {j + 1}"
+        dst = explain_text.neuron_name(l, j, s.net.sizes)
         return f"w = {w:.4g}\nfrom {src} to {dst}\nclick to edit"
 
     def _pos(self, event):
