@@ -50,7 +50,7 @@ CASES = {
     "amsgrad turned on mid-run": ({"dataset": "moons", "n": 40, "batch_size": 8}, 5, {"amsgrad": True}),
     "centered and momentum turned on mid-run": (
         {"dataset": "moons", "n": 40, "optimizer": "rmsprop", "batch_size": 8}, 4, {"centered": True, "momentum": 0.9}),
-    "digits": ({"dataset": "digits", "n": 100, "hidden": [16], "batch_size": 32}, 2, None),
+    "digits": ({"dataset": "digits", "n": 100, "hidden": [16], "batch_size": 32, "augment": False}, 2, None),
     "dropout": ({"dataset": "moons", "n": 40, "dropout": 0.2}, 3, None),
 }
 

@@ -124,6 +124,9 @@ def _header(session):
     if net.dropout:
         lines += [f"     The network drops hidden neurons in training (dropout {net.dropout:g}): torch draws",
                   "     its own random masks, so from the first epoch on its losses differ from the page's."]
+    if session.config.get("augment"):
+        lines += ["     The page varies its training digits each epoch (augment); this file trains on them as",
+                  "     written, so from the first epoch on its losses differ from the page's."]
     # the header is a docstring: a backslash or three quotes in a text must not end or bend it
     return "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
