@@ -39,11 +39,6 @@ def network_text(session):
     return f"{' → '.join(str(s) for s in net.sizes)}, {act}, {net.output} output"
 
 
-def file_stem(session):
-    """A name for a downloaded file: "moons-epoch-120"."""
-    return f"{session.config['dataset']}-epoch-{session.epoch}"
-
-
 def number(x):
     """One number as Python source: ints as they are, floats by repr (exact)."""
     if isinstance(x, (bool, np.bool_)):
