@@ -52,9 +52,21 @@ def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0)))
 
 
+def _sigmoid_prime(z, a):
+    return a * (1.0 - a)  # σ' = σ(1 − σ), from a = σ(z)
+
+
 def tanh(z):
     """tanh z. (nn.fast.tanh is the same, quicker on large arrays; MLP's forward pass uses it.)"""
     return np.tanh(z)
+
+
+def _tanh_prime(z, a):
+    return 1.0 - a * a  # tanh' = 1 − tanh², from a = tanh z
+
+
+def _relu_prime(z, a):
+    return (z > 0).astype(z.dtype)  # relu'(0) is 0, as in torch
 
 
 def _gelu_tanh(z):
@@ -101,16 +113,15 @@ ACTIVATIONS = {
         "linear", lambda z: z, lambda z, a: np.ones_like(z),
         definition="z", derivative="1", symbol="z", applied="{z}", menu=4),
     "sigmoid": Activation(
-        "sigmoid", sigmoid, lambda z, a: a * (1.0 - a),
+        "sigmoid", sigmoid, _sigmoid_prime,
         definition="1 / (1 + e^−z)", derivative="f(z)·(1 − f(z))", symbol="σ(z)", applied="σ({z})",
         menu=3, bounds=(0.0, 1.0)),
     "tanh": Activation(
-        "tanh", tanh, lambda z, a: 1.0 - a * a,
+        "tanh", tanh, _tanh_prime,
         definition="tanh z", derivative="1 − tanh² z", symbol="tanh z", applied="tanh({z})",
         menu=0, bounds=(-1.0, 1.0), fast_f=fast.tanh),
-    # relu'(0) is 0, as in torch
     "relu": Activation(
-        "relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype),
+        "relu", lambda z: np.maximum(z, 0.0), _relu_prime,
         definition="max(0, z)", derivative="1 if z > 0 else 0", symbol="max(0, z)", applied="max(0, {z})",
         menu=1, kinked=True),
     "leaky_relu": leaky_relu(0.01),

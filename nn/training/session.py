@@ -19,7 +19,7 @@ import numpy as np
 from . import config as cfg
 from .. import limits
 from ..data import augment, custom as custom_data, datasets, features, scribbles
-from ..core import optim, schedules
+from ..core import edits, optim, schedules
 from ..fast import picture
 from ..core.losses import check_pair, loss_terms
 from ..core.mlp import MLP
@@ -167,8 +167,9 @@ class Session:
         self.epoch = 0
         self.steps = 0
         self.added = 0              # samples added by hand (the drawing pad) since the data was made
-        self.by_hand = []           # what changed this run otherwise than its config, in words: while
+        self.by_hand = edits.marks()  # what changed this run otherwise than its config, in words: while
         #                             empty, Session(config) trained epoch by epoch gives the same numbers
+        #                             (edited engine code, running as it is built, is such a change)
         if c["dataset"] == "custom":  # (the config holds no points: a saved file does)
             self.by_hand.append(f"your own data: {len(self.y_train) + len(self.y_test)} points")
         self.seen_last_epoch = 0    # training samples the last epoch went through
@@ -737,6 +738,7 @@ class Session:
             raise ValueError(f"the shuffling's random state is damaged ({type(e).__name__})") from None
         s.epoch, s.steps, s.added = state["epoch"], state["steps"], state["added"]
         s.seen_last_epoch, s.by_hand = state["seen_last_epoch"], list(state["by_hand"])
+        s.by_hand += [m for m in edits.marks() if m not in s.by_hand]  # it trains on with edited code
         s.history = Thinning.from_parts(state["history"])
         s.snapshots = Thinning.from_parts(state["snapshots"])
         w = state["watch"]

@@ -448,6 +448,10 @@ class App:
             try:
                 self._train_and_paint()
             except Exception as e:
+                editing = next((p.editing for p in self.panels if hasattr(p, "editing")), None)
+                if editing is not None and editing.failed(e):  # the learner's edited code: the last working code is back
+                    self.request_frame()
+                    return
                 self.running = False  # stop the loop cleanly, say so on the page, and re-raise for the console
                 self._show_running()
                 self.show_message(f"Something went wrong while training: {type(e).__name__}: {e}",

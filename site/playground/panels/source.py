@@ -7,8 +7,9 @@ from pathlib import Path
 import nn
 from js import window
 
-from ..logic import source_map
+from ..logic import code_edit, source_map
 from .common import el, header, js_obj
+from .source_edit import Editing
 
 LINE_PX = 18      # must match .teach-src-box pre's line-height in teach.css
 PAD_PX = 8        # and its padding-top
@@ -45,6 +46,7 @@ class Panel:
         listen(self.picker, "change", lambda e: self.show(str(self.picker.value), None, "", scroll=False))
         listen(self.outline, "change", lambda e: self._jump())
         self.show("core/mlp.py", "MLP.backprop", "the forward and backward pass", scroll=False)
+        self.editing = Editing(self, bar)  # Break it: edit a function, above the viewer
 
     # -- the panel protocol (nothing here changes with training) ---------------------------------------
     def render(self, session, grid):
@@ -65,7 +67,8 @@ class Panel:
             self.band.style.height = f"{(last - first + 1) * LINE_PX}px"
             self.box.scrollTop = max(0, (first - 1) * LINE_PX - 2 * LINE_PX)
             self.focus.textContent = (f"Marked: {qualname} (lines {first}–{last} of nn/{file})"
-                                      + (f", {why}." if why else ".") + source_map.mirror_note(self.text, qualname))
+                                      + (f", {why}." if why else ".") + source_map.mirror_note(self.text, qualname)
+                                      + code_edit.viewer_note(file, qualname))
             self.outline.value = qualname
         else:
             self.band.hidden = True
