@@ -175,6 +175,12 @@ def test_breaking_tanhs_derivative_turns_the_check_red_and_stalls_training():
     assert explain.live_check(s)["relative_error"] > 0.1
     s.step(100)
     assert s.metrics()["train_loss"] > 10 * honest
+    s.step(900)  # it stalls, and the page's hint points at the edit
+    assert s.stop is not None and s.stop.kind == "stalled"
+    assert "tanh's derivative" in code_edit.stop_hint(s.stop) and "gradient check" in code_edit.stop_hint(s.stop)
+    assert "tanh's derivative" in code_edit.check_note(explain.live_check(s)["relative_error"])
+    edits.restore()
+    assert code_edit.stop_hint(s.stop) == "" and code_edit.check_note(1.0) == ""
 
 
 def test_forgetting_adams_bias_correction_keeps_the_check_green_but_the_first_step_is_3_times_lr():

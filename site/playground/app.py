@@ -18,7 +18,7 @@ from nn.data import custom, table
 from nn.teaching import calibration
 
 from . import panels as panel_modules
-from .logic import link, own_data, typed
+from .logic import code_edit, link, own_data, typed
 from .views.charts import Charts
 from .views.controls import Controls
 from .views.digits_view import DigitsView
@@ -492,7 +492,7 @@ class App:
         self.running = False
         self._show_running()
         if self._message_for != stop:
-            self.show_message(stop.message, stop.hint, stop.kind)
+            self.show_message(stop.message, code_edit.stop_hint(stop) or stop.hint, stop.kind)  # (edited code: say so)
             self._message_for = stop
         return True
 

@@ -104,3 +104,24 @@ def test_a_syntax_error_names_its_line_and_training_goes_on_with_the_last_workin
     app.get_by_role("button", name="Restore").click()
     assert app.locator("#edited-code-badge").is_hidden() and state(app)["epoch"] == 0
     assert re.search(r"Restored", app.locator("#panel-source .code-edit-status").text_content())
+
+
+def test_an_exception_while_training_brings_back_the_last_working_code(app):
+    """An edit that passes Apply's one-epoch trial but raises later, mid-training: the page says
+    where, runs the last working code (here the original) and trains on."""
+    app.get_by_role("combobox", name="Function to edit").select_option("core/optim.py:Adam._update")
+    app.get_by_role("button", name="Edit code").click()
+    editor = app.get_by_role("textbox", name="Python code of the function")
+    lines = editor.input_value().split("\n")
+    first = int(app.locator("#panel-source .code-edit-gutter").text_content().split("\n")[0])
+    lines.insert(1, '        if state["step"] > 60:\n            raise ValueError("too far")')  # epoch 4 of 20 steps each
+    editor.fill("\n".join(lines))
+    app.get_by_role("button", name="Apply", exact=True).click()
+    assert "Adam's update" in app.locator("#edited-code-badge").text_content()
+    app.get_by_role("button", name="Play", exact=True).click()
+    app.wait_for_function("() => document.querySelector('#edited-code-badge').hidden", timeout=30_000)
+    said = app.locator("#panel-source .code-edit-status").text_content()
+    assert "ValueError: too far" in said and f"on line {first + 2} of nn/core/optim.py" in said, said
+    s = wait_state(app, "s.running && s.epoch >= 10")  # on, with the original Adam
+    app.get_by_role("button", name="Pause", exact=True).click()
+    assert s["stop"] is None

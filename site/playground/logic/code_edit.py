@@ -124,6 +124,23 @@ def running_words():
     return f"Edited code running: {names}"
 
 
+def check_note(relative_error):
+    """What the gradient check adds when it disagrees while edited code runs ("" otherwise)."""
+    words = running_words()
+    if not words or not relative_error > 1e-6:
+        return ""
+    return f"{words}. Backprop runs your code: look there first (the code panel's editor; Restore undoes it)."
+
+
+def stop_hint(stop):
+    """The hint for a stop (stalled, diverged) while edited code runs, pointing at the edit; "" otherwise."""
+    words = running_words()
+    if not words or stop.kind not in ("stalled", "diverged"):
+        return ""
+    return (f"{words}: the edit may be why. The gradient check shows whether backprop is still right; "
+            "Restore, in the code panel, brings back the original.")
+
+
 def viewer_note(file, qualname):
     """What the source viewer adds while the function it marks runs edited code."""
     if (file, qualname) not in edits.edited():

@@ -5,7 +5,7 @@ from js import performance, window
 
 from nn import explain
 
-from ..logic import explain_text
+from ..logic import code_edit, explain_text
 from .common import Refresh, el, header, show_blocks
 
 RUNNING_EVERY_MS = 700
@@ -49,6 +49,8 @@ class Panel:
             el("div", self.live, "teach-eq", line)
         verdict = "" if c["too_large"] else ("ok" if c["relative_error"] <= 1e-6 else "bad")  # no verdict when it cannot tell
         el("div", self.live, f"teach-eq teach-verdict {verdict}", lines[-1])
+        if verdict == "bad" and code_edit.check_note(c["relative_error"]):  # the learner's edit: point at it
+            el("p", self.live, "teach-p teach-edited", code_edit.check_note(c["relative_error"]))
         if self._full_key is not None and self._full_key != self._refresh.key:
             self.status.textContent = "The weights changed since the full check below: check again."
 

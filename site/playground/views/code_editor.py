@@ -36,7 +36,7 @@ class CodeEditor:
         self.band = _el("div", stack, "code-edit-band")
         self.band.hidden = True
         pre = _el("pre", stack, "code-edit-pre", aria_hidden="true")
-        self.code = _el("code", pre, "hljs language-python")
+        self.code = _el("div", pre, "hljs language-python")  # (no <code>: the viewer's is the panel's one)
         self.area = _el("textarea", stack, "code-edit-area", aria_label=label, spellcheck="false",
                         autocapitalize="off", autocomplete="off", autocorrect="off", wrap="off")
         self.first = 1
