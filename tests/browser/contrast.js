@@ -1,6 +1,8 @@
 // Reads the page's computed colours and returns what fails WCAG contrast: text under 4.5:1 against
 // what is behind it, and controls (menus, fields, buttons) whose edge is under 3:1 against what is
-// around them. Used by test_contrast.py (page.evaluate of this file's text).
+// around them. Used by test_contrast.py (page.evaluate of this file's text). Code is judged by its
+// highlighting theme, not here: the source viewer, and the editor, whose textarea's own text is
+// transparent over the highlighted copy one reads.
 () => {
   const parse = (c) => {
     let m = c.match(/^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/);
@@ -36,7 +38,7 @@
     (typeof el.className === "string" && el.className ? "." + el.className.split(" ").join(".") : "");
   const bad = [];
   for (const el of document.querySelectorAll("#app *, #boot *")) {
-    if (!shown(el) || faded(el) || el.closest("canvas, svg, .teach-src-box, .hljs, button:disabled, select:disabled, input:disabled")) continue;
+    if (!shown(el) || faded(el) || el.closest("canvas, svg, .teach-src-box, .code-edit, .hljs, button:disabled, select:disabled, input:disabled")) continue;
     const text = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
     if (text || el.matches("select, input[type=text], textarea")) {
       const bg = behind(el, true), fg = parse(getComputedStyle(el).color);

@@ -56,6 +56,7 @@ class Editing:
         listen(self.picker, "change", lambda e: self.open(*self._picked()) if self.file else None)
         self.badge = _badge(self.app)
         self.file = self.qualname = None
+        self._drafts = {}  # (file, qualname) -> text typed and not applied, while another function is open
         self._show_buttons()
 
     # -- opening a function in the editor --------------------------------------------------------
@@ -64,11 +65,16 @@ class Editing:
         return file, qualname
 
     def open(self, file, qualname):
-        """The editor, on the function as it runs now (your edit, if there is one)."""
+        """The editor, on the function as it runs now (your edit, if there is one), or on what you
+        typed into it and did not apply before going to another function (kept, not lost)."""
+        if self.file is not None and (self.file, self.qualname) != (file, qualname):
+            running, _ = code_edit.running_text(self.file, self._file_text(self.file), self.qualname)
+            if self.editor.text() != running:
+                self._drafts[(self.file, self.qualname)] = self.editor.text()
         self.file, self.qualname = file, qualname
         self.picker.value = f"{file}:{qualname}"
         text, first = code_edit.running_text(file, self._file_text(file), qualname)
-        self.editor.set(text, first)
+        self.editor.set(self._drafts.pop((file, qualname), text), first)
         self.editor.root.hidden = False
         self.panel.show(file, qualname, "the function in the editor above", scroll=False)
         self._show_buttons()
@@ -113,6 +119,7 @@ class Editing:
 
     def restore(self):
         edits.restore()
+        self._drafts.clear()
         self.app.reset()
         self._after_change()
         if self.file is not None:
