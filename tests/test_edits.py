@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import nn
-from nn import Session, activations, explain, optim, saved, to_notebook
+from nn import Session, activations, explain, optim, saved, to_notebook, to_pytorch
 from nn.core import edits
 from nn.core.gradcheck import numeric_gradient
 
@@ -226,6 +226,8 @@ def test_edited_code_is_marked_by_hand_and_kept_out_of_links_and_saved_files():
     assert "MY-EDIT-7731" not in file and "_tanh_prime" in json.loads(file)["by_hand"][0]
     notebook = to_notebook(s)
     assert "MY-EDIT-7731" not in notebook and "changed by hand" in notebook  # it does not claim a replay
+    torch_file = to_pytorch(s)
+    assert "MY-EDIT-7731" not in torch_file and "edited code running: _tanh_prime" in torch_file
     assert link.to_hash(s.config) == link.to_hash(Session({"dataset": "xor"}).config)
     edits.restore()
     opened = saved.loads(file)  # opened after Restore: the file still says the run was edited

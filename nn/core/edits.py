@@ -127,8 +127,8 @@ def edited():
 
 def marks():
     """Edited code running, in words, one entry per function (a Session built now lists them in by_hand)."""
-    return [f"edited code running: {qualname} in nn/{file} (the edit itself is kept nowhere)"
-            for file, qualname in _APPLIED]
+    return [f"edited code running: {qualname} in nn/{file} (the edit itself is kept nowhere: the engine as "
+            "written, training on, gives other numbers than this run's)" for file, qualname in _APPLIED]
 
 
 def where(exc, file=None):
