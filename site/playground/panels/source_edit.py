@@ -50,7 +50,7 @@ class Editing:
             words.append(ex.why)
             button = el("button", li, "teach-btn", "Try it", type="button", aria_label=f"Try it: {ex.title}")
             listen(button, "click", lambda e, k=k: self.exercise(k))
-        listen(self.edit_button, "click", lambda e: self.open(*self._picked()))
+        listen(self.edit_button, "click", lambda e: self._edit())
         listen(self.apply_button, "click", lambda e: self.apply())
         listen(self.restore_button, "click", lambda e: self.restore())
         listen(self.picker, "change", lambda e: self.open(*self._picked()) if self.file else None)
@@ -63,6 +63,12 @@ class Editing:
     def _picked(self):
         file, qualname = str(self.picker.value).split(":")
         return file, qualname
+
+    def _edit(self):
+        """"Edit code": open the chosen function; if it is open already, go to it (what was typed stays)."""
+        if self.editor.root.hidden or self._picked() != (self.file, self.qualname):
+            self.open(*self._picked())
+        self.editor.focus()
 
     def open(self, file, qualname):
         """The editor, on the function as it runs now (your edit, if there is one), or on what you
