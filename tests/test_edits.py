@@ -233,3 +233,10 @@ def test_edited_code_is_marked_by_hand_and_kept_out_of_links_and_saved_files():
     opened = saved.loads(file)  # opened after Restore: the file still says the run was edited
     assert opened.by_hand and "_tanh_prime" in opened.by_hand[0]
     assert Session({"dataset": "xor"}).by_hand == []
+
+
+def test_a_link_carrying_code_runs_none_of_it():
+    """The page never runs code from a URL: the link's reader knows no key for code, and says so."""
+    changes, problems = link.from_hash("#code=def%20_tanh_prime(z,%20a):%20return%20a&lr=0.1")
+    assert changes == {"lr": 0.1} and "'code' is not a setting" in problems[0]
+    assert edits.edited() == {}
