@@ -134,3 +134,16 @@ def test_a_link_shows_the_page_and_python_paints_its_setup(new_page, server, wai
     assert state["config"]["dataset"] == "circle" and state["sizes"][1:-1] == [3]
     assert page.evaluate(INKED, "boundary") > 0.99
     page.context.close()
+
+
+def test_the_first_frame_shows_from_a_file_too(dist, new_page):
+    """From file:// (a copy on a USB stick) the baked page and its pictures show at once as well:
+    they come in classic scripts, no fetch."""
+    page = new_page(viewport={"width": 1280, "height": 800})
+    page.context.add_init_script(CLS_WATCH)
+    page.goto((dist / "index.html").as_uri())
+    page.wait_for_function("() => window.WILFirstPaint && window.WILFirstPaint.painted !== null", polling=50)
+    assert page.evaluate("window.boot.mode") == "file"
+    assert page.evaluate(INKED, "network") > 0.05 and page.evaluate(INKED, "boundary") > 0.99
+    assert page.evaluate(CLS) <= 0.01, page.evaluate("window.__shifts")
+    page.context.close()
