@@ -8,8 +8,8 @@
    with draw.js), at the canvases' size on this screen: the geometry below follows
    site/playground/logic/layout.py (layout, control_tracks) line for line, and
    tests/browser/test_first_paint.py holds both canvases equal, pixel for pixel, to the first frame
-   Python paints. A link with a setup in it (#...) shows the baked page without pictures:
-   Python paints them once it runs.
+   Python paints. A link with a setup in it (#...) shows the baked page's frame without the opening
+   values and pictures (#app.link-pending, style.css): Python shows the link's once it runs.
 
    Until Python runs, a click on Play is kept (window.WILFirstPaint.playWanted); boot.js asks
    handOver() once playground.main() has adopted the page, and presses Play if it was wanted.
@@ -211,7 +211,13 @@
     if (!app || !app.hasAttribute("data-first-paint")) return; // an unbaked page: boot.js's card
     keepPlay();
     var F = self.WIL_FIRST, hash = location.hash;
-    if (!F || !self.WILDraw || (hash && hash !== "#")) return; // a link: Python paints its setup
+    if (hash && hash !== "#") { // a link: the values are the link's, Python shows them and paints
+      app.classList.add("link-pending");
+      var handOver = api.handOver;
+      api.handOver = function () { app.classList.remove("link-pending"); return handOver(); };
+      return;
+    }
+    if (!F || !self.WILDraw) return;
     paintNetwork(F, document.getElementById("network"));
     paintOutput(F, document.getElementById("boundary"));
     api.painted = Math.round(performance.now());

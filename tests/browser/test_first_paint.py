@@ -127,12 +127,17 @@ def test_a_link_shows_the_page_and_python_paints_its_setup(new_page, server, wai
     release = _held(page, server + "#dataset=circle&hidden=3")
     assert page.evaluate("window.WILFirstPaint.painted") is None
     assert page.evaluate(INKED, "boundary") == 0
-    assert page.locator("#play").is_visible() and page.locator("#dataset").is_visible()
+    assert page.locator("#play").is_visible() and page.locator("#data-title").is_visible()
+    assert page.locator("#dataset").is_hidden(), "the opening dataset is shown for a link's"
     release()
     wait_ready(page)
+    page.wait_for_function("() => window.boot.ready", polling=50)
+    assert page.locator("#dataset").is_visible() and page.locator("#dataset").input_value() == "circle"
     state = page.evaluate("window.playground.state()")
     assert state["config"]["dataset"] == "circle" and state["sizes"][1:-1] == [3]
     assert page.evaluate(INKED, "boundary") > 0.99
+    page.wait_for_timeout(300)
+    print("CLS, a link to another setup:", page.evaluate(CLS))
     page.context.close()
 
 
