@@ -125,3 +125,29 @@ def test_digits_have_no_frame_made_ahead():
 
 def test_the_opening_setup_is_the_config_default():
     assert Session(None).config["dataset"] == cfg.DEFAULTS["dataset"]
+
+
+def test_a_build_without_numpy_keeps_the_loading_card(monkeypatch):
+    """Without numpy at build time the page is built as before (its loading card until Python
+    runs), and says so; first-frame.js then holds no frame."""
+    import build
+
+    def no_numpy(*args):
+        raise ImportError("No module named 'numpy'")
+    monkeypatch.setattr(first_paint, "opening", no_numpy)
+    out = build.Output(Path("/nonexistent"))
+    index = (ROOT / "site" / "index.html").read_bytes()
+    out.add("index.html", index)
+    build.opening_page(out, {"info": {"python": "3.12.7"}, "packages": {"numpy": {"version": "2.0.2"}}})
+    assert out.files["index.html"] == index
+    assert b"self.WIL_FIRST = null;" in out.files["first-frame.js"]
+
+
+def test_the_build_bakes_the_opening_page_into_index_html(opening):
+    import build
+    out = build.Output(Path("/nonexistent"))
+    out.add("index.html", (ROOT / "site" / "index.html").read_bytes())
+    build.opening_page(out, {"info": {"python": "3.12.7"}, "packages": {"numpy": {"version": "2.0.2"}}})
+    html = out.files["index.html"].decode()
+    assert html.count("data-first-paint") == 1 and opening[0] in html
+    assert out.files["first-frame.js"].startswith(b"/*") and b'"sizes":[2,' in out.files["first-frame.js"]
