@@ -12,7 +12,9 @@ except the CPython peer, which runs here with time.perf_counter on the same conf
     ready_s = navigation start -> window.playground.ready (boot.js's timings.total);
     first_trained_frame_s = navigation start -> the first frame with epochs >= 1 is seen in
     frames() (checked on every animation frame, so up to one frame late), after pressing Play
-    as soon as the page is ready.
+    as soon as the page is ready. first_paint_with_pictures_s = navigation start -> the first
+    contentful paint, when the opening frame (first-paint.js) was painted before it; cls_boot = the
+    layout shifts from navigation to ready.
 (b) frames: the default spiral at 1 epoch/frame, after a warm-up: median and p95 of each part of
     the frame (train, boundary, network, charts, total) over >= --frames frames.
 (c) epochs_per_second: speed 100 for --seconds, Σepochs / Σtrain_ms over those frames (training
@@ -223,11 +225,37 @@ def summary(values):
 
 
 # -- (a) cold load -----------------------------------------------------------------------------
+FIRST_PAINT = """() => new Promise((resolve) => {
+  const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+  const painted = window.WILFirstPaint ? window.WILFirstPaint.painted : null;
+  let cls = 0;  // layout shifts since navigation (buffered), without recent input
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) cls += e.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve({painted: painted, fcp: fcp ? fcp.startTime : null, cls: cls}), 200);
+})"""
+
+
+def _median_or_none(values):
+    return None if None in values else round(statistics.median(values), 3)
+
+
+def first_paint(page):
+    """After boot: when the page was first shown with its pictures (the opening frame, painted by
+    first-paint.js before the first render; the first contentful paint then shows it), and the
+    layout shifts (CLS) since navigation. None for the picture time if the page showed none."""
+    got = page.evaluate(FIRST_PAINT)
+    with_pictures = got["painted"] is not None and got["fcp"] is not None and got["painted"] <= got["fcp"]
+    return {"first_paint_with_pictures_s": round(got["fcp"] / 1000, 3) if with_pictures else None,
+            "cls_boot": round(got["cls"], 4)}
+
+
 def cold_load(browser, url):
     page = open_page(browser)
     try:
         page.goto(url)
         ready_ms = wait_ready(page)
+        painted = first_paint(page)
         timings = page.evaluate("() => window.boot.timings")
         mode = page.evaluate("() => window.boot.mode")
         button(page, "Play").click()
@@ -241,7 +269,7 @@ def cold_load(browser, url):
                 "first_trained_frame_s": round(seen_ms / 1000, 3),
                 "play_to_frame_ms": round(seen_ms - pressed_ms, 1),
                 "first_frame_total_ms": round(first["total"], 1),
-                "boot_timings_ms": timings, "page_errors": page.errors}
+                "boot_timings_ms": timings, **painted, "page_errors": page.errors}
     finally:
         page.context.close()
 
@@ -571,6 +599,9 @@ def main(argv=None):
                             "median_ready_s": round(statistics.median(r["ready_s"] for r in rs), 3),
                             "median_first_trained_frame_s":
                                 round(statistics.median(r["first_trained_frame_s"] for r in rs), 3),
+                            "median_first_paint_with_pictures_s": _median_or_none(
+                                [r["first_paint_with_pictures_s"] for r in rs]),
+                            "max_cls_boot": max(r["cls_boot"] for r in rs),
                             "runs": rs}
                     result["cold_load"] = cold
                 if "frames" in parts:

@@ -524,6 +524,8 @@
     boot.timings.total = Math.round(performance.now()); // ms after navigation start
     boot.ready = true;
     el("boot").hidden = true;
+    // Play, clicked while Python started (first-paint.js kept it), trains from now on.
+    if (self.WILFirstPaint && WILFirstPaint.handOver()) el("play").click();
   }
 
   function uninstall() {

@@ -11,11 +11,13 @@ app = None  # the running App, kept referenced for the life of the page
 
 
 def main(config=None):
-    """Put the page's markup into #app and start the playground."""
+    """Put the page's markup into #app (unless the build put it there already) and start the playground."""
     global app
     from js import document
 
     from .app import App
 
-    document.getElementById("app").innerHTML = PAGE.read_text(encoding="utf-8")
+    root = document.getElementById("app")
+    if not root.hasAttribute("data-first-paint"):  # else the build baked this markup in (scripts/first_paint.py): adopted as it is
+        root.innerHTML = PAGE.read_text(encoding="utf-8")
     app = App(config)
