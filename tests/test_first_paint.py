@@ -151,3 +151,14 @@ def test_the_build_bakes_the_opening_page_into_index_html(opening):
     html = out.files["index.html"].decode()
     assert html.count("data-first-paint") == 1 and opening[0] in html
     assert out.files["first-frame.js"].startswith(b"/*") and b'"sizes":[2,' in out.files["first-frame.js"]
+
+
+def test_the_hosted_build_installs_the_numpy_the_build_extra_pins():
+    """Vercel runs vercel.json's installCommand, then scripts/build.py: without numpy there the hosted
+    page would open on its loading card. The pin is the build extra's (pyproject.toml)."""
+    import json
+    import tomllib
+
+    (pin,) = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["build"]
+    install = json.loads((ROOT / "vercel.json").read_text())["installCommand"]
+    assert re.search(rf"pip install\b.*\s{re.escape(pin)}(\s|$)", install), (pin, install)
