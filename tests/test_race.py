@@ -68,6 +68,19 @@ def test_the_winner_is_the_lane_that_converged_first():
     assert [s.stop for s in r.lanes] == stops
 
 
+def test_no_winner_while_a_lane_behind_could_still_win():
+    base = {"dataset": "xor", "seed": 1}
+    r = Race(base, [{"optimizer": "adam", "lr": 0.03}, {"optimizer": "nadam", "lr": 0.03}])
+    alone = solo({"optimizer": "adam", "lr": 0.03}, base)
+    alone.step(race.MAX_EPOCHS)
+    assert alone.stop.kind == "converged"
+    r.step_lane(0, race.MAX_EPOCHS)  # lane 1 alone, to its stop: lane 2 is still at epoch 0
+    assert r.lanes[0].stop == alone.stop and r.lanes[1].epoch == 0
+    assert r.winner() is None
+    r.step_lane(1, alone.stop.epoch)  # level now: lane 2 has had as many epochs
+    assert r.winner() is not None and r.winner()[1] <= alone.stop.epoch
+
+
 def test_a_lane_stops_at_the_cap(monkeypatch):
     monkeypatch.setattr(race, "MAX_EPOCHS", 12)
     r = Race(BASE, [{"optimizer": "sgd", "lr": 0.00001}, {"optimizer": "sgd", "lr": 0.0001}])

@@ -91,16 +91,22 @@ class Race:
 
     def step(self, n=1):
         """Every lane still running trains up to n epochs (fewer where it stops); returns the epochs each ran."""
-        ran = []
-        for i, s in enumerate(self.lanes):
-            ran.append(0 if self.stopped(i) else s.step(min(n, MAX_EPOCHS - s.epoch)))
-        return ran
+        return [self.step_lane(i, n) for i in range(len(self.lanes))]
+
+    def step_lane(self, i, n=1):
+        """Lane i alone trains up to n epochs, if it still runs (the page spreads a round of the lanes over
+        frames when it does not fit in one); returns the epochs it ran."""
+        s = self.lanes[i]
+        return 0 if self.stopped(i) else s.step(min(n, MAX_EPOCHS - s.epoch))
 
     def winner(self):
         """([lanes], epoch): the lanes that met the convergence rule at the earliest epoch (more than one
-        on a tie), or None while none has. The lanes train in step, so the earliest epoch is also the first."""
+        on a tie), or None while none has, or while a lane still running has not reached that epoch (it
+        could still meet the rule sooner: lanes trained one after another are not yet level)."""
         done = [(s.stop.epoch, i) for i, s in enumerate(self.lanes) if s.stop is not None and s.stop.kind == "converged"]
         if not done:
             return None
         epoch = min(e for e, _ in done)
+        if any(not self.stopped(i) and s.epoch < epoch for i, s in enumerate(self.lanes)):
+            return None
         return [i for e, i in done if e == epoch], epoch
