@@ -93,10 +93,10 @@ def test_labels_name_what_differs():
 
 
 @pytest.mark.parametrize("lanes, said", [
-    ([{"optimizer": "adam"}], "a race of 1 lanes is not allowed; allowed: 2 to 4 lanes"),
+    ([{"optimizer": "adam"}], "a race of 1 lane is not allowed; allowed: 2 to 4 lanes"),
     ([], "a race of 0 lanes is not allowed; allowed: 2 to 4 lanes"),
     ([{"optimizer": "sgd", "lr": lr} for lr in (0.1, 0.2, 0.3, 0.4, 0.5)], "a race of 5 lanes is not allowed; allowed: 2 to 4 lanes"),
-    ("adam,sgd", "a race of str lanes is not allowed; allowed: 2 to 4 lanes"),
+    ("adam,sgd", "a race of a str is not allowed; allowed: 2 to 4 lanes"),
     ([{"optimizer": "adam"}, {"optimizer": "adam", "lr": 0.01}], "lanes 1 and 2 are the same (Adam, lr 0.01)"),
     # AdamW's own weight decay is 0.01: written out or not, the same rule
     ([{"optimizer": "sgd"}, {"optimizer": "adamw"}, {"optimizer": "adamw", "weight_decay": 0.01}],

@@ -60,8 +60,9 @@ class Race:
 
     def __init__(self, base, lanes, custom=None):
         if not isinstance(lanes, (list, tuple)) or not MIN_LANES <= len(lanes) <= MAX_LANES:
-            count = len(lanes) if isinstance(lanes, (list, tuple)) else type(lanes).__name__
-            raise ValueError(f"a race of {count} lanes is not allowed; allowed: {MIN_LANES} to {MAX_LANES} lanes")
+            got = (f"{len(lanes)} lane{'' if len(lanes) == 1 else 's'}" if isinstance(lanes, (list, tuple))
+                   else f"a {type(lanes).__name__}")
+            raise ValueError(f"a race of {got} is not allowed; allowed: {MIN_LANES} to {MAX_LANES} lanes")
         base = cfg.resolve(base)
         sessions = []
         for i, lane in enumerate(lanes):

@@ -28,7 +28,7 @@ PYTHON = "Array.from(window.__clock.callbacks).filter(([callback]) => callback i
 OWNERS = f"""() => {PYTHON}.map(([callback]) => {{
     try {{ return String(callback); }} catch (e) {{ return 'a destroyed proxy'; }} }})"""
 FRAMES = f"() => {PYTHON}.reduce((n, [, count]) => n + count, 0)"
-PANELS = 6
+PANELS = 7
 GRAD_LINES = "() => Array.from(document.querySelectorAll('#panel-gradcheck .teach-eq'), e => e.textContent).join('|')"
 
 

@@ -103,7 +103,7 @@ class Panel:
         if row is None:
             return
         i = int(row.dataset.lane)
-        role, key = target.dataset.role, target.dataset.key
+        role, key = getattr(target.dataset, "role", None), getattr(target.dataset, "key", None)  # (absent: undefined)
         if role == "pick":
             self.chosen[i] = bool(target.checked)
         elif role == "optimizer":  # another optimizer: its own settings, at their defaults; the rate stays
