@@ -62,5 +62,5 @@ def lane_stop(session, first):
     if stop is None:
         return f"stopped at the race's {race_rules.MAX_EPOCHS:,} epochs" if session.epoch >= race_rules.MAX_EPOCHS else ""
     if stop.kind == "diverged":
-        return f"diverged: back to epoch {stop.epoch:,}, where its loss was lowest"
+        return f"diverged: back to epoch {stop.epoch:,}"
     return f"{'Winner: ' if first else ''}{stop.kind} at epoch {stop.epoch:,}"
