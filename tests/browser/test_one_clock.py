@@ -59,7 +59,7 @@ def test_the_app_loop_is_the_only_clock(new_page, server, wait_ready):
     page.locator("#panel-step").scroll_into_view_if_needed()
     page.get_by_role("button", name="Take one step").click()
     wait_state(page, "!s.running && document.querySelector('#panel-step').dataset.stage === 'forward'")
-    page.get_by_role("button", name="Stop").click()  # the run-through stops; the pulse plays out
+    page.get_by_role("button", name="Stop", exact=True).click()  # the run-through stops; the pulse plays out
     page.wait_for_timeout(300)
     page.locator("#panel-step .teach-stage[data-stage='2']").click()  # backward: another pulse
     page.wait_for_timeout(400)

@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pytest
 from pagekit import state
+from test_one_clock import CLOCK_WATCH, OWNERS  # the page's animation frames, by owner
 
 from nn import Session
 
@@ -46,6 +47,7 @@ def message(page):
 
 
 def test_a_race_starts_level_matches_solo_runs_and_names_the_winner(page, server, wait_ready):
+    page.add_init_script(CLOCK_WATCH)
     page.goto(server)
     wait_ready(page)
     page.get_by_role("combobox", name="Dataset").select_option("xor")
@@ -93,6 +95,11 @@ def test_a_race_starts_level_matches_solo_runs_and_names_the_winner(page, server
     card = page.locator("#panel-race .race-card").nth(winner)
     assert card.locator(".race-stop").inner_text() == f"Winner: converged at epoch {first}"
     assert card.locator("canvas").bounding_box()["width"] > 100
+
+    # the race trained in the app's one loop: no frame of its own, no timer
+    owners = page.evaluate(OWNERS)
+    assert owners and all(o.startswith("<bound method App._frame") for o in owners), owners
+    assert page.evaluate("() => window.__clock.intervals") == 0
 
     # Stop race stops every lane where it is
     if race(page)["racing"]:
