@@ -16,8 +16,8 @@ from ..views.controls import optimizer_menu, optimizer_settings, rate_menu
 from ..views.output_view import OutputView
 from .common import el, header, on_screen
 
-TRAIN_BUDGET_MS = 8.0   # a frame trains lanes in turn until this is spent (one lane at least): a round of every
-#                         lane that does not fit in one frame spreads over several, and the page keeps 60 a second
+TRAIN_BUDGET_MS = 9.0   # a frame trains lanes in turn while the next fits in this (one lane at least): a round of
+#                         every lane that does not fit in one frame spreads over several, and the page keeps 60 a second
 PICTURE = 40            # each lane's boundary grid: the output view's 80 would cost four times as much a lane
 CHART_EVERY_MS = 100    # the loss chart redraws at most this often while racing (as the playground's)
 SCREEN_EVERY_MS = 250   # a racing panel asks this often whether it is on screen (its pictures wait if not)
@@ -158,9 +158,11 @@ class Panel:
         t0 = performance.now()
         race, trained = self.race, 0
         while True:  # the lanes in turn, each the same epochs; a round ends a frame even with time to spare
+            t = performance.now()
             trained += race.step_lane(self._turn, self.app.speed)
+            took = performance.now() - t  # the next lane likely takes as long
             self._turn = (self._turn + 1) % len(race.lanes)
-            if self._turn == 0 or performance.now() - t0 >= TRAIN_BUDGET_MS:
+            if self._turn == 0 or performance.now() - t0 + took > TRAIN_BUDGET_MS:
                 break
         t1 = performance.now()
         timing = self._draw()
