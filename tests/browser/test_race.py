@@ -15,6 +15,8 @@ from nn import Session
 
 pytestmark = pytest.mark.browser
 RACE = "() => window.playground.race()"
+PLACES = """() => Array.from(document.querySelectorAll('#panel-race canvas, #panel-race .race-chart'), (e) => {
+    const r = e.getBoundingClientRect(); return [r.x, r.y + scrollY, r.width, r.height]; })"""
 SOLO_IN_PAGE = """
 import json
 from nn import Session
@@ -48,6 +50,7 @@ def message(page):
 
 def test_a_race_starts_level_matches_solo_runs_and_names_the_winner(page, server, wait_ready):
     page.add_init_script(CLOCK_WATCH)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the words wrap the most there
     page.goto(server)
     wait_ready(page)
     page.get_by_role("combobox", name="Dataset").select_option("xor")
@@ -58,8 +61,12 @@ def test_a_race_starts_level_matches_solo_runs_and_names_the_winner(page, server
     page.get_by_label("Lane 3 optimizer").select_option("nadam")
     page.get_by_label("Lane 3 learning rate").select_option("0.03")
     page.get_by_role("button", name="Start race", exact=True).click()
+    page.wait_for_timeout(600)  # (the cards and the chart are the click's answer)
+    where = page.evaluate(PLACES)
     page.wait_for_function(f"() => ({RACE})().winner !== null", timeout=60_000, polling=100)
     got = race(page)
+    # the page held still while the race ran and its winner was named: every picture and the chart where it was
+    assert page.evaluate(PLACES) == where
     lanes = got["lanes"]
     assert [lane["label"] for lane in lanes] == ["Adam, lr 0.01", "SGD, lr 0.1, Momentum 0.9", "NAdam, lr 0.03"]
     config = state(page)["config"]
