@@ -48,6 +48,7 @@ class Panel:
         self.cards = el("div", section, "race-cards")
         self.chart_el = el("div", section, "chart race-chart", aria_label="Training loss of each lane over epochs")
         self.race, self.racing, self.frames = None, False, deque(maxlen=FRAMES_KEPT)
+        self._refused = False      # the page's message says why the last Start race was refused
         self._lanes_shown = []     # per lane in the race: (OutputView or None, numbers element, stop element)
         self._chart, self._chart_at, self._drawn, self._texts = None, -1e9, [], {}
         self._turn = 0             # the lane whose turn it is in the current round
@@ -129,9 +130,11 @@ class Panel:
         except ValueError as e:
             app.show_message(f"The race did not start: {e}.", "Tick two to four lanes that differ in their "
                              "optimizer, its rate or a setting.", "error")
+            self._refused = True
             return
-        if app._message_kind == "error":
-            app.hide_message()  # a refusal shown before is history
+        if self._refused:
+            app.hide_message()  # the refusal shown before is history
+            self._refused = False
         if app.running:
             app.pause()  # the race has the frames to itself (Play trains the playground alongside)
         self.race, self.frames = race, deque(maxlen=FRAMES_KEPT)
