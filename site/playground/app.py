@@ -756,6 +756,8 @@ class App:
         hook.state = self.proxies.hold(self.state)
         hook.frames = self.proxies.hold(self.frame_timings)
         hook.ownData = self.proxies.hold(self.own_data_state)
+        hook.race = self.proxies.hold(lambda: JSON.parse(json.dumps(next(  # the optimizer race, once its panel is built
+            (p.state() for p in self.panels if p.name == "race"), None))))
         window.playground = Object.freeze(hook)
 
 

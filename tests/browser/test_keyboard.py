@@ -9,7 +9,7 @@ from pagekit import state, wait_state
 
 pytestmark = pytest.mark.browser
 
-PANELS = ["panel-step", "panel-audit", "panel-gradcheck", "panel-landscape", "panel-activations", "panel-source"]
+PANELS = ["panel-step", "panel-audit", "panel-gradcheck", "panel-landscape", "panel-race", "panel-activations", "panel-source"]
 FOCUSED = """() => { const a = document.activeElement; const s = a.closest('#panels > section');
   return {panel: s ? s.id : '', tag: a.tagName, name: a.getAttribute('aria-label') || a.textContent.trim().slice(0, 40),
           visible: getComputedStyle(a).outlineStyle !== 'none' || a.matches(':focus-visible')}; }"""

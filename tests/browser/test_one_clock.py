@@ -28,7 +28,7 @@ PYTHON = "Array.from(window.__clock.callbacks).filter(([callback]) => callback i
 OWNERS = f"""() => {PYTHON}.map(([callback]) => {{
     try {{ return String(callback); }} catch (e) {{ return 'a destroyed proxy'; }} }})"""
 FRAMES = f"() => {PYTHON}.reduce((n, [, count]) => n + count, 0)"
-PANELS = 6
+PANELS = 7
 GRAD_LINES = "() => Array.from(document.querySelectorAll('#panel-gradcheck .teach-eq'), e => e.textContent).join('|')"
 
 
@@ -59,7 +59,7 @@ def test_the_app_loop_is_the_only_clock(new_page, server, wait_ready):
     page.locator("#panel-step").scroll_into_view_if_needed()
     page.get_by_role("button", name="Take one step").click()
     wait_state(page, "!s.running && document.querySelector('#panel-step').dataset.stage === 'forward'")
-    page.get_by_role("button", name="Stop").click()  # the run-through stops; the pulse plays out
+    page.get_by_role("button", name="Stop", exact=True).click()  # the run-through stops; the pulse plays out
     page.wait_for_timeout(300)
     page.locator("#panel-step .teach-stage[data-stage='2']").click()  # backward: another pulse
     page.wait_for_timeout(400)

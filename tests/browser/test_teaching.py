@@ -94,7 +94,7 @@ def click_point(page, s, i):
 
 
 TITLES = {"step": "One step, explained", "audit": "Audit a point", "gradcheck": "Gradient check",
-          "landscape": "Loss landscape", "activations": "Activation explorer", "source": "The code"}
+          "landscape": "Loss landscape", "race": "Optimizer race", "activations": "Activation explorer", "source": "The code"}
 CANVASES = {"step": 1, "landscape": 1, "activations": len(activations.NAMES)}  # at least, each with a size
 # Read back from a screenshot of a section (the pixels the learner sees, as composited on screen):
 # the distinct colours, and the share of the commonest one, in the section and in each canvas's box.

@@ -24,6 +24,7 @@ PANELS = {
     "audit": "Audit a point",
     "gradcheck": "Gradient check",
     "landscape": "Loss landscape",
+    "race": "Optimizer race",
     "activations": "Activation explorer",
     "source": "The code",
 }

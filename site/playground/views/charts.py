@@ -10,12 +10,18 @@ def _js(value):
     return to_js(value, dict_converter=Object.fromEntries)
 
 
-class Chart:
-    """One uPlot chart of a train and a test series against epochs; `ticks` labels the y axis
-    (a JS callback kept by Charts)."""
+TRAIN_TEST = ({"label": "train", "stroke": TRAIN, "width": 2},
+              {"label": "test", "stroke": TEST, "width": 2, "dash": [6, 3]})
 
-    def __init__(self, element, title, log_scale, percent, ticks):
+
+class Chart:
+    """One uPlot chart of series against epochs (a train and a test series, unless `series` says
+    others: uPlot series options, one per column); `ticks` labels the y axis (a JS callback kept
+    by its owner)."""
+
+    def __init__(self, element, title, log_scale, percent, ticks, series=TRAIN_TEST):
         self.el, self.title, self.log, self.percent, self.ticks = element, title, log_scale, percent, ticks
+        self.series = [dict(s) for s in series]
         self.plot = None
 
     def _options(self):
@@ -26,11 +32,7 @@ class Chart:
             "scales": {"x": {"time": False}, "y": y_scale},
             "legend": {"show": True, "live": False},
             "cursor": {"show": False},
-            "series": [
-                {"label": "epoch"},
-                {"label": "train", "stroke": TRAIN, "width": 2},
-                {"label": "test", "stroke": TEST, "width": 2, "dash": [6, 3]},
-            ],
+            "series": [{"label": "epoch"}, *self.series],
             "axes": [
                 {"stroke": "#6b7280", "grid": {"stroke": GRID}, "size": 30},
                 {"stroke": "#6b7280", "grid": {"stroke": GRID}, "size": 58,
@@ -38,8 +40,9 @@ class Chart:
             ],
         }
 
-    def set(self, epochs, train, test):
-        data = _js([epochs, train, test])
+    def set(self, epochs, *columns):
+        """Draw the columns (one per series; None where a series has no value) against `epochs`."""
+        data = _js([epochs, *columns])
         if self.plot is None:
             self.plot = uPlot.new(_js(self._options()), data, self.el)
         else:
@@ -55,7 +58,7 @@ class Chart:
             self.plot = None
 
 
-def _tick_labels(fmt):
+def tick_labels(fmt):
     """uPlot's y-axis label callback for a format: the tick values as text."""
     return lambda u, splits, *rest: to_js(["" if v is None else fmt.format(v) for v in splits])
 
@@ -66,8 +69,8 @@ class Charts:
     def __init__(self, loss_el, metric_el, proxies):
         self.loss_el, self.metric_el = loss_el, metric_el
         # the tick-label callbacks, made once for the page (uPlot calls them on every redraw)
-        self._numbers = proxies.hold(_tick_labels("{:.3g}"))
-        self._percents = proxies.hold(_tick_labels("{:.0%}"))
+        self._numbers = proxies.hold(tick_labels("{:.3g}"))
+        self._percents = proxies.hold(tick_labels("{:.0%}"))
         self.loss = self.metric = None
         self.kind = None
         self.shown = -1  # the epoch last drawn

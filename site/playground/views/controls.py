@@ -66,6 +66,50 @@ def _fmt(v):
     return f"{v:g}" if isinstance(v, (int, float)) else str(v)
 
 
+def optimizer_menu(select, selected):
+    """The optimizer menu, from the optimizers' records (nn.optim): the playground's and each race lane's."""
+    _options(select, [(n, cls.name) for n, cls in optim.OPTIMIZERS.items()], selected)
+
+
+def rate_menu(select, selected):
+    """The learning-rate menu (a rate not in it, from a link, is added)."""
+    _options(select, [(v, _fmt(v)) for v in LEARNING_RATES], selected)
+
+
+def optimizer_settings(box, name, values, hidden=frozenset(), prefix=""):
+    """Fill `box` with a control for each setting optimizer `name` offers (its SETTINGS record), showing
+    `values` (keyed as the config keys them; None: the optimizer's own). Each control carries its key in
+    data-key; `prefix` goes before each accessible name ("Lane 2 " names a race lane's). Settings whose key
+    is in `hidden` (a class link's hide=) are left out."""
+    box.replaceChildren()
+    for setting in optim.lookup(name).SETTINGS:  # the optimizer's own record
+        if not setting.shown or setting.key in hidden:
+            continue
+        key, label = setting.key, setting.label
+        value = values.get(key)
+        if setting.kind == "bool":
+            wrap = document.createElement("label")
+            wrap.className = "check"
+            box_ = document.createElement("input")
+            box_.type = "checkbox"
+            box_.dataset.key = key
+            box_.checked = bool(value)
+            box_.setAttribute("aria-label", prefix + label)
+            wrap.append(box_, document.createTextNode(" " + label))
+            box.append(wrap)
+            continue
+        wrap = document.createElement("label")
+        wrap.className = "field"
+        _append_label(wrap, label)
+        sel = document.createElement("select")
+        sel.dataset.key = key
+        sel.setAttribute("aria-label", prefix + label)
+        items = [("" if v is None else v, "default" if v is None else _fmt(v)) for v in setting.offered]
+        _options(sel, items, "" if value is None else value)
+        wrap.append(sel)
+        box.append(wrap)
+
+
 class Controls:
     def __init__(self, proxies, apply, on_reset, on_play, on_step, on_speed):
         self.apply = apply
@@ -78,7 +122,7 @@ class Controls:
         listen(by_id("reset"), "click", lambda e: on_reset())
         listen(by_id("speed"), "change", lambda e: on_speed(int(e.target.value)))
         _options(by_id("dataset"), [(n, DATASET_LABELS[n]) for n in datasets.NAMES], "spiral")
-        _options(by_id("optimizer"), [(n, cls.name) for n, cls in optim.OPTIMIZERS.items()], "adam")
+        optimizer_menu(by_id("optimizer"), "adam")
         for key, cast in (("dataset", str), ("lr", float), ("optimizer", str), ("batch_size", int),
                           ("dropout", float), ("schedule", str)):
             listen(by_id(key), "change", self._setter(key, cast))
@@ -186,7 +230,7 @@ class Controls:
         self.config = c
         self.width_limit = menus.width_limit(c["dataset"])
         by_id("dataset").value = c["dataset"]
-        _options(by_id("lr"), [(v, _fmt(v)) for v in LEARNING_RATES], c["lr"])
+        rate_menu(by_id("lr"), c["lr"])
         by_id("optimizer").value = c["optimizer"]
         by_id("schedule").value = c["schedule"]
         self._sync_optimizer_settings(c)
@@ -229,33 +273,7 @@ class Controls:
         by_id("data-count").textContent = text
 
     def _sync_optimizer_settings(self, c):
-        box = self._optimizer_box
-        box.replaceChildren()
-        for setting in optim.lookup(c["optimizer"]).SETTINGS:  # the optimizer's own record
-            if not setting.shown or setting.key in self.hidden:
-                continue
-            key, label = setting.key, setting.label
-            if setting.kind == "bool":
-                wrap = document.createElement("label")
-                wrap.className = "check"
-                box_ = document.createElement("input")
-                box_.type = "checkbox"
-                box_.dataset.key = key
-                box_.checked = bool(c[key])
-                box_.setAttribute("aria-label", label)
-                wrap.append(box_, document.createTextNode(" " + label))
-                box.append(wrap)
-                continue
-            wrap = document.createElement("label")
-            wrap.className = "field"
-            _append_label(wrap, label)
-            sel = document.createElement("select")
-            sel.dataset.key = key
-            sel.setAttribute("aria-label", label)
-            items = [("" if v is None else v, "default" if v is None else _fmt(v)) for v in setting.offered]
-            _options(sel, items, "" if c[key] is None else c[key])
-            wrap.append(sel)
-            box.append(wrap)
+        optimizer_settings(self._optimizer_box, c["optimizer"], c, self.hidden)
 
     def _sync_output(self, session):
         if session.kind == "regression":
