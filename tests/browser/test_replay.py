@@ -1,0 +1,114 @@
+"""Replay in the browser: the "Replay epoch" slider shows epoch k's weights (the session's own
+snapshot, and what a run of the same config in CPython had at k), moves with the keys, returns
+with "Back to now", and Play or Step at k trains on from k with the page saying so."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from pagekit import state, step_epochs, wait_state
+
+from nn import Session
+
+pytestmark = pytest.mark.browser
+EPOCHS = 40  # all inside the dense window: every epoch is kept
+
+DRAWN = """
+import json, playground
+app = playground.app
+shown = app.network.session  # the session the network view last drew from
+kept = dict(app.session.snapshots.all())
+json.dumps({"drawn": shown.net.flat.tolist(), "epoch": shown.epoch,
+            "kept": kept[shown.epoch].tolist() if shown.epoch in kept else None,
+            "live": app.session.net.flat.tolist()})
+"""
+
+
+@pytest.fixture(scope="module")
+def app(new_page, server, wait_ready):
+    page = new_page()
+    page.goto(server)
+    wait_ready(page)
+    step_epochs(page, EPOCHS)
+    yield page
+    page.context.close()
+
+
+def drawn(page):
+    return json.loads(page.evaluate(f"() => window.pyodide.runPython({json.dumps(DRAWN)})"))
+
+
+def slider(page):
+    return page.get_by_role("slider", name="Replay epoch")
+
+
+def test_the_slider_shows_the_weights_kept_at_each_epoch(app):
+    before = state(app)
+    assert before["replay"] == {"epoch": None, "positions": EPOCHS + 1, "drawnEpoch": EPOCHS}
+    slider(app).focus()
+    app.keyboard.press("Home")
+    wait_state(app, "s.replay.epoch === 0 && s.replay.drawnEpoch === 0")
+    for _ in range(7):
+        app.keyboard.press("ArrowRight")
+    s = wait_state(app, "s.replay.epoch === 7 && s.replay.drawnEpoch === 7")
+    d = drawn(app)
+    assert d["drawn"] == d["kept"]  # the pictures are drawn from the session's snapshot of epoch 7
+    truth = Session(before["config"])
+    truth.step(7)
+    np.testing.assert_allclose(d["drawn"], truth.net.flat, rtol=1e-9, atol=1e-12)  # a run stopped at 7
+    assert app.inner_text("#epoch") == "7" and app.inner_text("#replay-at") == f"epoch 7 of {EPOCHS}"
+    assert float(app.inner_text("#train-loss")) == pytest.approx(truth.metrics()["train_loss"], rel=1e-3)
+    assert app.locator("#chart-loss .replay-mark").is_visible()
+    assert app.get_by_role("button", name="Back to now").is_enabled()
+    # the live session was not touched
+    assert (s["epoch"], s["version"], s["trainLoss"]) == (before["epoch"], before["version"], before["trainLoss"])
+    assert d["live"] != d["drawn"]
+    app.keyboard.press("End")
+    wait_state(app, f"s.replay.epoch === null && s.replay.drawnEpoch === {EPOCHS}")
+    assert app.inner_text("#replay-at") == "now" and not app.locator("#chart-loss .replay-mark").is_visible()
+
+
+def test_back_to_now_shows_the_live_weights_again(app):
+    slider(app).focus()
+    app.keyboard.press("Home")
+    app.keyboard.press("ArrowRight")
+    wait_state(app, "s.replay.epoch === 1 && s.replay.drawnEpoch === 1")
+    app.get_by_role("button", name="Back to now").click()
+    wait_state(app, f"s.replay.epoch === null && s.replay.drawnEpoch === {EPOCHS}")
+    d = drawn(app)
+    assert d["drawn"] == d["live"] and app.inner_text("#epoch") == str(EPOCHS)
+    assert app.get_by_role("button", name="Back to now").is_disabled()
+
+
+def test_step_at_an_epoch_trains_on_from_it_and_says_the_later_ones_are_replaced(app):
+    slider(app).focus()
+    app.keyboard.press("Home")
+    for _ in range(12):
+        app.keyboard.press("ArrowRight")
+    wait_state(app, "s.replay.epoch === 12")
+    app.get_by_role("button", name="Step one epoch").click()
+    s = wait_state(app, "s.epoch === 13 && s.replay.epoch === null")
+    assert s["history"]["epoch"][-1] == 13 and max(s["history"]["epoch"]) == 13
+    text = app.inner_text("#message")
+    assert "Training goes on from epoch 12" in text and f"epochs 13 to {EPOCHS} are replaced" in text
+    assert "optimizer" in text
+    assert any("went back to epoch 12" in line for line in json.loads(app.evaluate(
+        "() => window.pyodide.runPython('import json, playground; json.dumps(playground.app.session.by_hand)')")))
+    assert s["replay"]["positions"] == 14  # epochs 0..13: the old 14..40 are gone
+
+
+def test_play_at_an_epoch_trains_on_from_it(app):
+    slider(app).focus()
+    app.keyboard.press("Home")
+    for _ in range(3):
+        app.keyboard.press("ArrowRight")
+    wait_state(app, "s.replay.epoch === 3")
+    app.get_by_role("button", name="Play", exact=True).click()
+    s = wait_state(app, "s.epoch >= 5 && s.replay.epoch === null")
+    assert s["history"]["epoch"][:4] == [0, 1, 2, 3] and s["history"]["epoch"][-1] == s["epoch"]
+    assert "Training goes on from epoch 3" in app.inner_text("#message")
+    app.get_by_role("button", name="Pause", exact=True).click()
+    # the slider follows the live run again
+    s = wait_state(app, "!s.running")
+    assert s["replay"]["positions"] == s["epoch"] + 1
