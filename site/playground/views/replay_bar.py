@@ -10,7 +10,7 @@ an edited weight) ends the replay: the twin belongs to the state it was made fro
 from nn.training.replay import Replay, kept_epochs
 
 from ..logic import replay_words
-from .dom import by_id, document
+from .dom import by_id, document, window
 
 
 class ReplayBar:
@@ -24,6 +24,8 @@ class ReplayBar:
         self._epochs = []     # the slider's positions: the kept epochs, then now
         self._synced = None   # (version, epochs kept) the slider was last fitted to
         self._marked = None   # the epoch the charts mark (None: no mark)
+        self._input_ms = 0.0  # time spent in the slider's handler since the last painted frame
+        self._left = False    # the replay just ended: the next render paints now, seen or not
         listen = app.proxies.listen
         listen(self.slider, "input", lambda e: self._moved())
         listen(self.now_button, "click", lambda e: self.back_to_now())
@@ -39,6 +41,13 @@ class ReplayBar:
             return self.app.session
         return r.at(self.wanted)
 
+    def must_paint(self):
+        """Whether render paints even with the pictures scrolled away: while scrubbing (the learner
+        asked for that epoch; the confusion matrix may be on screen when the network is not), and
+        once after, so that nothing still shows a past epoch."""
+        left, self._left = self._left, False
+        return left or self.replay is not None
+
     def looking_back(self):
         """The past epoch shown, or None when the pictures show now."""
         shown = self.shown()
@@ -46,6 +55,7 @@ class ReplayBar:
 
     # -- the slider --------------------------------------------------------------------------------------
     def _moved(self):
+        t0 = window.performance.now()
         app = self.app
         if app.running:  # scrubbing pauses training (the frame loop then paints the scrubbed epoch)
             app.running = False
@@ -60,13 +70,17 @@ class ReplayBar:
         self._show_position()
         self.pending = True
         app.request_frame()
+        self._input_ms += window.performance.now() - t0
 
     def paint(self):
-        """The frame's work while scrubbing: the pictures, the metrics and the charts' mark. -> timing"""
+        """The frame's work while scrubbing: the pictures, the metrics and the charts' mark, and
+        the slider's own handling since the last frame ("input"). -> timing (ms)"""
         self.pending = False
         timing = self.app.render()
+        timing["input"], self._input_ms = self._input_ms, 0.0
+        timing["total"] += timing["input"]
         timing["epochs"] = 0
-        timing["replay"] = self.wanted if self.replay is not None else None
+        timing["replay"] = self.wanted if self.replay is not None else -1  # -1: now
         return timing
 
     def back_to_now(self):
@@ -77,6 +91,7 @@ class ReplayBar:
         self.slider.focus()
 
     def _end(self):
+        self._left = self._left or self.replay is not None
         self.replay, self.wanted = None, None
         self._synced = None  # fit the slider to now again
         self._show_position()
