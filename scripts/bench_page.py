@@ -37,7 +37,8 @@ except the CPython peer, which runs here with time.perf_counter on the same conf
     training the default spiral (speed 100, until it converges or --seconds pass) and the digits
     (speed 1, until they converge or 3 x --seconds pass): each key press asks for one frame, which paints
     the past epoch (pictures, metrics, confusion matrix for digits, the charts' mark). Median and
-    p95 of that frame's work (the page's frames() timing, the slider's handler included).
+    p95 of that frame's work (the page's frames() timing, the slider's handler included). The peer:
+    the training frames of the same page before it (their total, and their painting alone).
 
 When training stops (the spiral converges after some hundred epochs) the script presses Reset
 and Play and goes on: the output says how often ("restarts").
@@ -431,10 +432,17 @@ def replay_block(browser, url, seconds):
         for name, train_s, speed in (("spiral", seconds, 100), ("digits", 3 * seconds, 1)):
             if name == "digits":
                 page.get_by_label("Dataset", exact=True).select_option("digits")
+            n0 = len(frames(page))
             s = train_for(page, train_s, speed)
+            trained = [f for f in frames(page)[n0:] if f["epochs"] >= 1]
             got, positions = scrub(page)
             out[name] = {"sizes": s["sizes"], "epoch": s["epoch"], "positions": positions, "frames": len(got),
-                         "parts_ms": parts_summary(got)}
+                         "parts_ms": parts_summary(got),
+                         # the peer: the frames that trained it, in the same page (at `speed` epochs a frame)
+                         "training_frames": {"speed": speed, "frames": len(trained),
+                                             "total_ms": summary([f["total"] for f in trained]) if trained else None,
+                                             "paint_ms": summary([f["total"] - f["train"] for f in trained])
+                                             if trained else None}}
             page.keyboard.press("End")  # (the last press showed now already)
         out["page_errors"] = page.errors
         return out

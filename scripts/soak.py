@@ -41,6 +41,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_page as bp  # noqa: E402
 from serve import serve_in_thread  # noqa: E402
 
+# The replay's record at the end: how many weight snapshots the session keeps, and their bytes.
+SNAPSHOTS = """
+import json, playground
+s = playground.app.session
+kept = s.snapshots.entries
+json.dumps({"count": len(kept), "dense_window": s.snapshots.dense, "stride": s.snapshots.stride,
+            "first": [e for e, _ in kept[:3]], "last": [e for e, _ in kept[-3:]],
+            "bytes": sum(w.nbytes for _, w in kept), "bytes_per_snapshot": s.net.flat.nbytes,
+            "bound": (s.snapshots.dense + s.snapshots.capacity) * s.net.flat.nbytes})
+"""
 MEMORY_ARGS = ["--enable-precise-memory-info", "--js-flags=--expose-gc"]
 TARGET_GROWTH_PCT = 5.0
 MB = 1024 * 1024
@@ -178,6 +188,7 @@ def main(argv=None):
                 final = page.evaluate("() => window.playground.state()")
                 result["final_state"] = {k: final[k] for k in ("epoch", "trainLoss", "trainAccuracy",
                                                                 "testAccuracy", "stop")}
+                result["snapshots"] = json.loads(page.evaluate(f"() => window.pyodide.runPython({json.dumps(SNAPSHOTS)})"))
                 got = bp.frames(page)
                 result["last_frames_ms"] = bp.parts_summary(got)
                 result["page_errors"] = page.errors

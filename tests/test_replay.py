@@ -167,3 +167,11 @@ def test_going_back_to_a_bad_epoch_is_refused_and_changes_nothing(bad):
         s.go_back(bad)
     assert np.array_equal(s.net.flat, before[0]) and (s.epoch, s.version) == before[1:]
     assert s.go_back(99) == 30 and s.version == before[2]  # not before now: nothing to do
+
+
+def test_a_past_epoch_thinned_out_of_the_history_is_measured_again():
+    s = _run(60)
+    s.history.entries = [e for e in s.history.entries if e[0] != 9]  # as after 2000 epochs of thinning
+    past, truth = Replay(s).at(9), _run(9)
+    assert {k: v for k, v in past.metrics().items() if k != "lr"} == \
+        {k: v for k, v in truth.metrics().items() if k != "lr"}

@@ -6,7 +6,9 @@
     past.step(1)               # ValueError: a past epoch is read-only (Session.go_back trains from it)
 
 The twin is a shallow copy of the session sharing its data, with its own network (one copy, made
-once per Replay, refilled with each snapshot's weights) and its own metrics. Its `version` is a
+once per Replay, refilled with each snapshot's weights) and its own metrics: the history's row of
+that epoch (what was measured then, as the charts show it), or measured again where the history
+was thinned. Its `version` is a
 tuple no live session ever has, so a cache keyed on `version` alone keeps the live picture and
 the past one apart, and the live one is found again unchanged after "Back to now".
 """
@@ -67,10 +69,11 @@ class Replay:
         twin.epoch, twin.stop = at, None
         twin.version = ("epoch", at, s.version)  # never equal to a live version (an int)
         twin._train_out = None
-        with np.errstate(over="ignore", invalid="ignore"):
-            Session._evaluate(twin, record=False)  # its own metrics; the session's are untouched
         row_at, row = s.history.at(at)
-        if row_at == at:  # the rate it trained at then (the optimizer's is today's)
-            twin._metrics["lr"] = row["lr"]
+        if row_at == at:  # the metrics measured at that epoch, as the charts show them (no forward pass)
+            twin._metrics = dict(row)
+        else:  # (thinned out of the history after 2000 epochs): measured again, at today's rate
+            with np.errstate(over="ignore", invalid="ignore"):
+                Session._evaluate(twin, record=False)  # its own metrics; the session's are untouched
         self._shown = (at, twin)
         return twin
