@@ -61,6 +61,8 @@ class ReplayBar:
             app.running = False
             app._show_running()
         if self.replay is None or not self.replay.current() or self.replay.session is not app.session:
+            if app._message_kind in ("converged", "info"):
+                app.hide_message()  # (it floats over the page, maybe over this slider; errors and advice stay)
             self.replay = Replay(app.session)
             self._epochs = self.replay.epochs()
         i = min(max(int(float(self.slider.value)), 0), len(self._epochs) - 1)
