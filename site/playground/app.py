@@ -384,7 +384,9 @@ class App:
         """Set W[l][i, j] to the number `text` writes; True if it was taken. A refusal says what
         was typed and what is allowed; a taken value clears a refusal still shown."""
         try:
-            self.session.set_weight(l, i, j, typed.weight(text))  # the metrics shown follow the edited network
+            value = typed.weight(text)
+            self.replay.go_back()  # a weight edited at a past epoch: training goes on from there, edited
+            self.session.set_weight(l, i, j, value)  # the metrics shown follow the edited network
         except ValueError as e:
             self.show_message(f"{str(e)[:1].upper()}{str(e)[1:]}.", "The weight was not changed.", "error")
             return False

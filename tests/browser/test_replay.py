@@ -112,3 +112,39 @@ def test_play_at_an_epoch_trains_on_from_it(app):
     # the slider follows the live run again
     s = wait_state(app, "!s.running")
     assert s["replay"]["positions"] == s["epoch"] + 1
+
+
+CONFUSION_AT = """
+import json, numpy as np, playground
+from nn import MLP
+s = playground.app.session
+net = MLP.from_dict(s.net.to_dict())
+net.flat[...] = dict(s.snapshots.all())[%d]
+guess = np.argmax(net.forward(s.X_test), axis=1)
+m = np.zeros((10, 10), int)
+np.add.at(m, (s.y_test, guess), 1)
+json.dumps(m.tolist())
+"""
+SHOWN_CONFUSION = """() => [...document.querySelectorAll('#confusion tr')].slice(1).map(
+    (tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent || 0)))"""
+
+
+def test_digits_the_confusion_matrix_and_the_weights_are_those_of_the_scrubbed_epoch(new_page, server, wait_ready):
+    page = new_page()
+    page.goto(server + "#dataset=digits")
+    wait_ready(page)
+    step_epochs(page, 3)
+    now = page.evaluate(SHOWN_CONFUSION)
+    slider(page).focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    wait_state(page, "s.replay.epoch === 1 && s.replay.drawnEpoch === 1")
+    shown = page.evaluate(SHOWN_CONFUSION)
+    want = json.loads(page.evaluate(f"() => window.pyodide.runPython({json.dumps(CONFUSION_AT % 1)})"))
+    assert shown == want and shown != now  # the test digits as epoch 1's weights read them
+    d = drawn(page)
+    assert d["drawn"] == d["kept"]
+    page.get_by_role("button", name="Back to now").click()
+    wait_state(page, "s.replay.epoch === null && s.replay.drawnEpoch === 3")
+    assert page.evaluate(SHOWN_CONFUSION) == now
+    page.context.close()

@@ -105,7 +105,7 @@ class DigitsView:
             self.x = self.prediction = None
         else:
             self.x = digits.image_to_features(digits.bitmap_to_input(bitmap))[0]
-            self.prediction = self.app.session.predict(self.x)[0]
+            self.prediction = self.app.replay.shown().predict(self.x)[0]  # (a scrubbed epoch's, while replaying)
             # "add to training set as" starts at what the network reads (the learner corrects it)
             by_id("add-label").value = str(int(np.argmax(self.prediction)))
         self.show_drawing()
@@ -133,7 +133,7 @@ class DigitsView:
     def show_drawing(self):
         """Refresh the 8x8 preview and the probability bars (also after training moved on)."""
         if self.x is not None:
-            self.prediction = self.app.session.predict(self.x)[0]
+            self.prediction = self.app.replay.shown().predict(self.x)[0]
         self.preview_canvas.fit()
         ctx = self.preview_canvas.ctx
         ctx.clearRect(0, 0, self.preview_canvas.width, self.preview_canvas.height)
