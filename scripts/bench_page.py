@@ -191,7 +191,7 @@ class Trainer:
     def stop(self):
         if state(self.page)["running"]:
             try:
-                button(self.page, "Pause").click(timeout=5_000)
+                button(self.page, "Pause").click(timeout=30_000)  # (a frame at speed 100 on a busy machine: seconds)
             except Exception:  # noqa: BLE001 - it stopped on its own (converged) meanwhile
                 if state(self.page)["running"]:
                     raise

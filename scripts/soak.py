@@ -63,7 +63,10 @@ SAMPLE = """() => {
   const py = window.pyodide.runPython(
     "(__import__('gc').collect(), len(__import__('gc').get_objects()))[1]");
   const s = window.playground.state();
-  return {t: performance.now(), js_heap: js, js_heap_total: jsTotal, wasm: wasm, py_objects: py,
+  const snaps = JSON.parse(window.pyodide.runPython(
+    "import json, playground; k = playground.app.session.snapshots.entries; "
+    + "json.dumps([len(k), sum(w.nbytes for _, w in k)])"));
+  return {t: performance.now(), snapshots: snaps[0], snapshot_bytes: snaps[1], js_heap: js, js_heap_total: jsTotal, wasm: wasm, py_objects: py,
           proxies: s.proxies, epoch: s.epoch, running: s.running, stop: s.stop};
 }"""
 
@@ -104,6 +107,8 @@ def analyse(samples, seconds, restarts, epochs, target_pct=TARGET_GROWTH_PCT):
         "python_objects": {**py, "max": max(s["py_objects"] for s in samples)},
         "proxies": {"start": samples[0]["proxies"], "end": samples[-1]["proxies"],
                     "max": max(s["proxies"] for s in samples)},
+        "snapshots_kept": {"max": max(s["snapshots"] for s in samples), "end": samples[-1]["snapshots"],
+                           "max_bytes": max(s["snapshot_bytes"] for s in samples)},
         "series": {"columns": ["t_s", "epoch", "js_heap_mb", "wasm_mb", "py_objects", "proxies"],
                    "rows": [[round((s["t"] - t0) / 1000, 1), s["epoch"], round(s["js_heap"] / MB, 2),
                              round(s["wasm"] / MB, 2), s["py_objects"], s["proxies"]]
@@ -180,7 +185,8 @@ def main(argv=None):
                 def progress(s):
                     bp.log(f"{time.monotonic() - t_start:6.0f} s  epoch {s['epoch']:>7}  "
                            f"js {s['js_heap'] / MB:7.2f} MB  wasm {s['wasm'] / MB:7.1f} MB  "
-                           f"py {s['py_objects']:>7}  proxies {s['proxies']}")
+                           f"py {s['py_objects']:>7}  proxies {s['proxies']}  snapshots {s['snapshots']} "
+                           f"({s['snapshot_bytes'] / 1024:.0f} KB)")
 
                 samples, restarts, epochs = soak(page, args.seconds, args.interval, args.l2,
                                                  on_sample=progress)
