@@ -4,6 +4,8 @@ with "Back to now", and Play or Step at k trains on from k with the page saying 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from pagekit import state, step_epochs, wait_state
 
 from nn import Session
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "site"))  # the page's own layout, to click an edge
 pytestmark = pytest.mark.browser
 EPOCHS = 40  # all inside the dense window: every epoch is kept
 
@@ -147,4 +150,50 @@ def test_digits_the_confusion_matrix_and_the_weights_are_those_of_the_scrubbed_e
     page.get_by_role("button", name="Back to now").click()
     wait_state(page, "s.replay.epoch === null && s.replay.drawnEpoch === 3")
     assert page.evaluate(SHOWN_CONFUSION) == now
+    page.context.close()
+
+
+WEIGHTS_AT = """
+import json, playground
+s = playground.app.session
+json.dumps({"epoch": s.epoch, "W": [W.tolist() for W in s.net.W], "by_hand": s.by_hand})
+"""
+
+
+def test_a_weight_edited_at_a_past_epoch_is_edited_there(new_page, server, wait_ready):
+    """The weight editor opened on a past epoch shows that epoch's weight; the edit goes back to
+    the epoch (later ones replaced, as the page says) and changes that weight alone."""
+    from playground.logic.layout import layout
+
+    page = new_page()
+    page.goto(server + "#dataset=xor")
+    wait_ready(page)
+    step_epochs(page, 10)
+    slider(page).focus()
+    page.keyboard.press("Home")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    wait_state(page, "s.replay.epoch === 4 && s.replay.drawnEpoch === 4")
+    truth = Session(state(page)["config"])
+    truth.step(4)
+    canvas = page.locator("#network")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    lay = layout(state(page)["sizes"], max(1, round(box["width"])), max(1, round(box["height"])))
+    x0, y0, x1, y1 = lay.edge(1, 0, 0)
+    page.mouse.click(box["x"] + (x0 + x1) / 2, box["y"] + (y0 + y1) / 2)
+    field = page.locator("#weight-input")
+    field.wait_for(state="visible")
+    assert float(field.input_value()) == pytest.approx(truth.net.W[1][0, 0], rel=1e-5)  # epoch 4's weight
+    field.fill("1.5")
+    field.press("Enter")
+    s = wait_state(page, "s.epoch === 4 && s.replay.epoch === null")
+    got = json.loads(page.evaluate(f"() => window.pyodide.runPython({json.dumps(WEIGHTS_AT)})"))
+    want = [W.copy() for W in truth.net.W]
+    want[1][0, 0] = 1.5
+    for a, b in zip(got["W"], want):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+    assert "Training goes on from epoch 4" in page.inner_text("#message")
+    assert got["by_hand"][-2].startswith("went back to epoch 4") and "set by hand" in got["by_hand"][-1]
+    assert s["history"]["epoch"][-1] == 4
     page.context.close()
