@@ -63,10 +63,11 @@ SAMPLE = """() => {
   const py = window.pyodide.runPython(
     "(__import__('gc').collect(), len(__import__('gc').get_objects()))[1]");
   const s = window.playground.state();
-  const snaps = JSON.parse(window.pyodide.runPython(
-    "import json, playground; k = playground.app.session.snapshots.entries; "
-    + "json.dumps([len(k), sum(w.nbytes for _, w in k)])"));
-  return {t: performance.now(), snapshots: snaps[0], snapshot_bytes: snaps[1], js_heap: js, js_heap_total: jsTotal, wasm: wasm, py_objects: py,
+  const snaps = JSON.parse(window.pyodide.runPython(  // (an expression: it leaves no global holding a list)
+    "__import__('json').dumps((lambda k: [len(k), sum(w.nbytes for _, w in k)])("
+    + "__import__('playground').app.session.snapshots.entries))"));
+  return {t: performance.now(), snapshots: snaps[0], snapshot_bytes: snaps[1],
+          js_heap: js, js_heap_total: jsTotal, wasm: wasm, py_objects: py,
           proxies: s.proxies, epoch: s.epoch, running: s.running, stop: s.stop};
 }"""
 
@@ -194,7 +195,8 @@ def main(argv=None):
                 final = page.evaluate("() => window.playground.state()")
                 result["final_state"] = {k: final[k] for k in ("epoch", "trainLoss", "trainAccuracy",
                                                                 "testAccuracy", "stop")}
-                result["snapshots"] = json.loads(page.evaluate(f"() => window.pyodide.runPython({json.dumps(SNAPSHOTS)})"))
+                result["snapshots"] = json.loads(
+                    page.evaluate(f"() => window.pyodide.runPython({json.dumps(SNAPSHOTS)})"))
                 got = bp.frames(page)
                 result["last_frames_ms"] = bp.parts_summary(got)
                 result["page_errors"] = page.errors

@@ -516,7 +516,8 @@ class App:
             by_id("digits-mode").hidden = not digits_mode
             Canvas.changed()  # the layout changed: canvases are measured again
         # (a scrubbed epoch is painted even with the pictures scrolled away: the learner asked for it)
-        paint = self.visible and (self.replay.must_paint() or self.pictures_on_screen()) and (force or key != self._drawn)
+        paint = (self.visible and (self.replay.must_paint() or self.pictures_on_screen())
+                 and (force or key != self._drawn))
         if paint and digits_mode:
             x = self.digits.x if self.digits.x is not None else s.X_test_raw[0]
             if force or not self.running or t0 - self._last_chart >= CHART_INTERVAL_MS:
