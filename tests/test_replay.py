@@ -175,3 +175,15 @@ def test_a_past_epoch_thinned_out_of_the_history_is_measured_again():
     past, truth = Replay(s).at(9), _run(9)
     assert {k: v for k, v in past.metrics().items() if k != "lr"} == \
         {k: v for k, v in truth.metrics().items() if k != "lr"}
+
+
+def test_the_scrubbers_words():
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "site"))
+    from playground.logic import replay_words as w
+
+    assert w.position(30, 176) == "epoch 30 of 176" and w.position(176, 176) == "now"
+    assert w.went_back(12, 40)[0] == "Training goes on from epoch 12: epochs 13 to 40 are replaced by the new ones."
+    assert "epoch 13 is replaced" in w.went_back(12, 13)[0]
+    assert "optimizer" in w.went_back(12, 40)[1] and "1,200" in w.went_back(1200, 1500)[0]
