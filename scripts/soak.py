@@ -154,7 +154,10 @@ def soak(page, seconds, interval=2.0, l2=0.003, speed=100, on_sample=None):
         trainer.poll()
         due = t_start + len(samples) * interval  # keep to the schedule, whatever a sample took
         time.sleep(max(0.0, min(due, t_end) - time.monotonic()))
-    trainer.stop()
+    # Pause with the page's own button, clicked in the page: on a busy machine a frame at speed 100
+    # takes seconds, and a pointer click waits for the button to hold still between two frames
+    page.evaluate("() => { if (window.playground.state().running) document.getElementById('play').click(); }")
+    trainer.poll_final()
     return samples, trainer.restarts, trainer.epochs
 
 
