@@ -30,6 +30,7 @@ Prints one JSON object. Target: < 5% growth after the first minute.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
