@@ -1,7 +1,7 @@
 """Benchmark the built page in headless Chromium: cold load, per-frame work, epochs per second,
 the teaching panels' heaviest actions.
 
-    python scripts/bench_page.py [--loads 3] [--frames 320] [--seconds 5] [--parts load,frames,eps,panels,digits,race]
+    python scripts/bench_page.py [--loads 3] [--frames 320] [--seconds 5] [--parts load,frames,eps,panels,digits,race,replay]
 
 Builds nothing: it serves the dist/ that `python scripts/build.py` made (with vercel.json's
 headers, on 127.0.0.1, in a thread) and opens it over http and as a file:// page. Prints one JSON
@@ -40,6 +40,12 @@ except the CPython peer, which runs here with time.perf_counter on the same conf
     warm-up: the race's own per-frame timings (train, pictures, chart, total: median, p95), frames per
     second, frames per round, the training time of a whole round (what one frame would take if every
     lane trained in it), and epochs per second per lane. A race that ends is started again.
+(g) replay: scrubbing through the kept epochs with the "Replay epoch" slider's arrow keys, after
+    training the default spiral (speed 100, until it converges or --seconds pass) and the digits
+    (speed 1, until they converge or 3 x --seconds pass): each key press asks for one frame, which paints
+    the past epoch (pictures, metrics, confusion matrix for digits, the charts' mark). Median and
+    p95 of that frame's work (the page's frames() timing, the slider's handler included). The peer:
+    the training frames of the same page before it (their total, and their painting alone).
 
 When training stops (the spiral converges after some hundred epochs) the script presses Reset
 and Play and goes on: the output says how often ("restarts").
@@ -74,8 +80,9 @@ BOOT_TIMEOUT_MS = 90_000
 PARTS = ("train", "boundary", "network", "charts", "total")  # and any other part frames() has
 TARGETS = {"first_frame_s": 4.0, "median_frame_ms": 8.0, "p95_frame_ms": 16.0,
            "epochs_per_s_2-8-8-1_200": 1000.0, "panel_action_longest_task_ms": 1000.0,
-           "race_frames_per_s": 58.0, "race_p95_frame_ms": 16.7}
-PARTS_RUN = ("load", "frames", "eps", "panels", "digits", "race")  # --parts: (a), (b), (c), (d), (e), (f)
+           "race_frames_per_s": 58.0, "race_p95_frame_ms": 16.7,
+           "p95_scrub_frame_ms": 16.0}
+PARTS_RUN = ("load", "frames", "eps", "panels", "digits", "race", "replay")  # --parts: (a) to (g)
 
 # Installed before the page's scripts: the time Play was pressed (ms after navigation start), and
 # the main thread's long tasks ([start, duration] in ms, each over 50 ms).
@@ -193,7 +200,7 @@ class Trainer:
     def stop(self):
         if state(self.page)["running"]:
             try:
-                button(self.page, "Pause").click(timeout=5_000)
+                button(self.page, "Pause").click(timeout=30_000)  # (a frame at speed 100 on a busy machine: seconds)
             except Exception:  # noqa: BLE001 - it stopped on its own (converged) meanwhile
                 if state(self.page)["running"]:
                     raise
@@ -422,6 +429,62 @@ def digits_block(browser, url, seconds, rounds=2):
 
 
 # -- (d) the panels' worst case -----------------------------------------------------------------
+# -- (f) replay: scrubbing ------------------------------------------------------------------------
+def train_for(page, seconds, speed):
+    """Play at `speed` until training stops by itself or `seconds` pass; then pause."""
+    set_speed(page, speed)
+    button(page, "Play").click()
+    t_end = time.monotonic() + seconds
+    while time.monotonic() < t_end and state(page)["running"]:
+        time.sleep(0.2)
+    if state(page)["running"]:
+        button(page, "Pause").click()
+    return state(page)
+
+
+def scrub(page):
+    """Home, then the right arrow through every kept epoch, one painted frame per press. -> frames"""
+    slider = page.get_by_role("slider", name="Replay epoch")
+    slider.focus()
+    positions = page.evaluate("() => window.playground.state().replay.positions")
+    page.keyboard.press("Home")
+    page.wait_for_function("() => window.playground.state().replay.epoch === 0", timeout=30_000)
+    for shown in range(1, positions):  # (the kept epochs rise: each press shows a later one)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("""(i) => { const s = window.playground.state().replay;
+                                           return s.drawnEpoch >= i; }""", arg=shown,
+                               timeout=30_000, polling="raf")
+    got = [f for f in frames(page) if "replay" in f]
+    return got[-(positions - 1):], positions
+
+
+def replay_block(browser, url, seconds):
+    out = {}
+    page = open_page(browser)
+    try:
+        page.goto(url)
+        wait_ready(page)
+        for name, train_s, speed in (("spiral", seconds, 100), ("digits", 3 * seconds, 1)):
+            if name == "digits":
+                page.get_by_label("Dataset", exact=True).select_option("digits")
+            n0 = len(frames(page))
+            s = train_for(page, train_s, speed)
+            trained = [f for f in frames(page)[n0:] if f["epochs"] >= 1]
+            got, positions = scrub(page)
+            out[name] = {"sizes": s["sizes"], "epoch": s["epoch"], "positions": positions, "frames": len(got),
+                         "parts_ms": parts_summary(got),
+                         # the peer: the frames that trained it, in the same page (at `speed` epochs a frame)
+                         "training_frames": {"speed": speed, "frames": len(trained),
+                                             "total_ms": summary([f["total"] for f in trained]) if trained else None,
+                                             "paint_ms": summary([f["total"] - f["train"] for f in trained])
+                                             if trained else None}}
+            page.keyboard.press("End")  # (the last press showed now already)
+        out["page_errors"] = page.errors
+        return out
+    finally:
+        page.context.close()
+
+
 def largest_network(page):
     """Digits with MAX_HIDDEN_LAYERS layers of MAX_WIDTH_DIGITS, set with the page's buttons: the
     first layer widened neuron by neuron, then layers added (each copies the last one's width)."""
@@ -683,6 +746,9 @@ def main(argv=None):
                 if "race" in parts:
                     log("the optimizer race, four lanes on the spiral…")
                     result["race"] = race_block(browser, url, args.seconds, args.warmup)
+                if "replay" in parts:
+                    log("scrubbing through the kept epochs, spiral and digits…")
+                    result["replay"] = replay_block(browser, url, args.seconds)
             finally:
                 browser.close()
     finally:
@@ -716,6 +782,10 @@ def main(argv=None):
                     TARGETS["race_frames_per_s"]),
                    ("race: p95 frame work, 4 lanes on the spiral (ms)", race["frame_ms"]["total"]["p95"], "<=",
                     TARGETS["race_p95_frame_ms"])]
+    if "replay" in parts:
+        for name in ("spiral", "digits"):
+            checks.append((f"p95 scrub frame work, {name} (ms)", result["replay"][name]["parts_ms"]["total"]["p95"],
+                           "<=", TARGETS["p95_scrub_frame_ms"]))
     result["targets"] = [
         {"what": what, "value": value, "target": f"{op} {limit}",
          "pass": bool(value <= limit if op == "<=" else value >= limit)}

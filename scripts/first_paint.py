@@ -291,7 +291,7 @@ def opening(python_version: str, numpy_version: str) -> tuple[str, dict | None]:
         app.session, app.focus, app._texts, app._text_els, app._caption_for = Session(None), None, {}, {}, ()
         controls = Controls(_Listeners(), *[None] * 5)
         controls.sync(app.session)
-        app._show_metrics()
+        app._show_metrics(app.session)
         dom.getElementById("py-version").textContent = python_version
         dom.getElementById("np-version").textContent = numpy_version
         frame = first_frame.opening_frame(app.session)

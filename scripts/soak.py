@@ -30,6 +30,7 @@ Prints one JSON object. Target: < 5% growth after the first minute.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -41,6 +42,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_page as bp  # noqa: E402
 from serve import serve_in_thread  # noqa: E402
 
+# The replay's record at the end: how many weight snapshots the session keeps, and their bytes.
+SNAPSHOTS = """
+import json, playground
+s = playground.app.session
+kept = s.snapshots.entries
+json.dumps({"count": len(kept), "dense_window": s.snapshots.dense, "stride": s.snapshots.stride,
+            "first": [e for e, _ in kept[:3]], "last": [e for e, _ in kept[-3:]],
+            "bytes": sum(w.nbytes for _, w in kept), "bytes_per_snapshot": s.net.flat.nbytes,
+            "bound": (s.snapshots.dense + s.snapshots.capacity) * s.net.flat.nbytes})
+"""
 MEMORY_ARGS = ["--enable-precise-memory-info", "--js-flags=--expose-gc"]
 TARGET_GROWTH_PCT = 5.0
 MB = 1024 * 1024
@@ -53,7 +64,11 @@ SAMPLE = """() => {
   const py = window.pyodide.runPython(
     "(__import__('gc').collect(), len(__import__('gc').get_objects()))[1]");
   const s = window.playground.state();
-  return {t: performance.now(), js_heap: js, js_heap_total: jsTotal, wasm: wasm, py_objects: py,
+  const snaps = JSON.parse(window.pyodide.runPython(  // (an expression: it leaves no global holding a list)
+    "__import__('json').dumps((lambda k: [len(k), sum(w.nbytes for _, w in k)])("
+    + "__import__('playground').app.session.snapshots.entries))"));
+  return {t: performance.now(), snapshots: snaps[0], snapshot_bytes: snaps[1],
+          js_heap: js, js_heap_total: jsTotal, wasm: wasm, py_objects: py,
           proxies: s.proxies, epoch: s.epoch, running: s.running, stop: s.stop};
 }"""
 
@@ -94,6 +109,8 @@ def analyse(samples, seconds, restarts, epochs, target_pct=TARGET_GROWTH_PCT):
         "python_objects": {**py, "max": max(s["py_objects"] for s in samples)},
         "proxies": {"start": samples[0]["proxies"], "end": samples[-1]["proxies"],
                     "max": max(s["proxies"] for s in samples)},
+        "snapshots_kept": {"max": max(s["snapshots"] for s in samples), "end": samples[-1]["snapshots"],
+                           "max_bytes": max(s["snapshot_bytes"] for s in samples)},
         "series": {"columns": ["t_s", "epoch", "js_heap_mb", "wasm_mb", "py_objects", "proxies"],
                    "rows": [[round((s["t"] - t0) / 1000, 1), s["epoch"], round(s["js_heap"] / MB, 2),
                              round(s["wasm"] / MB, 2), s["py_objects"], s["proxies"]]
@@ -138,7 +155,10 @@ def soak(page, seconds, interval=2.0, l2=0.003, speed=100, on_sample=None):
         trainer.poll()
         due = t_start + len(samples) * interval  # keep to the schedule, whatever a sample took
         time.sleep(max(0.0, min(due, t_end) - time.monotonic()))
-    trainer.stop()
+    # Pause with the page's own button, clicked in the page: on a busy machine a frame at speed 100
+    # takes seconds, and a pointer click waits for the button to hold still between two frames
+    page.evaluate("() => { if (window.playground.state().running) document.getElementById('play').click(); }")
+    trainer.poll_final()
     return samples, trainer.restarts, trainer.epochs
 
 
@@ -170,7 +190,8 @@ def main(argv=None):
                 def progress(s):
                     bp.log(f"{time.monotonic() - t_start:6.0f} s  epoch {s['epoch']:>7}  "
                            f"js {s['js_heap'] / MB:7.2f} MB  wasm {s['wasm'] / MB:7.1f} MB  "
-                           f"py {s['py_objects']:>7}  proxies {s['proxies']}")
+                           f"py {s['py_objects']:>7}  proxies {s['proxies']}  snapshots {s['snapshots']} "
+                           f"({s['snapshot_bytes'] / 1024:.0f} KB)")
 
                 samples, restarts, epochs = soak(page, args.seconds, args.interval, args.l2,
                                                  on_sample=progress)
@@ -178,6 +199,8 @@ def main(argv=None):
                 final = page.evaluate("() => window.playground.state()")
                 result["final_state"] = {k: final[k] for k in ("epoch", "trainLoss", "trainAccuracy",
                                                                 "testAccuracy", "stop")}
+                result["snapshots"] = json.loads(
+                    page.evaluate(f"() => window.pyodide.runPython({json.dumps(SNAPSHOTS)})"))
                 got = bp.frames(page)
                 result["last_frames_ms"] = bp.parts_summary(got)
                 result["page_errors"] = page.errors

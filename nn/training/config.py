@@ -105,8 +105,10 @@ KEYS = (
     Key("converge_confidence", "float", 0.95, "train", 0.5, 1.0,
         help="converged once every training point is right with this confidence ..."),
     Key("converge_patience", "int", 50, "train", 1, 10**6, help="... for this many epochs in a row"),
-    Key("snapshot_every", "int", 10, "train", 1, 10**6, help="keep the weights every this many epochs"),
-    Key("max_snapshots", "int", 200, "train", 2, 5000, help="snapshots kept at most (older ones are thinned)"),
+    Key("snapshot_every", "int", 10, "train", 1, 10**6,
+        help="keep the weights every this many epochs (and of each of the first 100)"),
+    Key("max_snapshots", "int", 200, "train", 2, 5000,
+        help="snapshots kept at most after the first 100 epochs (older ones are thinned)"),
 )
 BY_NAME = {k.name: k for k in KEYS}
 DEFAULTS = {k.name: k.default for k in KEYS}

@@ -140,6 +140,7 @@ def _record(parts, where, value_of):
         raise _Damaged(where, "a record (capacity, stride, entries, latest)")
     capacity = _whole(_field(parts, "capacity", where + "."), where + ".capacity", 2, 10**6)
     stride = _whole(_field(parts, "stride", where + "."), where + ".stride", 1, 2**53)
+    dense = _whole(parts.get("dense", 0), where + ".dense", 0, 10**6)  # (files before the dense window: 0)
     entries = _field(parts, "entries", where + ".")
     latest = _field(parts, "latest", where + ".")
     if not isinstance(entries, list) or not all(isinstance(e, list) and len(e) == 2 for e in entries):
@@ -149,7 +150,7 @@ def _record(parts, where, value_of):
         if not (isinstance(latest, list) and len(latest) == 2):
             raise _Damaged(where + ".latest", "an [epoch, value] pair")
         latest = (_whole(latest[0], where + ".latest"), value_of(latest[1], f"{where}'s latest"))
-    return {"capacity": capacity, "stride": stride, "entries": read, "latest": latest}
+    return {"capacity": capacity, "stride": stride, "dense": dense, "entries": read, "latest": latest}
 
 
 def _metrics_row(value, where):

@@ -27,6 +27,8 @@ from ..fast.flat_step import FlatStep
 from .thinning import Thinning
 
 HISTORY_CAPACITY = 2000
+DENSE_SNAPSHOTS = 100      # the weights of each of the first epochs are kept (a scrubber moves through them one
+#                            by one: most of the learning happens there), besides the thinned ones after them
 GRID_VALUES = 2**24        # a picture grid evaluates at most this many neuron values (128 MB of float64)
 RUNAWAY = 100.0            # diverged: the training loss is this many times its best so far ...
 RUNAWAY_FROM_START = 10.0  # ... and this many times its value at the start (so noise near 0 is not)
@@ -177,7 +179,8 @@ class Session:
         self.stop = None
         self._confident_epochs = 0
         self.history = Thinning(HISTORY_CAPACITY)
-        self.snapshots = Thinning(c["max_snapshots"], c["snapshot_every"])
+        self.snapshots = Thinning(c["max_snapshots"], c["snapshot_every"], DENSE_SNAPSHOTS)
+        self._steps_at = {}  # the step count at each snapshot's epoch (going back restores it)
         self._evaluate()
 
     def _optimizer_settings(self):
@@ -499,7 +502,7 @@ class Session:
         twin._grads = twin.net.views(twin._grad_vector)
         twin._shuffle = copy.deepcopy(self._shuffle)
         twin.config = {**self.config, "lr": rate, "schedule": "constant"}
-        twin.history, twin.snapshots = Thinning(epochs + 1), Thinning(2, epochs + 1)
+        twin.history, twin.snapshots, twin._steps_at = Thinning(epochs + 1), Thinning(2, epochs + 1), {}
         twin.stop, twin._probe, twin._recent = None, True, deque(maxlen=UNHEALTHY_EPOCHS)
         twin._build_optimizer()
         with np.errstate(over="ignore", invalid="ignore"):
@@ -516,6 +519,43 @@ class Session:
         if stop is not None and stop.kind == "stalled":
             self._progress = (self._progress[0], self.epoch)  # another STALL_EPOCHS before saying it again
         return stop
+
+    def go_back(self, epoch):
+        """Train on from a recorded epoch: the weights kept nearest at or before `epoch`, that epoch
+        and its step count, the history and snapshots up to it (the later ones are replaced as
+        training goes on). Snapshots keep only the weights (the optimizer's buffers would triple
+        their memory), so the optimizer starts afresh there: momentum and Adam's averages at zero,
+        the schedule's rate as the config gives it at that epoch. The shuffling goes on from where
+        it is. The run is then no longer a replay of its config: by_hand says so. Returns the epoch
+        gone back to (the current one, and nothing changes, when `epoch` is not before it)."""
+        if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch < 0:
+            raise ValueError(f"epoch must be a whole number ≥ 0, got {epoch!r}")
+        if epoch >= self.epoch:
+            return self.epoch
+        at, flat = self.snapshots.at(epoch)
+        steps = self._steps_at.get(at)
+        guessed = steps is None  # (a session opened from a file does not know them)
+        if guessed:
+            steps = round(self.steps * at / self.epoch) if self.epoch else 0
+        self.net.flat[...] = flat
+        self.epoch, self.steps = at, steps
+        self.history.drop_after(at)
+        self.snapshots.drop_after(at)
+        self._steps_at = {e: n for e, n in self._steps_at.items() if e <= at}
+        self._build_optimizer()  # fresh state on the same weights vector
+        for _ in range(at):
+            self.schedule.step()  # the rate the config's schedule gives at this epoch
+        self.stop, self._confident_epochs = None, 0
+        self._recent.clear()
+        self.version += 1
+        self._evaluate(record=False)
+        loss = self._metrics["train_loss"]
+        self._progress = (loss, at)
+        if self._best[1] > at:  # the restore point must not be in the replaced future
+            self._best = (loss, at, self.net.flat.copy(), steps)
+        self.by_hand.append(f"went back to epoch {at}: the later epochs are replaced, and the optimizer's "
+                            f"state started afresh there{' (its step count estimated)' if guessed else ''}")
+        return at
 
     def set_weight(self, layer, i, j, value):
         """Set one weight W[layer][i, j] by hand (the page's weight editor); the metrics follow."""
@@ -609,6 +649,9 @@ class Session:
             self.history.add(self.epoch, m)
             if self.snapshots.keeps(self.epoch):
                 self.snapshots.add(self.epoch, self.net.flat.copy())
+                self._steps_at[self.epoch] = self.steps
+                if len(self._steps_at) > 2 * len(self.snapshots.entries) + 2:  # forget the thinned ones
+                    self._steps_at = {e: self._steps_at[e] for e, _ in self.snapshots.entries if e in self._steps_at}
         return None
 
     def _both(self):

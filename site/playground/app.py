@@ -28,6 +28,7 @@ from .views.network_view import NetworkView
 from .views.output_view import OutputView
 from .views.share import Share
 from .views.point_editor import PointEditor
+from .views.replay_bar import ReplayBar
 from .views.table_dialog import TableDialog, is_table_file
 
 GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
@@ -74,6 +75,7 @@ class App:
                                    self.proxies, self.set_focus, self.edit_weight)
         self.charts = Charts(by_id("chart-loss"), by_id("chart-metric"), self.proxies)
         self.controls = Controls(self.proxies, self.apply, self.reset, self.toggle, self.step_once, self.set_speed)
+        self.replay = ReplayBar(self)  # the scrubber: render() draws what replay.shown() returns
         listen = self.proxies.listen
         listen(by_id("show-test"), "change", lambda e: self.render())
         listen(by_id("discretize"), "change", lambda e: self.render())
@@ -382,7 +384,9 @@ class App:
         """Set W[l][i, j] to the number `text` writes; True if it was taken. A refusal says what
         was typed and what is allowed; a taken value clears a refusal still shown."""
         try:
-            self.session.set_weight(l, i, j, typed.weight(text))  # the metrics shown follow the edited network
+            value = typed.weight(text)
+            self.replay.go_back()  # a weight edited at a past epoch: training goes on from there, edited
+            self.session.set_weight(l, i, j, value)  # the metrics shown follow the edited network
         except ValueError as e:
             self.show_message(f"{str(e)[:1].upper()}{str(e)[1:]}.", "The weight was not changed.", "error")
             return False
@@ -404,6 +408,8 @@ class App:
         self.pause() if self.running else self.play()
 
     def play(self):
+        if self.replay.go_back():  # Play at a past epoch trains on from it
+            self.past_convergence = False
         s = self.session
         if self.editor.pending is not None and s.data.name == "custom":
             self.show_message(own_data.hint(self.editor.pending, False, True), "", "info")
@@ -424,6 +430,7 @@ class App:
 
     def step_once(self):
         self.pause()
+        self.replay.go_back()
         s = self.session
         if s.stop is not None and s.stop.kind == "diverged":
             s.clear_stop()
@@ -457,6 +464,8 @@ class App:
                 self.show_message(f"Something went wrong while training: {type(e).__name__}: {e}",
                                   "Training is paused. Reset, or change a setting, and try again.", "error")
                 raise
+        elif self.replay.pending:  # the scrubber moved: this frame paints the epoch it asks for
+            self.frames.append(self.replay.paint())
         elif self._ticking:
             self._tick_panels()
         if self.running or self._ticking:
@@ -499,7 +508,7 @@ class App:
     # -- painting -------------------------------------------------------------------------------------
     def render(self, force=False, trained_ms=0.0):
         """Repaint what changed; returns the time each part took (ms)."""
-        s = self.session
+        s = self.replay.shown()  # the live session, or a past epoch's read-only twin while scrubbing
         t0 = performance.now()
         timing = {"train": trained_ms, "boundary": 0.0, "network": 0.0, "charts": 0.0, "panels": 0.0}
         options = (bool(self._discretize.checked), bool(self._show_test.checked))
@@ -510,7 +519,9 @@ class App:
             document.body.classList.toggle("digits-mode", digits_mode)
             by_id("digits-mode").hidden = not digits_mode
             Canvas.changed()  # the layout changed: canvases are measured again
-        paint = self.visible and self.pictures_on_screen() and (force or key != self._drawn)
+        # (a scrubbed epoch is painted even with the pictures scrolled away: the learner asked for it)
+        paint = (self.visible and (self.replay.must_paint() or self.pictures_on_screen())
+                 and (force or key != self._drawn))
         if paint and digits_mode:
             x = self.digits.x if self.digits.x is not None else s.X_test_raw[0]
             if force or not self.running or t0 - self._last_chart >= CHART_INTERVAL_MS:
@@ -525,7 +536,7 @@ class App:
             self.output.draw_pending(self.editor.pending)
             self._drawn = None
         elif paint and s.data.extent is not None:
-            self.output.draw(s, self._current_grid(), discretize=options[0], show_test=options[1], focus=self.focus,
+            self.output.draw(s, self._current_grid(s), discretize=options[0], show_test=options[1], focus=self.focus,
                              selected=None if self.selected is None else self._points(self.selected[0])[0][self.selected[1]])
             t1 = performance.now()
             self.network.draw(s, self._grid)
@@ -538,10 +549,11 @@ class App:
             timing["panels"] = performance.now() - t2
         t3 = performance.now()
         if force or not self.running or t3 - self._last_chart >= CHART_INTERVAL_MS:
-            if self.charts.update(s):
+            if self.charts.update(self.session):
                 self._last_chart = t3
+            self.replay.sync(self.session)
         timing["charts"] = performance.now() - t3
-        self._show_metrics()
+        self._show_metrics(s)
         timing["total"] = timing["train"] + performance.now() - t0
         return timing
 
@@ -569,8 +581,8 @@ class App:
             self._text_els[id_].textContent = text
             self._texts[id_] = text
 
-    def _show_metrics(self):
-        m = self.session.metrics()
+    def _show_metrics(self, s):
+        m = s.metrics()
         self._show_text("epoch", f"{m['epoch']:,}")
         self._show_text("train-loss", _number(m["train_loss"]))
         self._show_text("test-loss", _number(m["test_loss"]))
@@ -678,9 +690,9 @@ class App:
         if self._waiting and chain:
             window.setTimeout(self._on_next_panel, 0)
 
-    def _current_grid(self):
-        """Every neuron over the input plane for the current weights (None for digits)."""
-        s = self.session
+    def _current_grid(self, s=None):
+        """Every neuron over the input plane for the current weights, or a past epoch's (None for digits)."""
+        s = self.session if s is None else s
         if s.data.extent is None:
             return None
         if self._grid_version != s.version:
@@ -726,6 +738,8 @@ class App:
             "trainRmse": m.get("train_rmse"), "testRmse": m.get("test_rmse"),
             "sizes": s.net.sizes, "config": s.config, "stop": stop, "proxies": len(self.proxies),
             "selected": self.selected,
+            "replay": {"epoch": self.replay.looking_back(), "positions": len(self.replay._epochs),
+                       "drawnEpoch": None if self.network.session is None else self.network.session.epoch},
             "trainCount": int(len(s.y_train)), "added": s.added, "seenLastEpoch": s.seen_last_epoch,
             "drawnPrediction": None if self.digits.prediction is None else {
                 "class": int(np.argmax(self.digits.prediction)),

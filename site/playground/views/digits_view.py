@@ -105,7 +105,7 @@ class DigitsView:
             self.x = self.prediction = None
         else:
             self.x = digits.image_to_features(digits.bitmap_to_input(bitmap))[0]
-            self.prediction = self.app.session.predict(self.x)[0]
+            self.prediction = self.app.replay.shown().predict(self.x)[0]  # (a scrubbed epoch's, while replaying)
             # "add to training set as" starts at what the network reads (the learner corrects it)
             by_id("add-label").value = str(int(np.argmax(self.prediction)))
         self.show_drawing()
@@ -133,7 +133,7 @@ class DigitsView:
     def show_drawing(self):
         """Refresh the 8x8 preview and the probability bars (also after training moved on)."""
         if self.x is not None:
-            self.prediction = self.app.session.predict(self.x)[0]
+            self.prediction = self.app.replay.shown().predict(self.x)[0]
         self.preview_canvas.fit()
         ctx = self.preview_canvas.ctx
         ctx.clearRect(0, 0, self.preview_canvas.width, self.preview_canvas.height)
@@ -192,6 +192,7 @@ class DigitsView:
                 row.append(td)
             table.append(tr)
             self._cells.append(row)
+        self._cell_shown = [[None] * 10 for _ in range(10)]  # (text, share) each cell shows
 
     def draw(self, session):
         """Confusion matrix and mistakes for the current weights (when they changed)."""
@@ -205,10 +206,14 @@ class DigitsView:
         per_row = np.maximum(m.sum(axis=1, keepdims=True), 1)
         for i in range(10):
             for j in range(10):
-                cell, count = self._cells[i][j], int(m[i, j])
-                cell.textContent = str(count) if count else ""
-                share = count / per_row[i, 0]
-                cell.style.setProperty("--share", f"{share:.3f}")
+                count = int(m[i, j])
+                shown = (str(count) if count else "", f"{count / per_row[i, 0]:.3f}")
+                if shown == self._cell_shown[i][j]:
+                    continue  # two DOM writes spared (scrubbing or training changes few cells a frame)
+                self._cell_shown[i][j] = shown
+                cell = self._cells[i][j]
+                cell.textContent = shown[0]
+                cell.style.setProperty("--share", shown[1])
         self._draw_gallery(session, digit_logic.mistakes(P, session.y_test, GALLERY))
         by_id("calibration").textContent = digit_logic.calibration_text(
             calibration.expected_calibration_error(P, session.y_test))
