@@ -11,7 +11,8 @@ What lands in dist/ (DESIGN.md §3-4):
     app.zip                               nn/ + playground/ + data/, unpacked into Pyodide's /app
     src/                                  the same Python sources as plain files, to show and link
     runtime/python-snapshot-gzip.bin      Python's memory right after start-up, gzipped (make_snapshot.mjs)
-    runtime/numpy-bytecode.zip            numpy's modules compiled to .pyc (compile_numpy.mjs)
+    runtime/numpy-image-gzip.bin          numpy installed (its files as loadPackage lays them out, with
+                                          its modules compiled to .pyc), gzipped (make_numpy_image.mjs)
     bundle/*.js                           the binary assets as classic scripts, for file:// only
     build.json                            manifest: versions, sizes, sha256, where numpy came from
 
@@ -234,8 +235,8 @@ SNAPSHOT_MAKER = ROOT / "scripts" / "make_snapshot.mjs"
 # gzip inside, but not named .gz: some servers would then send it with Content-Encoding: gzip,
 # the browser would unpack it, and its sha256 (of the gzip) would no longer match
 SNAPSHOT = "runtime/python-snapshot-gzip.bin"
-NUMPY_COMPILER = ROOT / "scripts" / "compile_numpy.mjs"
-NUMPY_BYTECODE = "runtime/numpy-bytecode.zip"
+NUMPY_IMAGER = ROOT / "scripts" / "make_numpy_image.mjs"
+NUMPY_IMAGE = "runtime/numpy-image-gzip.bin"  # gzip inside, not named .gz: see SNAPSHOT
 
 
 def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post=None) -> bytes:
@@ -294,13 +295,14 @@ def python_snapshot(pyodide_dir: Path) -> bytes:
                      [str(pyodide_dir)], post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
 
 
-def numpy_bytecode(pyodide_dir: Path, wheel: bytes) -> bytes:
-    """numpy's modules compiled by the page's CPython (scripts/compile_numpy.mjs), as a zip."""
+def numpy_image(pyodide_dir: Path, file_name: str, wheel: bytes) -> bytes:
+    """numpy installed by the page's Pyodide, with bytecode (scripts/make_numpy_image.mjs), gzipped."""
     with tempfile.TemporaryDirectory(prefix="wil-wheel-") as tmp:
-        path = Path(tmp) / "numpy.whl"
+        path = Path(tmp) / file_name
         path.write_bytes(wheel)
-        return node_made("numpy bytecode", NUMPY_COMPILER, [*_runtime(pyodide_dir), wheel],
-                         [str(pyodide_dir), str(path)])
+        return node_made("numpy image", NUMPY_IMAGER, [*_runtime(pyodide_dir), wheel],
+                         [str(pyodide_dir), str(path)],
+                         post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,8 +412,8 @@ def build(out: Path) -> dict:
         o.add(f"{pyodide_dir}/{file_name}", data)
         packages[name] = {"file": f"{pyodide_dir}/{file_name}", "sha256": _sha256(data),
                           "source": source}
-        if name == "numpy":  # its modules come as .py only: compiled here, not on every visit
-            o.add(NUMPY_BYTECODE, numpy_bytecode(modules / "pyodide", data))
+        if name == "numpy":  # unpacked and compiled here, not on every visit
+            o.add(NUMPY_IMAGE, numpy_image(modules / "pyodide", file_name, data))
 
     # Browser libraries.
     scripts, styles, libs = [], [], {}
@@ -440,7 +442,8 @@ def build(out: Path) -> dict:
     # What the page fetches at boot; under file:// each one is answered from a bundle script.
     fetched = [f"{pyodide_dir}/{n}" for n in ("pyodide-lock.json", "pyodide.asm.wasm",
                                               "python_stdlib.zip")]
-    fetched += [p["file"] for p in packages.values()] + ["app.zip", SNAPSHOT, NUMPY_BYTECODE]
+    # (the numpy wheel stays in vendor/, verified, but the page loads numpy from its image)
+    fetched += ["app.zip", SNAPSHOT, NUMPY_IMAGE]
     assets = {}
     for key in fetched:
         data = o.files[key]
@@ -450,7 +453,7 @@ def build(out: Path) -> dict:
         o.add(bundle, script)
         assets[key] = {"size": len(data), "sha256": _sha256(data), "type": mime,
                        "bundle": bundle, "bundleSize": len(script)}
-        if key == SNAPSHOT:
+        if key in (SNAPSHOT, NUMPY_IMAGE):
             assets[key]["gunzip"] = True  # boot.js unpacks it after checking the sha256
 
     info = {
@@ -463,7 +466,7 @@ def build(out: Path) -> dict:
             "runtimeSize": len(o.files[f"{pyodide_dir}/pyodide.asm.js"]),
             "packages": {n: p["file"] for n, p in packages.items()},
             "snapshot": SNAPSHOT,
-            "bytecode": NUMPY_BYTECODE,
+            "numpyImage": NUMPY_IMAGE,
         },
         "app": {"zip": "app.zip", "files": zip_names},
         "scripts": scripts,

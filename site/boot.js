@@ -362,6 +362,53 @@
     });
   }
 
+  // ---- numpy, installed from the image the build made (scripts/make_numpy_image.mjs) -----------
+
+  /** The image's header and where each file's bytes are in it; a damaged image is named. */
+  function readImage(key, bytes) {
+    var head, files = [], at;
+    try {
+      var n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+      head = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + n)));
+      at = 4 + n;
+      head.files.forEach(function (f) {
+        files.push({ path: head.root + "/" + f[0], bytes: bytes.subarray(at, at + f[1]) });
+        at += f[1];
+      });
+    } catch (e) {
+      throw damagedFile(key, "its list of files cannot be read (" + e.message + ")");
+    }
+    if (at !== bytes.length) throw damagedFile(key, "its files do not add up to its size");
+    return { head: head, files: files };
+  }
+
+  /** What pyodide.loadPackage("numpy") does, without unpacking the wheel in Python on every
+      visit: the files as its install lays them out (the build checked that), then the same
+      WebAssembly modules loaded in the same order, the same bookkeeping. */
+  async function installNumpy(pyodide, image) {
+    var api = pyodide._api, head = image.head;
+    if (!api || typeof api.loadDynlibsFromPackage !== "function" || !pyodide._module ||
+        typeof pyodide._module.reportUndefinedSymbols !== "function") {
+      throw BootError("numpy could not be installed",
+        "The Python runtime is not the one this page was built with.",
+        "Reload the page. Developers: rebuild with `python scripts/build.py`.");
+    }
+    var FS = pyodide.FS;
+    try {
+      head.dirs.forEach(function (d) { FS.mkdirTree(head.root + "/" + d); });
+      image.files.forEach(function (f) { FS.writeFile(f.path, f.bytes); });
+      await api.loadDynlibsFromPackage({ file_name: head.wheel }, head.dynlibs);
+    } catch (e) {
+      throw BootError("numpy could not be installed", String(e && e.message || e),
+        "Reload the page. If it keeps failing, the numpy file may be damaged.");
+    }
+    pyodide._module.reportUndefinedSymbols();
+    Object.keys(BUILD.pyodide.packages).forEach(function (name) {
+      pyodide.loadedPackages[name] = "default channel"; // as loadPackage records a lockfile package
+    });
+    api.importlib.invalidate_caches();
+  }
+
   // ---- the boot sequence --------------------------------------------------------------------
 
   function checkBrowser() {
@@ -446,6 +493,9 @@
       var entry = memory[absolute(k)];
       // checked as stored (its sha256 is of the gzip), then unpacked
       if (assets[k].gunzip) entry.bytes = entry.bytes.then(gunzip);
+      if (k === BUILD.pyodide.numpyImage) {
+        entry.bytes = entry.bytes.then(function (bytes) { return readImage(k, bytes); });
+      }
       files.push(entry.bytes);
     });
     // The scripts first: Python can start while the large files still arrive (the fetch shim
@@ -485,20 +535,7 @@
     setBar(BAR.runtime);
 
     setStep("numpy", "Installing numpy…");
-    var names = Object.keys(BUILD.pyodide.packages), problems = [];
-    await pyodide.loadPackage(names, {
-      messageCallback: function () {},
-      errorCallback: function (msg) { problems.push(msg); },
-    });
-    names.forEach(function (n) {
-      if (!pyodide.loadedPackages[n]) problems.push(n + " was not installed");
-    });
-    // numpy's modules as bytecode, made by the build: importing it then compiles nothing
-    pyodide.unpackArchive(await memory[absolute(BUILD.pyodide.bytecode)].bytes, "zip", { extractDir: "/" });
-    if (problems.length) {
-      throw BootError("numpy could not be installed", problems.join("\n"),
-        "Reload the page. If it keeps failing, the numpy file may be damaged.");
-    }
+    await installNumpy(pyodide, await memory[absolute(BUILD.pyodide.numpyImage)].bytes);
     setBar(BAR.numpy);
 
     setStep("code", "Loading the network code…");
