@@ -8,7 +8,8 @@ What lands in dist/ (DESIGN.md §3-4):
     build-info.js                         what boot.js needs to know (paths, sizes, sha256)
     vendor/pyodide-<v>/                   the Pyodide runtime files + the numpy wheel (verified)
     vendor/<lib>-<v>/                     browser libraries from npm (classic/IIFE builds)
-    app.zip                               nn/ + playground/ + data/, unpacked into Pyodide's /app
+    app.zip                               nn/ + playground/ + data/, unpacked into Pyodide's /app, with
+                                          their bytecode (compile_app.mjs)
     src/                                  the same Python sources as plain files, to show and link
     runtime/python-snapshot-gzip.bin      Python's memory right after start-up, gzipped (make_snapshot.mjs)
     runtime/numpy-image-gzip.bin          numpy installed (its files as loadPackage lays them out, with
@@ -235,6 +236,7 @@ SNAPSHOT_MAKER = ROOT / "scripts" / "make_snapshot.mjs"
 # gzip inside, but not named .gz: some servers would then send it with Content-Encoding: gzip,
 # the browser would unpack it, and its sha256 (of the gzip) would no longer match
 SNAPSHOT = "runtime/python-snapshot-gzip.bin"
+APP_COMPILER = ROOT / "scripts" / "compile_app.mjs"
 NUMPY_IMAGER = ROOT / "scripts" / "make_numpy_image.mjs"
 NUMPY_IMAGE = "runtime/numpy-image-gzip.bin"  # gzip inside, not named .gz: see SNAPSHOT
 
@@ -303,6 +305,27 @@ def numpy_image(pyodide_dir: Path, file_name: str, wheel: bytes) -> bytes:
         return node_made("numpy image", NUMPY_IMAGER, [*_runtime(pyodide_dir), wheel],
                          [str(pyodide_dir), str(path)],
                          post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
+
+
+def app_bytecode(pyodide_dir: Path, wheel: tuple[str, bytes], zip_bytes: bytes) -> bytes:
+    """app.zip's modules compiled by the page's CPython (scripts/compile_app.mjs), as a zip."""
+    with tempfile.TemporaryDirectory(prefix="wil-app-") as tmp:
+        path, numpy = Path(tmp) / "app.zip", Path(tmp) / wheel[0]
+        path.write_bytes(zip_bytes)
+        numpy.write_bytes(wheel[1])
+        return node_made("app bytecode", APP_COMPILER, [*_runtime(pyodide_dir), wheel[1], zip_bytes],
+                         [str(pyodide_dir), str(numpy), str(path)])
+
+
+def with_bytecode(zip_bytes: bytes, bytecode: bytes) -> tuple[bytes, list[str]]:
+    """app.zip with the members of the bytecode zip added (same fixed dates, deterministic)."""
+    buf = io.BytesIO(zip_bytes)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as z, \
+            zipfile.ZipFile(io.BytesIO(bytecode)) as pyc:
+        for info in pyc.infolist():
+            z.writestr(info, pyc.read(info))
+        names = z.namelist()
+    return buf.getvalue(), names
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,11 +428,12 @@ def build(out: Path) -> dict:
     for name in PYODIDE_FILES:
         o.add(f"{pyodide_dir}/{name}", (modules / "pyodide" / name).read_bytes())
     o.add(SNAPSHOT, python_snapshot(modules / "pyodide"))
-    packages = {}
+    packages, wheels = {}, {}
     for name in PYODIDE_PACKAGES:
         file_name, data, source = pyodide_package(pyodide_version, lock, name)
         _log(f"{name}: {file_name} ({_mb(len(data))}) sha256 verified; source: {source}")
         o.add(f"{pyodide_dir}/{file_name}", data)
+        wheels[name] = (file_name, data)
         packages[name] = {"file": f"{pyodide_dir}/{file_name}", "sha256": _sha256(data),
                           "source": source}
         if name == "numpy":  # unpacked and compiled here, not on every visit
@@ -433,6 +457,7 @@ def build(out: Path) -> dict:
 
     # The app's Python.
     zip_bytes, zip_names = app_zip()
+    zip_bytes, zip_names = with_bytecode(zip_bytes, app_bytecode(modules / "pyodide", wheels["numpy"], zip_bytes))
     o.add("app.zip", zip_bytes)
     for folder, arcdir in APP_TREES:
         for path in _tree_files(folder):
