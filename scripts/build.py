@@ -6,10 +6,11 @@ What lands in dist/ (DESIGN.md §3-4):
 
     index.html, style.css, boot.js, ...   every file of site/ except the Python package and data
     build-info.js                         what boot.js needs to know (paths, sizes, sha256)
-    vendor/pyodide-<v>/                   the Pyodide runtime files + the numpy wheel (verified)
+    vendor/pyodide-<v>/                   the Pyodide runtime files + the numpy wheel (verified); its
+                                          stdlib zip with bytecode beside the modules a boot imports
     vendor/<lib>-<v>/                     browser libraries from npm (classic/IIFE builds)
     app.zip                               nn/ + playground/ + data/, unpacked into Pyodide's /app, with
-                                          their bytecode (compile_app.mjs)
+                                          their bytecode (compile_python.mjs)
     src/                                  the same Python sources as plain files, to show and link
     runtime/python-snapshot-gzip.bin      Python's memory right after start-up, gzipped (make_snapshot.mjs)
     runtime/numpy-image-gzip.bin          numpy installed (its files as loadPackage lays them out, with
@@ -236,7 +237,7 @@ SNAPSHOT_MAKER = ROOT / "scripts" / "make_snapshot.mjs"
 # gzip inside, but not named .gz: some servers would then send it with Content-Encoding: gzip,
 # the browser would unpack it, and its sha256 (of the gzip) would no longer match
 SNAPSHOT = "runtime/python-snapshot-gzip.bin"
-APP_COMPILER = ROOT / "scripts" / "compile_app.mjs"
+PYTHON_COMPILER = ROOT / "scripts" / "compile_python.mjs"
 NUMPY_IMAGER = ROOT / "scripts" / "make_numpy_image.mjs"
 NUMPY_IMAGE = "runtime/numpy-image-gzip.bin"  # gzip inside, not named .gz: see SNAPSHOT
 
@@ -285,16 +286,25 @@ def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post
     return data
 
 
-@functools.cache  # read once per build: both node-made files are keyed by them
+RUNTIME_FILES = ("pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs")
+
+
+@functools.cache  # read once per build: the node-made files are keyed by them
 def _runtime(pyodide_dir: Path) -> tuple[bytes, ...]:
-    return tuple((pyodide_dir / n).read_bytes() for n in ("pyodide.asm.js", "pyodide.asm.wasm",
-                                                          "python_stdlib.zip", "pyodide.mjs"))
+    return tuple((pyodide_dir / n).read_bytes() for n in RUNTIME_FILES)
 
 
-def python_snapshot(pyodide_dir: Path) -> bytes:
-    """Python's memory right after start-up (scripts/make_snapshot.mjs), gzipped."""
-    return node_made("Python start-up snapshot", SNAPSHOT_MAKER, _runtime(pyodide_dir),
-                     [str(pyodide_dir)], post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
+def python_snapshot(pyodide_dir: Path, stdlib: bytes) -> bytes:
+    """Python's memory right after start-up (scripts/make_snapshot.mjs), gzipped; started from
+    the stdlib zip the page gets (the snapshot holds zipimport's table of its contents)."""
+    with tempfile.TemporaryDirectory(prefix="wil-runtime-") as tmp:
+        for name in PYODIDE_FILES + ["pyodide.mjs"]:
+            if name != "python_stdlib.zip":
+                os.symlink(pyodide_dir / name, Path(tmp) / name)
+        (Path(tmp) / "python_stdlib.zip").write_bytes(stdlib)
+        inputs = [*(d for d, n in zip(_runtime(pyodide_dir), RUNTIME_FILES) if n != "python_stdlib.zip"), stdlib]
+        return node_made("Python start-up snapshot", SNAPSHOT_MAKER, inputs, [tmp],
+                         post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
 
 
 def numpy_image(pyodide_dir: Path, file_name: str, wheel: bytes) -> bytes:
@@ -307,14 +317,17 @@ def numpy_image(pyodide_dir: Path, file_name: str, wheel: bytes) -> bytes:
                          post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
 
 
-def app_bytecode(pyodide_dir: Path, wheel: tuple[str, bytes], zip_bytes: bytes) -> bytes:
-    """app.zip's modules compiled by the page's CPython (scripts/compile_app.mjs), as a zip."""
+def python_bytecode(pyodide_dir: Path, wheel: tuple[str, bytes], zip_bytes: bytes) -> tuple[bytes, bytes]:
+    """(app.zip's modules as .pyc in a zip, the stdlib zip with .pyc beside what a boot imports),
+    compiled by the page's CPython (scripts/compile_python.mjs)."""
     with tempfile.TemporaryDirectory(prefix="wil-app-") as tmp:
         path, numpy = Path(tmp) / "app.zip", Path(tmp) / wheel[0]
         path.write_bytes(zip_bytes)
         numpy.write_bytes(wheel[1])
-        return node_made("app bytecode", APP_COMPILER, [*_runtime(pyodide_dir), wheel[1], zip_bytes],
+        both = node_made("Python bytecode", PYTHON_COMPILER, [*_runtime(pyodide_dir), wheel[1], zip_bytes],
                          [str(pyodide_dir), str(numpy), str(path)])
+    n = int.from_bytes(both[:4], "little")
+    return both[4:4 + n], both[4 + n:]
 
 
 def with_bytecode(zip_bytes: bytes, bytecode: bytes) -> tuple[bytes, list[str]]:
@@ -425,9 +438,6 @@ def build(out: Path) -> dict:
 
     # Pyodide runtime + packages.
     pyodide_dir = f"vendor/pyodide-{pyodide_version}"
-    for name in PYODIDE_FILES:
-        o.add(f"{pyodide_dir}/{name}", (modules / "pyodide" / name).read_bytes())
-    o.add(SNAPSHOT, python_snapshot(modules / "pyodide"))
     packages, wheels = {}, {}
     for name in PYODIDE_PACKAGES:
         file_name, data, source = pyodide_package(pyodide_version, lock, name)
@@ -438,6 +448,20 @@ def build(out: Path) -> dict:
                           "source": source}
         if name == "numpy":  # unpacked and compiled here, not on every visit
             o.add(NUMPY_IMAGE, numpy_image(modules / "pyodide", file_name, data))
+
+    # The app's Python, and the bytecode of it and of the stdlib modules a boot imports.
+    zip_bytes, zip_names = app_zip()
+    app_pyc, stdlib = python_bytecode(modules / "pyodide", wheels["numpy"], zip_bytes)
+    zip_bytes, zip_names = with_bytecode(zip_bytes, app_pyc)
+    o.add("app.zip", zip_bytes)
+    for folder, arcdir in APP_TREES:
+        for path in _tree_files(folder):
+            if path.suffix == ".py":
+                o.add(f"src/{arcdir}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+    for name in PYODIDE_FILES:
+        data = stdlib if name == "python_stdlib.zip" else (modules / "pyodide" / name).read_bytes()
+        o.add(f"{pyodide_dir}/{name}", data)
+    o.add(SNAPSHOT, python_snapshot(modules / "pyodide", stdlib))
 
     # Browser libraries.
     scripts, styles, libs = [], [], {}
@@ -455,14 +479,6 @@ def build(out: Path) -> dict:
             elif rel.endswith(".css"):
                 styles.append(dest)
 
-    # The app's Python.
-    zip_bytes, zip_names = app_zip()
-    zip_bytes, zip_names = with_bytecode(zip_bytes, app_bytecode(modules / "pyodide", wheels["numpy"], zip_bytes))
-    o.add("app.zip", zip_bytes)
-    for folder, arcdir in APP_TREES:
-        for path in _tree_files(folder):
-            if path.suffix == ".py":
-                o.add(f"src/{arcdir}/{path.relative_to(folder).as_posix()}", path.read_bytes())
 
     # What the page fetches at boot; under file:// each one is answered from a bundle script.
     fetched = [f"{pyodide_dir}/{n}" for n in ("pyodide-lock.json", "pyodide.asm.wasm",

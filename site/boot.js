@@ -310,6 +310,26 @@
     return verified(asset.bundle, bytes, asset.sha256);
   }
 
+  // A browser without DecompressionStream (it then starts Python without the snapshot) unpacks
+  // the numpy image with Python's zlib, once Python runs.
+  var pythonRuns;
+  var pythonStarted = new Promise(function (resolve) { pythonRuns = resolve; });
+
+  function unzipped(bytes) {
+    if (typeof DecompressionStream === "function") return gunzip(bytes);
+    return pythonStarted.then(function (pyodide) {
+      var scope = pyodide.globals.get("dict")(), out;
+      try {
+        scope.set("packed", bytes);
+        out = pyodide.runPython("import zlib\nzlib.decompress(packed.to_bytes(), 31)", { globals: scope });
+        return out.toJs();
+      } finally {
+        if (out) out.destroy();
+        scope.destroy();
+      }
+    });
+  }
+
   async function gunzip(bytes) {
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -492,7 +512,7 @@
     keys.forEach(function (k) {
       var entry = memory[absolute(k)];
       // checked as stored (its sha256 is of the gzip), then unpacked
-      if (assets[k].gunzip) entry.bytes = entry.bytes.then(gunzip);
+      if (assets[k].gunzip) entry.bytes = entry.bytes.then(unzipped);
       if (k === BUILD.pyodide.numpyImage) {
         entry.bytes = entry.bytes.then(function (bytes) { return readImage(k, bytes); });
       }
@@ -529,6 +549,7 @@
       stdout: function (line) { console.log(line); },
       stderr: function (line) { console.warn(line); },
     });
+    pythonRuns(pyodide);
     await files;
     boot.pyodide = pyodide;
     boot.snapshot = !!SNAPSHOT; // Python restored from the start-up snapshot, not started anew
