@@ -75,6 +75,7 @@ real = builtins.compile
 builtins.compile = lambda *a, **k: calls.append(str(a[1]) if len(a) > 1 else "?") or real(*a, **k)
 failed = {}
 try:
+    importlib.invalidate_caches()  # as boot.js does once numpy is in place (it imports importlib.metadata)
     import nn, nn.limits
     for folder, _, files in sorted(os.walk("${APP}/playground")):
         for name in sorted(files):
