@@ -1,7 +1,7 @@
 """Benchmark the built page in headless Chromium: cold load, per-frame work, epochs per second,
 the teaching panels' heaviest actions.
 
-    python scripts/bench_page.py [--loads 3] [--frames 320] [--seconds 5] [--parts load,frames,eps,panels,digits,race,replay]
+    python scripts/bench_page.py [--loads 3] [--frames 320] [--seconds 5] [--parts load,frames,eps,panels,digits,race,replay,boot]
 
 Builds nothing: it serves the dist/ that `python scripts/build.py` made (with vercel.json's
 headers, on 127.0.0.1, in a thread) and opens it over http and as a file:// page. Prints one JSON
@@ -46,6 +46,12 @@ except the CPython peer, which runs here with time.perf_counter on the same conf
     the past epoch (pictures, metrics, confusion matrix for digits, the charts' mark). Median and
     p95 of that frame's work (the page's frames() timing, the slider's handler included). The peer:
     the training frames of the same page before it (their total, and their painting alone).
+(h) boot (only with --parts boot, or all parts): time until Play trains, as in (a), in four
+    settings: http cold (fresh context), http repeat visit (a new page in the same context, after
+    one load there: HTTP cache and the compiled-code cache warm), file:// cold, and http cold with
+    the CPU throttled 4x (DevTools protocol Emulation.setCPUThrottlingRate). Each: the median of
+    --boot-loads loads (--throttled-loads for the throttled one), the median of each boot step
+    (boot.js's timings) and the first contentful paint.
 
 When training stops (the spiral converges after some hundred epochs) the script presses Reset
 and Play and goes on: the output says how often ("restarts").
@@ -78,11 +84,12 @@ from serve import serve_in_thread  # noqa: E402
 VIEWPORT = {"width": 1280, "height": 800}
 BOOT_TIMEOUT_MS = 90_000
 PARTS = ("train", "boundary", "network", "charts", "total")  # and any other part frames() has
-TARGETS = {"first_frame_s": 4.0, "median_frame_ms": 8.0, "p95_frame_ms": 16.0,
+TARGETS = {"first_frame_s": 4.0, "boot_http_s": 1.5, "boot_repeat_s": 1.0, "boot_file_over_http": 1.2,
+           "boot_throttled_s": 6.0, "median_frame_ms": 8.0, "p95_frame_ms": 16.0,
            "epochs_per_s_2-8-8-1_200": 1000.0, "panel_action_longest_task_ms": 1000.0,
            "race_frames_per_s": 58.0, "race_p95_frame_ms": 16.7,
            "p95_scrub_frame_ms": 16.0}
-PARTS_RUN = ("load", "frames", "eps", "panels", "digits", "race", "replay")  # --parts: (a) to (g)
+PARTS_RUN = ("load", "frames", "eps", "panels", "digits", "race", "replay", "boot")  # --parts: (a) to (h)
 
 # Installed before the page's scripts: the time Play was pressed (ms after navigation start), and
 # the main thread's long tasks ([start, duration] in ms, each over 50 ms).
@@ -264,8 +271,10 @@ def first_paint(page):
             "cls_boot": round(got["cls"], 4)}
 
 
-def cold_load(browser, url):
-    page = open_page(browser)
+def cold_load(browser, url, page=None):
+    """Navigate, press Play once the page is ready, time the first trained frame. In a fresh
+    context unless `page` is given; the page's context is closed afterwards."""
+    page = page or open_page(browser)
     try:
         page.goto(url)
         ready_ms = wait_ready(page)
@@ -278,7 +287,8 @@ def cold_load(browser, url):
             timeout=60_000, polling="raf").json_value()
         pressed_ms = page.evaluate("() => window.__playPressedAt")
         first = page.evaluate("() => window.playground.frames().find((f) => f.epochs >= 1)")
-        return {"mode": mode, "ready_s": round(ready_ms / 1000, 3),
+        paint = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
+        return {"mode": mode, "first_paint_s": paint and round(paint / 1000, 3), "ready_s": round(ready_ms / 1000, 3),
                 "play_pressed_s": round(pressed_ms / 1000, 3),
                 "first_trained_frame_s": round(seen_ms / 1000, 3),
                 "play_to_frame_ms": round(seen_ms - pressed_ms, 1),
@@ -286,6 +296,60 @@ def cold_load(browser, url):
                 "boot_timings_ms": timings, **painted, "page_errors": page.errors}
     finally:
         page.context.close()
+
+
+# -- (f) boot: until Play trains, four ways -----------------------------------------------------------
+def throttled_page(browser, rate):
+    page = open_page(browser)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+    return page
+
+
+def repeat_visit(browser, url):
+    """A first visit, then the measured one: a new page in the same context (warm caches)."""
+    page = open_page(browser)
+    try:
+        page.goto(url)
+        wait_ready(page)
+        page.wait_for_timeout(1500)  # the browser writes its compiled-code cache after a while
+    except Exception:
+        page.context.close()
+        raise
+    second = page.context.new_page()
+    second.errors = []
+    second.on("pageerror", lambda e: second.errors.append(f"uncaught: {e}"))
+    page.close()
+    return cold_load(browser, url, page=second)
+
+
+def boot_summary(rs):
+    steps = sorted({k for r in rs for k in r["boot_timings_ms"]})
+    paints = [r["first_paint_s"] for r in rs if r["first_paint_s"]]
+    return {"median_play_trains_s": round(statistics.median(r["first_trained_frame_s"] for r in rs), 3),
+            "median_ready_s": round(statistics.median(r["ready_s"] for r in rs), 3),
+            "median_first_paint_s": round(statistics.median(paints), 3) if paints else None,
+            "median_first_paint_with_pictures_s": _median_or_none([r["first_paint_with_pictures_s"] for r in rs]),
+            "max_cls_boot": max(r["cls_boot"] for r in rs),
+            "median_steps_ms": {k: statistics.median(r["boot_timings_ms"].get(k, 0) for r in rs) for k in steps},
+            "play_trains_s": [r["first_trained_frame_s"] for r in rs],
+            "page_errors": [e for r in rs for e in r["page_errors"]]}
+
+
+def boot_block(browser, url, file_url, loads, throttled_loads):
+    runs = {"http_cold": [], "http_repeat": [], "file": [], "throttled_4x": []}
+    for i in range(loads):  # interleaved, so that a busy moment of the machine spreads over all
+        log(f"boot {i + 1}/{loads}: http cold, http repeat, file://…")
+        runs["http_cold"].append(cold_load(browser, url))
+        runs["http_repeat"].append(repeat_visit(browser, url))
+        runs["file"].append(cold_load(browser, file_url))
+    for i in range(throttled_loads):
+        log(f"boot throttled 4x {i + 1}/{throttled_loads}…")
+        runs["throttled_4x"].append(cold_load(browser, url, page=throttled_page(browser, 4)))
+    out = {name: boot_summary(rs) for name, rs in runs.items() if rs}
+    http = out["http_cold"]["median_play_trains_s"]
+    out["file_over_http"] = round(out["file"]["median_play_trains_s"] / http, 3)
+    return out
 
 
 # -- (b) frame parts -----------------------------------------------------------------------------
@@ -690,6 +754,8 @@ def main(argv=None):
     ap.add_argument("--frames", type=int, default=320, help="frames to time at 1 epoch/frame (≥ 300)")
     ap.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up before timing frames")
     ap.add_argument("--seconds", type=float, default=5.0, help="seconds at speed 100 per network")
+    ap.add_argument("--boot-loads", type=int, default=5, help="loads per setting in (f) (default 5)")
+    ap.add_argument("--throttled-loads", type=int, default=3, help="throttled 4x loads in (f) (default 3)")
     ap.add_argument("--parts", default=",".join(PARTS_RUN),
                     help=f"which measurements, comma-separated (default: all of {','.join(PARTS_RUN)})")
     args = ap.parse_args(argv)
@@ -731,6 +797,8 @@ def main(argv=None):
                             "max_cls_boot": max(r["cls_boot"] for r in rs),
                             "runs": rs}
                     result["cold_load"] = cold
+                if "boot" in parts:
+                    result["boot"] = boot_block(browser, url, file_url, args.boot_loads, args.throttled_loads)
                 if "frames" in parts:
                     log("frame parts at 1 epoch/frame…")
                     result["frames"] = frame_parts(browser, url, args.frames, args.warmup)
@@ -761,6 +829,16 @@ def main(argv=None):
         for mode, name in (("http", "http"), ("file", "file://")):
             checks.append((f"first trained frame over {name} (median, s)",
                            result["cold_load"][mode]["median_first_trained_frame_s"], "<=", TARGETS["first_frame_s"]))
+    if "boot" in parts:
+        b = result["boot"]
+        checks += [("Play trains, http cold (median, s)", b["http_cold"]["median_play_trains_s"], "<=", TARGETS["boot_http_s"]),
+                   ("Play trains, http repeat visit (median, s)", b["http_repeat"]["median_play_trains_s"], "<=",
+                    TARGETS["boot_repeat_s"]),
+                   ("Play trains, file:// over http (ratio of medians)", b["file_over_http"], "<=",
+                    TARGETS["boot_file_over_http"])]
+        if "throttled_4x" in b:
+            checks.append(("Play trains, CPU throttled 4x (median, s)", b["throttled_4x"]["median_play_trains_s"],
+                           "<=", TARGETS["boot_throttled_s"]))
     if "frames" in parts:
         total = result["frames"]["parts_ms"]["total"]
         checks += [("median frame work at 1 epoch/frame (ms)", total["median"], "<=", TARGETS["median_frame_ms"]),

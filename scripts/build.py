@@ -6,12 +6,15 @@ What lands in dist/ (DESIGN.md §3-4):
 
     index.html, style.css, boot.js, ...   every file of site/ except the Python package and data
     build-info.js                         what boot.js needs to know (paths, sizes, sha256)
-    vendor/pyodide-<v>/                   the Pyodide runtime files + the numpy wheel (verified)
+    vendor/pyodide-<v>/                   the Pyodide runtime files + the numpy wheel (verified); its
+                                          stdlib zip with bytecode beside the modules a boot imports
     vendor/<lib>-<v>/                     browser libraries from npm (classic/IIFE builds)
-    app.zip                               nn/ + playground/ + data/, unpacked into Pyodide's /app
+    app.zip                               nn/ + playground/ + data/, unpacked into Pyodide's /app, with
+                                          their bytecode (compile_python.mjs)
     src/                                  the same Python sources as plain files, to show and link
     runtime/python-snapshot-gzip.bin      Python's memory right after start-up, gzipped (make_snapshot.mjs)
-    runtime/numpy-bytecode.zip            numpy's modules compiled to .pyc (compile_numpy.mjs)
+    runtime/numpy-image-gzip.bin          numpy installed (its files as loadPackage lays them out, with
+                                          its modules compiled to .pyc), gzipped (make_numpy_image.mjs)
     bundle/*.js                           the binary assets as classic scripts, for file:// only
     build.json                            manifest: versions, sizes, sha256, where numpy came from
 
@@ -234,8 +237,9 @@ SNAPSHOT_MAKER = ROOT / "scripts" / "make_snapshot.mjs"
 # gzip inside, but not named .gz: some servers would then send it with Content-Encoding: gzip,
 # the browser would unpack it, and its sha256 (of the gzip) would no longer match
 SNAPSHOT = "runtime/python-snapshot-gzip.bin"
-NUMPY_COMPILER = ROOT / "scripts" / "compile_numpy.mjs"
-NUMPY_BYTECODE = "runtime/numpy-bytecode.zip"
+PYTHON_COMPILER = ROOT / "scripts" / "compile_python.mjs"
+NUMPY_IMAGER = ROOT / "scripts" / "make_numpy_image.mjs"
+NUMPY_IMAGE = "runtime/numpy-image-gzip.bin"  # gzip inside, not named .gz: see SNAPSHOT
 
 
 def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post=None) -> bytes:
@@ -282,25 +286,59 @@ def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post
     return data
 
 
-@functools.cache  # read once per build: both node-made files are keyed by them
+RUNTIME_FILES = ("pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide.mjs")
+
+
+@functools.cache  # read once per build: the node-made files are keyed by them
 def _runtime(pyodide_dir: Path) -> tuple[bytes, ...]:
-    return tuple((pyodide_dir / n).read_bytes() for n in ("pyodide.asm.js", "pyodide.asm.wasm",
-                                                          "python_stdlib.zip", "pyodide.mjs"))
+    return tuple((pyodide_dir / n).read_bytes() for n in RUNTIME_FILES)
 
 
-def python_snapshot(pyodide_dir: Path) -> bytes:
-    """Python's memory right after start-up (scripts/make_snapshot.mjs), gzipped."""
-    return node_made("Python start-up snapshot", SNAPSHOT_MAKER, _runtime(pyodide_dir),
-                     [str(pyodide_dir)], post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
+def python_snapshot(pyodide_dir: Path, stdlib: bytes) -> bytes:
+    """Python's memory right after start-up (scripts/make_snapshot.mjs), gzipped; started from
+    the stdlib zip the page gets (the snapshot holds zipimport's table of its contents)."""
+    with tempfile.TemporaryDirectory(prefix="wil-runtime-") as tmp:
+        for name in PYODIDE_FILES + ["pyodide.mjs"]:
+            if name != "python_stdlib.zip":
+                os.symlink(pyodide_dir / name, Path(tmp) / name)
+        (Path(tmp) / "python_stdlib.zip").write_bytes(stdlib)
+        inputs = [*(d for d, n in zip(_runtime(pyodide_dir), RUNTIME_FILES) if n != "python_stdlib.zip"), stdlib]
+        return node_made("Python start-up snapshot", SNAPSHOT_MAKER, inputs, [tmp],
+                         post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
 
 
-def numpy_bytecode(pyodide_dir: Path, wheel: bytes) -> bytes:
-    """numpy's modules compiled by the page's CPython (scripts/compile_numpy.mjs), as a zip."""
+def numpy_image(pyodide_dir: Path, file_name: str, wheel: bytes) -> bytes:
+    """numpy installed by the page's Pyodide, with bytecode (scripts/make_numpy_image.mjs), gzipped."""
     with tempfile.TemporaryDirectory(prefix="wil-wheel-") as tmp:
-        path = Path(tmp) / "numpy.whl"
+        path = Path(tmp) / file_name
         path.write_bytes(wheel)
-        return node_made("numpy bytecode", NUMPY_COMPILER, [*_runtime(pyodide_dir), wheel],
-                         [str(pyodide_dir), str(path)])
+        return node_made("numpy image", NUMPY_IMAGER, [*_runtime(pyodide_dir), wheel],
+                         [str(pyodide_dir), str(path)],
+                         post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
+
+
+def python_bytecode(pyodide_dir: Path, wheel: tuple[str, bytes], zip_bytes: bytes) -> tuple[bytes, bytes]:
+    """(app.zip's modules as .pyc in a zip, the stdlib zip with .pyc beside what a boot imports),
+    compiled by the page's CPython (scripts/compile_python.mjs)."""
+    with tempfile.TemporaryDirectory(prefix="wil-app-") as tmp:
+        path, numpy = Path(tmp) / "app.zip", Path(tmp) / wheel[0]
+        path.write_bytes(zip_bytes)
+        numpy.write_bytes(wheel[1])
+        both = node_made("Python bytecode", PYTHON_COMPILER, [*_runtime(pyodide_dir), wheel[1], zip_bytes],
+                         [str(pyodide_dir), str(numpy), str(path)])
+    n = int.from_bytes(both[:4], "little")
+    return both[4:4 + n], both[4 + n:]
+
+
+def with_bytecode(zip_bytes: bytes, bytecode: bytes) -> tuple[bytes, list[str]]:
+    """app.zip with the members of the bytecode zip added (same fixed dates, deterministic)."""
+    buf = io.BytesIO(zip_bytes)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as z, \
+            zipfile.ZipFile(io.BytesIO(bytecode)) as pyc:
+        for info in pyc.infolist():
+            z.writestr(info, pyc.read(info))
+        names = z.namelist()
+    return buf.getvalue(), names
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,18 +458,30 @@ def build(out: Path) -> dict:
 
     # Pyodide runtime + packages.
     pyodide_dir = f"vendor/pyodide-{pyodide_version}"
-    for name in PYODIDE_FILES:
-        o.add(f"{pyodide_dir}/{name}", (modules / "pyodide" / name).read_bytes())
-    o.add(SNAPSHOT, python_snapshot(modules / "pyodide"))
-    packages = {}
+    packages, wheels = {}, {}
     for name in PYODIDE_PACKAGES:
         file_name, data, source = pyodide_package(pyodide_version, lock, name)
         _log(f"{name}: {file_name} ({_mb(len(data))}) sha256 verified; source: {source}")
         o.add(f"{pyodide_dir}/{file_name}", data)
+        wheels[name] = (file_name, data)
         packages[name] = {"file": f"{pyodide_dir}/{file_name}", "sha256": _sha256(data),
                           "source": source}
-        if name == "numpy":  # its modules come as .py only: compiled here, not on every visit
-            o.add(NUMPY_BYTECODE, numpy_bytecode(modules / "pyodide", data))
+        if name == "numpy":  # unpacked and compiled here, not on every visit
+            o.add(NUMPY_IMAGE, numpy_image(modules / "pyodide", file_name, data))
+
+    # The app's Python, and the bytecode of it and of the stdlib modules a boot imports.
+    zip_bytes, zip_names = app_zip()
+    app_pyc, stdlib = python_bytecode(modules / "pyodide", wheels["numpy"], zip_bytes)
+    zip_bytes, zip_names = with_bytecode(zip_bytes, app_pyc)
+    o.add("app.zip", zip_bytes)
+    for folder, arcdir in APP_TREES:
+        for path in _tree_files(folder):
+            if path.suffix == ".py":
+                o.add(f"src/{arcdir}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+    for name in PYODIDE_FILES:
+        data = stdlib if name == "python_stdlib.zip" else (modules / "pyodide" / name).read_bytes()
+        o.add(f"{pyodide_dir}/{name}", data)
+    o.add(SNAPSHOT, python_snapshot(modules / "pyodide", stdlib))
 
     # Browser libraries.
     scripts, styles, libs = [], [], {}
@@ -449,18 +499,12 @@ def build(out: Path) -> dict:
             elif rel.endswith(".css"):
                 styles.append(dest)
 
-    # The app's Python.
-    zip_bytes, zip_names = app_zip()
-    o.add("app.zip", zip_bytes)
-    for folder, arcdir in APP_TREES:
-        for path in _tree_files(folder):
-            if path.suffix == ".py":
-                o.add(f"src/{arcdir}/{path.relative_to(folder).as_posix()}", path.read_bytes())
 
     # What the page fetches at boot; under file:// each one is answered from a bundle script.
     fetched = [f"{pyodide_dir}/{n}" for n in ("pyodide-lock.json", "pyodide.asm.wasm",
                                               "python_stdlib.zip")]
-    fetched += [p["file"] for p in packages.values()] + ["app.zip", SNAPSHOT, NUMPY_BYTECODE]
+    # (the numpy wheel stays in vendor/, verified, but the page loads numpy from its image)
+    fetched += ["app.zip", SNAPSHOT, NUMPY_IMAGE]
     assets = {}
     for key in fetched:
         data = o.files[key]
@@ -470,7 +514,7 @@ def build(out: Path) -> dict:
         o.add(bundle, script)
         assets[key] = {"size": len(data), "sha256": _sha256(data), "type": mime,
                        "bundle": bundle, "bundleSize": len(script)}
-        if key == SNAPSHOT:
+        if key in (SNAPSHOT, NUMPY_IMAGE):
             assets[key]["gunzip"] = True  # boot.js unpacks it after checking the sha256
 
     info = {
@@ -483,7 +527,7 @@ def build(out: Path) -> dict:
             "runtimeSize": len(o.files[f"{pyodide_dir}/pyodide.asm.js"]),
             "packages": {n: p["file"] for n, p in packages.items()},
             "snapshot": SNAPSHOT,
-            "bytecode": NUMPY_BYTECODE,
+            "numpyImage": NUMPY_IMAGE,
         },
         "app": {"zip": "app.zip", "files": zip_names},
         "scripts": scripts,

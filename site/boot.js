@@ -160,6 +160,13 @@
     if (status) setStatus(status);
   }
 
+  /** Part of a step, for the benchmark (boot.timings[name], ms since t); the time now. */
+  function lap(name, t) {
+    var now = performance.now();
+    boot.timings[name] = Math.round(now - t);
+    return now;
+  }
+
   function setStatus(text) {
     if (!boot.error) el("boot-status").textContent = text;
   }
@@ -310,6 +317,26 @@
     return verified(asset.bundle, bytes, asset.sha256);
   }
 
+  // A browser without DecompressionStream (it then starts Python without the snapshot) unpacks
+  // the numpy image with Python's zlib, once Python runs.
+  var pythonRuns;
+  var pythonStarted = new Promise(function (resolve) { pythonRuns = resolve; });
+
+  function unzipped(bytes) {
+    if (typeof DecompressionStream === "function") return gunzip(bytes);
+    return pythonStarted.then(function (pyodide) {
+      var scope = pyodide.globals.get("dict")(), out;
+      try {
+        scope.set("packed", bytes);
+        out = pyodide.runPython("import zlib\nzlib.decompress(packed.to_bytes(), 31)", { globals: scope });
+        return out.toJs();
+      } finally {
+        if (out) out.destroy();
+        scope.destroy();
+      }
+    });
+  }
+
   async function gunzip(bytes) {
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -361,6 +388,71 @@
       wasmHooks.push(function () { WebAssembly[name] = orig; });
     });
   }
+
+  // ---- numpy, installed from the image the build made (scripts/make_numpy_image.mjs) -----------
+
+  /** The image's header and where each file's bytes are in it; a damaged image is named. */
+  function readImage(key, bytes) {
+    var head, files = [], at;
+    try {
+      var n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+      head = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + n)));
+      at = 4 + n;
+      head.files.forEach(function (f) {
+        files.push({ path: head.root + "/" + f[0], bytes: bytes.subarray(at, at + f[1]) });
+        at += f[1];
+      });
+    } catch (e) {
+      throw damagedFile(key, "its list of files cannot be read (" + e.message + ")");
+    }
+    if (at !== bytes.length) throw damagedFile(key, "its files do not add up to its size");
+    return { head: head, files: files };
+  }
+
+  /** What pyodide.loadPackage("numpy") does, without unpacking the wheel in Python on every
+      visit: the files as its install lays them out (the build checked that), then the same
+      WebAssembly modules loaded in the same order, the same bookkeeping. */
+  async function installNumpy(pyodide, image) {
+    var api = pyodide._api, head = image.head;
+    if (!api || typeof api.loadDynlibsFromPackage !== "function" || !pyodide._module ||
+        typeof pyodide._module.reportUndefinedSymbols !== "function") {
+      throw BootError("numpy could not be installed",
+        "The Python runtime is not the one this page was built with.",
+        "Reload the page. Developers: rebuild with `python scripts/build.py`.");
+    }
+    var FS = pyodide.FS, t = performance.now();
+    try {
+      head.dirs.forEach(function (d) { FS.mkdirTree(head.root + "/" + d); });
+      image.files.forEach(function (f) { FS.writeFile(f.path, f.bytes); });
+      t = lap("numpy_files", t);
+      await api.loadDynlibsFromPackage({ file_name: head.wheel }, head.dynlibs);
+      lap("numpy_modules", t);
+    } catch (e) {
+      throw BootError("numpy could not be installed", String(e && e.message || e),
+        "Reload the page. If it keeps failing, the numpy file may be damaged.");
+    }
+    pyodide._module.reportUndefinedSymbols();
+    Object.keys(BUILD.pyodide.packages).forEach(function (name) {
+      pyodide.loadedPackages[name] = "default channel"; // as loadPackage records a lockfile package
+    });
+    // loadPackage ends with importlib.invalidate_caches(), so that Python sees the new files. That
+    // also makes each of the stdlib zip's 18 importers read its table of contents again, in
+    // Python (0.1-0.5 s); the zip did not change, so they keep theirs and the rest is done.
+    var scope = pyodide.globals.get("dict")();
+    try {
+      pyodide.runPython(INVALIDATE_CACHES, { globals: scope });
+    } finally {
+      scope.destroy();
+    }
+  }
+
+  var INVALIDATE_CACHES = [
+    "import importlib, sys, zipimport",
+    "zips = {p: f for p, f in sys.path_importer_cache.items() if isinstance(f, zipimport.zipimporter)}",
+    "for p in zips: del sys.path_importer_cache[p]",
+    "try: importlib.invalidate_caches()",
+    "finally: sys.path_importer_cache.update(zips)",
+  ].join("\n");
 
   // ---- the boot sequence --------------------------------------------------------------------
 
@@ -445,7 +537,10 @@
     keys.forEach(function (k) {
       var entry = memory[absolute(k)];
       // checked as stored (its sha256 is of the gzip), then unpacked
-      if (assets[k].gunzip) entry.bytes = entry.bytes.then(gunzip);
+      if (assets[k].gunzip) entry.bytes = entry.bytes.then(unzipped);
+      if (k === BUILD.pyodide.numpyImage) {
+        entry.bytes = entry.bytes.then(function (bytes) { return readImage(k, bytes); });
+      }
       files.push(entry.bytes);
     });
     // The scripts first: Python can start while the large files still arrive (the fetch shim
@@ -479,33 +574,26 @@
       stdout: function (line) { console.log(line); },
       stderr: function (line) { console.warn(line); },
     });
+    pythonRuns(pyodide);
     await files;
     boot.pyodide = pyodide;
     boot.snapshot = !!SNAPSHOT; // Python restored from the start-up snapshot, not started anew
     setBar(BAR.runtime);
 
     setStep("numpy", "Installing numpy…");
-    var names = Object.keys(BUILD.pyodide.packages), problems = [];
-    await pyodide.loadPackage(names, {
-      messageCallback: function () {},
-      errorCallback: function (msg) { problems.push(msg); },
-    });
-    names.forEach(function (n) {
-      if (!pyodide.loadedPackages[n]) problems.push(n + " was not installed");
-    });
-    // numpy's modules as bytecode, made by the build: importing it then compiles nothing
-    pyodide.unpackArchive(await memory[absolute(BUILD.pyodide.bytecode)].bytes, "zip", { extractDir: "/" });
-    if (problems.length) {
-      throw BootError("numpy could not be installed", problems.join("\n"),
-        "Reload the page. If it keeps failing, the numpy file may be damaged.");
-    }
+    await installNumpy(pyodide, await memory[absolute(BUILD.pyodide.numpyImage)].bytes);
     setBar(BAR.numpy);
 
     setStep("code", "Loading the network code…");
-    var zip = await memory[absolute(BUILD.app.zip)].bytes;
+    var zip = await memory[absolute(BUILD.app.zip)].bytes, t = performance.now();
     pyodide.unpackArchive(zip, "zip", { extractDir: "/app" });
     // (a restored snapshot has Pyodide's '' twice on sys.path: once is enough)
-    pyodide.runPython("import sys\nsys.path[:] = dict.fromkeys(['/app', *sys.path])\nimport nn");
+    pyodide.runPython("import sys\nsys.path[:] = dict.fromkeys(['/app', *sys.path])");
+    t = lap("code_unpack", t);
+    pyodide.runPython("import numpy");
+    t = lap("code_numpy", t);
+    pyodide.runPython("import nn");
+    lap("code_nn", t);
     setBar(BAR.code);
 
     uninstall();

@@ -52,7 +52,7 @@ json.dumps({"path": sys.path, "executable": sys.executable, "argv": sys.argv, "c
 
 
 def test_numpy_was_imported_from_the_bytecode_the_build_compiled(booted):
-    """numpy's .py files are compiled at build time (scripts/compile_numpy.mjs); every numpy
+    """numpy's .py files are compiled at build time (scripts/make_numpy_image.mjs); every numpy
     module the page imported has its .pyc next to it, from that zip, in the page's file system."""
     code = """
 import importlib.util, json, os, sys
@@ -167,7 +167,8 @@ def test_missing_file_shows_a_readable_error(dist, tmp_path, page, serve_copy, w
 
 
 @pytest.mark.allow_page_errors
-@pytest.mark.parametrize("where", ["vendor/pyodide-*/python_stdlib.zip", "runtime/python-snapshot-gzip.bin"])
+@pytest.mark.parametrize("where", ["vendor/pyodide-*/python_stdlib.zip", "runtime/python-snapshot-gzip.bin",
+                                   "runtime/numpy-image-gzip.bin"])
 def test_damaged_file_shows_a_readable_error(where, dist, tmp_path, page, serve_copy, wait_error):
     copy = _copy_dist(dist, tmp_path)
     damaged = next(copy.glob(where))
