@@ -37,3 +37,18 @@ def offline_page(new_page, **context_args):
 
     page.context.route("**/*", route)
     return page
+
+
+def wait_panels_built(page, timeout=60_000):
+    """Wait until every teaching panel (playground.panels.PANELS, their one list) is built: they are
+    built a few idle seconds after the page is ready, or when focus or the view comes near them."""
+    import sys
+    from pathlib import Path
+
+    site = str(Path(__file__).resolve().parents[2] / "site")
+    if site not in sys.path:
+        sys.path.insert(0, site)
+    from playground.panels import PANELS
+
+    page.wait_for_function(f"() => document.querySelectorAll('#panels > section.teach').length === {len(PANELS)}",
+                           timeout=timeout)

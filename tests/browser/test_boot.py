@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from pagekit import wait_panels_built
 
 
 pytestmark = pytest.mark.browser
@@ -74,7 +75,7 @@ def test_the_snapshot_gives_the_interpreter_a_plain_start_gives(booted, new_page
     assert page.evaluate("window.boot.snapshot") is False
     assert not any("python-snapshot" in u for u in page.watch.requests), "the snapshot was downloaded anyway"
     for p in (page, booted):  # the teaching panels are built after a few idle seconds: both pages, with them
-        p.wait_for_function("() => document.querySelectorAll('#panels > section.teach').length === 6", timeout=60_000)
+        wait_panels_built(p)
     plain = json.loads(page.evaluate("(code) => window.pyodide.runPython(code)", INTERPRETER))
     restored = json.loads(booted.evaluate("(code) => window.pyodide.runPython(code)", INTERPRETER))
     assert restored == plain

@@ -5,7 +5,7 @@ training is paused and nothing animates, the loop asks for no more frames."""
 from __future__ import annotations
 
 import pytest
-from pagekit import state, wait_state
+from pagekit import state, wait_panels_built, wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,6 @@ PYTHON = "Array.from(window.__clock.callbacks).filter(([callback]) => callback i
 OWNERS = f"""() => {PYTHON}.map(([callback]) => {{
     try {{ return String(callback); }} catch (e) {{ return 'a destroyed proxy'; }} }})"""
 FRAMES = f"() => {PYTHON}.reduce((n, [, count]) => n + count, 0)"
-PANELS = 7
 GRAD_LINES = "() => Array.from(document.querySelectorAll('#panel-gradcheck .teach-eq'), e => e.textContent).join('|')"
 
 
@@ -42,7 +41,7 @@ def test_the_app_loop_is_the_only_clock(new_page, server, wait_ready):
 
     # the panels, built while training runs, follow it with the pictures scrolled out of view
     page.evaluate("() => document.getElementById('panels').scrollIntoView()")
-    page.wait_for_function(f"() => document.querySelectorAll('#panels > section.teach').length === {PANELS}")
+    wait_panels_built(page)
     page.locator("#panel-gradcheck").scroll_into_view_if_needed()
     page.wait_for_function("() => document.getElementById('boundary').getBoundingClientRect().bottom < 0")
     page.wait_for_function("() => document.querySelector('#panel-gradcheck .teach-eq')")

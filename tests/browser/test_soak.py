@@ -24,6 +24,7 @@ import pytest
 
 import soak  # scripts/soak.py (conftest.py puts scripts/ on sys.path)
 from headless import LAUNCH_ARGS, find_browser
+from pagekit import wait_panels_built
 
 pytestmark = pytest.mark.browser
 
@@ -57,8 +58,7 @@ json.dumps([len(gc.get_objects()), held])
 def panels_built(page):
     """The teaching panels are built a few idle seconds after the page is ready (or when focus or the
     view comes near them): their listeners are the page's own, not growth, so the count starts after."""
-    page.wait_for_function(f"() => document.querySelectorAll('#panels > section.teach').length === 6",
-                           timeout=60_000)
+    wait_panels_built(page)
 
 
 def sample(page):
