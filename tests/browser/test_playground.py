@@ -44,7 +44,7 @@ def pause(page):
 
 
 def select(page, name, value):
-    page.get_by_role("combobox", name=name).select_option(str(value))
+    page.get_by_role("combobox", name=name, exact=True).select_option(str(value))
 
 
 def fresh_spiral(page):
@@ -185,7 +185,7 @@ def test_a_refused_switch_changes_nothing_and_a_dataset_brings_its_own_head(app)
     select(app, "Dataset", "spiral")
     select(app, "Optimizer", "adam")
     select(app, "Learning rate", "0.01")
-    select(app, "Output", "softmax/cross_entropy")
+    select(app, "Output and loss", "softmax/cross_entropy")
     before = wait_state(app, "s.config.output === 'softmax'")
     select(app, "Dataset", "sine")
     s = wait_state(app, "s.config.dataset === 'sine'")
