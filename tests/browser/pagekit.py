@@ -1,4 +1,6 @@
 """Reading the page from browser tests: window.playground.state(), and waiting for a state."""
+import sys
+from pathlib import Path
 
 
 def state(page):
@@ -39,16 +41,32 @@ def offline_page(new_page, **context_args):
     return page
 
 
-def wait_panels_built(page, timeout=60_000):
-    """Wait until every teaching panel (playground.panels.PANELS, their one list) is built: they are
-    built a few idle seconds after the page is ready, or when focus or the view comes near them."""
-    import sys
-    from pathlib import Path
-
+def _site_on_path():
+    """The page's own Python (site/playground), importable here: its lists and geometry are the truth."""
     site = str(Path(__file__).resolve().parents[2] / "site")
     if site not in sys.path:
         sys.path.insert(0, site)
+
+
+def wait_panels_built(page, timeout=60_000):
+    """Wait until every teaching panel (playground.panels.PANELS, their one list) is built: they are
+    built a few idle seconds after the page is ready, or when focus or the view comes near them."""
+    _site_on_path()
     from playground.panels import PANELS
 
     page.wait_for_function(f"() => document.querySelectorAll('#panels > section.teach').length === {len(PANELS)}",
                            timeout=timeout)
+
+
+def click_edge(page, layer, i, j):
+    """Click the middle of the edge (layer, i -> j) of the network drawing, where the drawing's own
+    layout (playground.logic.layout) places it: what a learner does to edit that weight."""
+    _site_on_path()
+    from playground.logic.layout import layout
+
+    canvas = page.locator("#network")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    lay = layout(state(page)["sizes"], max(1, round(box["width"])), max(1, round(box["height"])))
+    x0, y0, x1, y1 = lay.edge(layer, i, j)
+    page.mouse.click(box["x"] + (x0 + x1) / 2, box["y"] + (y0 + y1) / 2)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pagekit import state
+from pagekit import state, wait_state
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests import drawn  # noqa: E402
@@ -121,3 +121,22 @@ def test_a_drawing_added_to_the_training_set_is_trained_on(trained):
     stepped = state(trained)
     assert stepped["epoch"] == after["epoch"] + 1
     assert stepped["seenLastEpoch"] == after["trainCount"]  # every sample, the new one included
+
+
+def test_the_reading_follows_the_pen_before_it_lifts(trained):
+    """While the pen is still down, the page reads what is drawn so far (ten times a second), and
+    lifting it reads the whole drawing at once (the 8x8 input CPython's rasterizer makes of it)."""
+    one = next(d for d in drawn.load() if d["label"] == 1)
+    trained.get_by_role("button", name="Clear the drawing").click()
+    pad = trained.get_by_label("Drawing pad").bounding_box()
+    (points, *_) = one["strokes"]
+    trained.mouse.move(pad["x"] + points[0][0] * pad["width"], pad["y"] + points[0][1] * pad["height"])
+    trained.mouse.down()
+    for x, y in points[1:]:
+        trained.mouse.move(pad["x"] + x * pad["width"], pad["y"] + y * pad["height"])
+    during = wait_state(trained, "s.drawnPrediction !== null", timeout=5_000)["drawnPrediction"]
+    assert sum(during["input"]) > 0  # a reading of ink, taken with the pen still down
+    trained.mouse.up()
+    X, _ = drawn.inputs([{**one, "strokes": [points]}])  # what CPython's rasterizer makes of the stroke drawn
+    lifted = np.array(state(trained)["drawnPrediction"]["input"])
+    assert np.abs(lifted - X[0]).sum() / X[0].sum() < 0.2  # the whole stroke, read at once (as tolerant as above)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pagekit import state, wait_state
+from pagekit import click_edge, state, wait_state
 
 from nn import Session, datasets
 
@@ -229,14 +229,7 @@ def test_keys_work_after_clicking_a_button(app):
 def open_weight_editor(page):
     """Click the middle of the edge from hidden neuron 1 to the output (layer 1, 0 -> 0) on XOR's
     2-4-1 network; returns that edge, as the drawing's own layout places it."""
-    from playground.logic.layout import layout
-
-    canvas = page.locator("#network")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    lay = layout(state(page)["sizes"], max(1, round(box["width"])), max(1, round(box["height"])))
-    x0, y0, x1, y1 = lay.edge(1, 0, 0)
-    page.mouse.click(box["x"] + (x0 + x1) / 2, box["y"] + (y0 + y1) / 2)
+    click_edge(page, 1, 0, 0)
     page.locator("#weight-editor").wait_for(state="visible")
     return 1, 0, 0
 

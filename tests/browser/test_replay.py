@@ -4,16 +4,13 @@ with "Back to now", and Play or Step at k trains on from k with the page saying 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-from pagekit import state, step_epochs, wait_state
+from pagekit import click_edge, state, step_epochs, wait_state
 
 from nn import Session
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "site"))  # the page's own layout, to click an edge
 pytestmark = pytest.mark.browser
 EPOCHS = 40  # all inside the dense window: every epoch is kept
 
@@ -163,8 +160,6 @@ json.dumps({"epoch": s.epoch, "W": [W.tolist() for W in s.net.W], "by_hand": s.b
 def test_a_weight_edited_at_a_past_epoch_is_edited_there(new_page, server, wait_ready):
     """The weight editor opened on a past epoch shows that epoch's weight; the edit goes back to
     the epoch (later ones replaced, as the page says) and changes that weight alone."""
-    from playground.logic.layout import layout
-
     page = new_page()
     page.goto(server + "#dataset=xor")
     wait_ready(page)
@@ -176,12 +171,7 @@ def test_a_weight_edited_at_a_past_epoch_is_edited_there(new_page, server, wait_
     wait_state(page, "s.replay.epoch === 4 && s.replay.drawnEpoch === 4")
     truth = Session(state(page)["config"])
     truth.step(4)
-    canvas = page.locator("#network")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    lay = layout(state(page)["sizes"], max(1, round(box["width"])), max(1, round(box["height"])))
-    x0, y0, x1, y1 = lay.edge(1, 0, 0)
-    page.mouse.click(box["x"] + (x0 + x1) / 2, box["y"] + (y0 + y1) / 2)
+    click_edge(page, 1, 0, 0)
     field = page.locator("#weight-input")
     field.wait_for(state="visible")
     assert float(field.input_value()) == pytest.approx(truth.net.W[1][0, 0], rel=1e-5)  # epoch 4's weight

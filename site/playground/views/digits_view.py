@@ -14,6 +14,8 @@ from ..logic import colors, digit_logic
 from .dom import Bitmap, Canvas, by_id, draw, floats
 
 PEN = 0.085          # pen width as a share of the pad's side (the set's strokes are thick)
+READ_EVERY_MS = 100  # while the pen moves, the reading follows it ten times a second: a read is a
+                     # crossing of the whole network, and a pointer moves many times between two
 GALLERY = 12
 GALLERY_CAPTION = 14
 
@@ -27,6 +29,7 @@ class DigitsView:
         self.gallery = Canvas(by_id("gallery"))
         self.x = None            # the drawing as the network's input (64,), or None when empty
         self.prediction = None   # its ten probabilities
+        self._read_at = -READ_EVERY_MS  # performance.now() of the last read
         self._drawing = False
         self._unread = False     # the pad has ink the probabilities do not show yet
         self._last = None
@@ -63,14 +66,20 @@ class DigitsView:
         p = self._point(event)
         self._stroke(self._last, p)
         self._last = p
-        # live, once a frame: the probabilities follow the pen (a pointer moves many times a frame)
+        # live: the probabilities follow the pen, read in the frame loop (the pen's up reads at once)
         self._unread = True
         self.app.request_frame(self)
 
     def tick(self, now):
-        """The frame loop's call after a move of the pen: read the pad, if not read since."""
-        if self._unread:
+        """The frame loop's call after a move of the pen: read the pad, if not read since and the
+        last read is READ_EVERY_MS old; else ask again for a later frame."""
+        if not self._unread:
+            return
+        if now - self._read_at >= READ_EVERY_MS:
+            self._read_at = now
             self.read()
+        else:
+            self.app.request_frame(self)
 
     def _up(self, event):
         if self._drawing:
