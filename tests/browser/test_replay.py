@@ -81,12 +81,17 @@ def test_back_to_now_shows_the_live_weights_again(app):
     assert app.get_by_role("button", name="Back to now").is_disabled()
 
 
+def scrub_to(page, k):
+    """Move the slider to epoch k with its own keys (Home, then k times the right arrow)."""
+    slider(page).focus()
+    page.keyboard.press("Home")
+    for _ in range(k):
+        page.keyboard.press("ArrowRight")
+    wait_state(page, f"s.replay.epoch === {k}")
+
+
 def test_step_at_an_epoch_trains_on_from_it_and_says_the_later_ones_are_replaced(app):
-    slider(app).focus()
-    app.keyboard.press("Home")
-    for _ in range(12):
-        app.keyboard.press("ArrowRight")
-    wait_state(app, "s.replay.epoch === 12")
+    scrub_to(app, 12)
     app.get_by_role("button", name="Step one epoch").click()
     s = wait_state(app, "s.epoch === 13 && s.replay.epoch === null")
     assert s["history"]["epoch"][-1] == 13 and max(s["history"]["epoch"]) == 13
@@ -99,11 +104,7 @@ def test_step_at_an_epoch_trains_on_from_it_and_says_the_later_ones_are_replaced
 
 
 def test_play_at_an_epoch_trains_on_from_it(app):
-    slider(app).focus()
-    app.keyboard.press("Home")
-    for _ in range(3):
-        app.keyboard.press("ArrowRight")
-    wait_state(app, "s.replay.epoch === 3")
+    scrub_to(app, 3)
     app.get_by_role("button", name="Play", exact=True).click()
     s = wait_state(app, "s.epoch >= 5 && s.replay.epoch === null")
     assert s["history"]["epoch"][:4] == [0, 1, 2, 3] and s["history"]["epoch"][-1] == s["epoch"]
