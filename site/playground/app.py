@@ -34,6 +34,7 @@ from .views.table_dialog import TableDialog, is_table_file
 GRID = 80               # the boundary image is GRID x GRID, one batched forward pass
 FRAMES_KEPT = 600       # per-frame timings kept for window.playground.frames()
 CHART_INTERVAL_MS = 100  # charts redraw at most this often while running
+STOPPED_PRESS_MS = 500  # a Play press this soon after training stopped itself was aimed at Pause
 PANELS_AFTER_MS = 4000  # the teaching panels are built by then even if nobody scrolls (keyboard users Tab to them)
 PICTURES = ("boundary", "network")  # painted only while one of them is on screen
 
@@ -68,6 +69,7 @@ class App:
         self._message_kind = None
         self.selected = None        # ("train" | "test", index): the data point picked for a closer look
         self.past_convergence = False  # the learner chose to train on after it converged
+        self._stopped_itself_at = -1e9  # performance.now() when training last stopped on its own
         self.hide, self.note = (), ""  # what a class link hides (link.hideable's names) and its note
 
         self.output = OutputView(by_id("boundary"), GRID)
@@ -405,7 +407,13 @@ class App:
 
     # -- playing --------------------------------------------------------------------------------------
     def toggle(self):
-        self.pause() if self.running else self.play()
+        """Play or Pause, as the button says. A press that comes just after training stopped on its
+        own (converged, diverged) was aimed at the Pause the learner saw, not at a Play that went
+        on to train past the stop: it leaves training stopped."""
+        if self.running:
+            self.pause()
+        elif performance.now() - self._stopped_itself_at >= STOPPED_PRESS_MS:
+            self.play()
 
     def play(self):
         if self.replay.go_back():  # Play at a past epoch trains on from it
@@ -498,6 +506,8 @@ class App:
         stop = self.session.stop
         if stop is None or (stop.kind == "converged" and self.past_convergence):
             return False
+        if self.running:  # (a Step that reaches the stop was pressed on purpose)
+            self._stopped_itself_at = performance.now()
         self.running = False
         self._show_running()
         if self._message_for != stop:

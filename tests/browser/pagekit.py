@@ -15,6 +15,15 @@ def wait_state(page, predicate_js, timeout=60_000):
     return state(page)
 
 
+def pause(page):
+    """Pause, if it trains, and wait until it has stopped. The press goes to the Play/Pause button
+    by its place, not by its label: training may stop itself (converged) just before the press,
+    and the button then says Play; the page takes such a press as the Pause it was aimed at."""
+    if state(page)["running"]:
+        page.locator("#play").click()
+    return wait_state(page, "!s.running")
+
+
 def step_epochs(page, n):
     """n epochs with the page's own Step key, one at a time, as a learner would (exact, unlike Play)."""
     page.evaluate("() => document.activeElement && document.activeElement.blur()")  # keys go to the page

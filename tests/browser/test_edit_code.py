@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pagekit import state, step_epochs, wait_state
+from pagekit import pause, state, step_epochs, wait_state
 
 from nn import Session, explain
 from nn.core import edits
@@ -100,7 +100,7 @@ def test_a_syntax_error_names_its_line_and_training_goes_on_with_the_last_workin
     assert s["trainLoss"] != pytest.approx(honest.metrics()["train_loss"], rel=1e-3)
     app.get_by_role("button", name="Play", exact=True).click()
     wait_state(app, f"s.epoch >= {s['epoch'] + 10}")   # training runs on
-    app.get_by_role("button", name="Pause", exact=True).click()
+    pause(app)
     app.get_by_role("button", name="Restore").click()
     assert app.locator("#edited-code-badge").is_hidden() and state(app)["epoch"] == 0
     assert re.search(r"Restored", app.locator("#panel-source .code-edit-status").text_content())
@@ -123,5 +123,5 @@ def test_an_exception_while_training_brings_back_the_last_working_code(app):
     said = app.locator("#panel-source .code-edit-status").text_content()
     assert "ValueError: too far" in said and f"on line {first + 2} of nn/core/optim.py" in said, said
     s = wait_state(app, "s.running && s.epoch >= 10")  # on, with the original Adam
-    app.get_by_role("button", name="Pause", exact=True).click()
+    pause(app)
     assert s["stop"] is None

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from pagekit import wait_state
+from pagekit import pause, wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +31,7 @@ def test_the_exported_files_run_outside_the_page(origin, new_page, server, dist,
     wait_ready(page)
     page.get_by_role("button", name="Play", exact=True).click()
     wait_state(page, "s.epoch >= 12")
-    page.get_by_role("button", name="Pause", exact=True).click()
-    at = wait_state(page, "!s.running")
+    at = pause(page)
     notebook = _download(page, "Export notebook", tmp_path)
     torch_file = _download(page, "Export to PyTorch", tmp_path)
     assert (notebook.name, torch_file.name) == (f"watch-it-learn-moons-epoch-{at['epoch']}.ipynb",

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-from pagekit import state, wait_state
+from pagekit import pause, state, wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +32,7 @@ def test_trains_frame_after_frame_under_the_hosted_csp_without_leaving_127_0_0_1
     seen = [start]
     for _ in range(LOOKS):
         seen.append(wait_state(page, f"s.epoch > {seen[-1]['epoch']}", timeout=30_000))
-    if state(page)["running"]:  # (the spiral may have converged, and stopped, by now)
-        page.get_by_role("button", name="Pause", exact=True).click()
-    end = wait_state(page, "!s.running")
+    end = pause(page)  # (the spiral may have converged, and stopped, by now)
     epochs = [s["epoch"] for s in seen]
     losses = [s["trainLoss"] for s in seen]
     assert epochs[0] == 0 and all(b > a for a, b in zip(epochs, epochs[1:])), epochs

@@ -9,7 +9,7 @@ and after a refused file."""
 from __future__ import annotations
 
 import pytest
-from pagekit import state, wait_state
+from pagekit import pause, state, wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +25,6 @@ def app(new_page, server, wait_ready):
 
 def own(page):
     return page.evaluate("() => window.playground.ownData()")
-
-
-def pause(page):
-    if state(page)["running"]:
-        page.get_by_role("button", name="Pause", exact=True).click()
-    wait_state(page, "!s.running")
 
 
 def canvas_box(page):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pagekit import click_edge, state, wait_state
+from pagekit import click_edge, pause, state, wait_state
 
 from nn import Session, datasets
 
@@ -35,12 +35,6 @@ def canvas_pixels(page, element_id):
         return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
     }""", element_id)
     return np.array(data, dtype=np.uint8)
-
-
-def pause(page):
-    if state(page)["running"]:
-        page.get_by_role("button", name="Pause", exact=True).click()
-    wait_state(page, "!s.running")
 
 
 def select(page, name, value):
@@ -211,8 +205,36 @@ def test_play_after_convergence_keeps_training(app):
     app.get_by_role("button", name="Play", exact=True).click()
     s = wait_state(app, "s.stop !== null", timeout=60_000)
     assert s["stop"]["kind"] == "converged" and "Press play again" in s["stop"]["hint"]
+    app.wait_for_timeout(600)  # the learner reads the message (a press sooner was aimed at Pause)
     app.get_by_role("button", name="Play", exact=True).click()
     wait_state(app, f"s.epoch > {s['epoch'] + 20} && s.running")
+    pause(app)
+
+
+def test_a_press_aimed_at_pause_as_training_stops_itself_leaves_it_stopped(app):
+    """The button said Pause; training converged as the learner pressed it. Taken as Play, that
+    press would train past the stop the learner has not read yet: it leaves training stopped. A
+    press made later, with the message read, is Play and trains on."""
+    fresh_spiral(app)
+    select(app, "Dataset", "xor")
+    select(app, "Speed (epochs per frame)", "10")
+    app.get_by_role("button", name="Play", exact=True).click()
+    # the press comes in the first frame after the stop (the page notices it, and presses)
+    pressed = app.evaluate("""() => new Promise((resolve) => {
+        const look = () => {
+            const s = window.playground.state();
+            if (s.running) return requestAnimationFrame(look);
+            document.getElementById('play').click();
+            resolve(s.epoch);
+        };
+        look();
+    })""")
+    app.wait_for_timeout(300)  # a frame or more, had the press started training again
+    s = state(app)
+    assert s["stop"]["kind"] == "converged" and not s["running"] and s["epoch"] == pressed, s
+    app.wait_for_timeout(600)  # (STOPPED_PRESS_MS is 500)
+    app.get_by_role("button", name="Play", exact=True).click()
+    wait_state(app, f"s.epoch > {pressed} && s.running")
     pause(app)
 
 

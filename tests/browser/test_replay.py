@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from pagekit import click_edge, state, step_epochs, wait_state
+from pagekit import click_edge, pause, state, step_epochs, wait_state
 
 from nn import Session
 
@@ -109,9 +109,8 @@ def test_play_at_an_epoch_trains_on_from_it(app):
     s = wait_state(app, "s.epoch >= 5 && s.replay.epoch === null")
     assert s["history"]["epoch"][:4] == [0, 1, 2, 3] and s["history"]["epoch"][-1] == s["epoch"]
     assert "Training goes on from epoch 3" in app.inner_text("#message")
-    app.get_by_role("button", name="Pause", exact=True).click()
     # the slider follows the live run again
-    s = wait_state(app, "!s.running")
+    s = pause(app)
     assert s["replay"]["positions"] == s["epoch"] + 1
 
 
