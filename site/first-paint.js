@@ -11,8 +11,9 @@
    Python paints. A link with a setup in it (#...) shows the baked page's frame without the opening
    values and pictures (#app.link-pending, style.css): Python shows the link's once it runs.
 
-   Until Python runs, a click on Play is kept (window.WILFirstPaint.playWanted); boot.js asks
-   handOver() once playground.main() has adopted the page, and presses Play if it was wanted.
+   Until Python runs, a click on Play is kept (window.WILFirstPaint.playWanted), and so is every
+   setting changed; boot.js asks handOver() once playground.main() has adopted the page, which
+   applies the settings again, and then presses Play if it was wanted.
    A classic script, so it also runs from file://; not deferred, so that the page is first shown
    with its pictures and the per-layer controls in their place (a later change would move them). */
 (function () {
@@ -206,10 +207,38 @@
     };
   }
 
+  // ---- Settings changed before Python -------------------------------------------------------------
+  // The page looks ready, so a learner may pick a dataset or a rate before Python runs. Python
+  // then sets every control from its setup: each control changed before is given back the value
+  // the learner chose, and its change is told again (in the order made), so Python applies it as
+  // a change made now. Python's own first frame shows in between; the change then redraws.
+  function keepChanges(app) {
+    var changed = new Map(); // control -> the value it was given, in the order of the last changes
+    function remember(e) {
+      var el = e.target;
+      if (!el || el.type === "file" || !("value" in el)) return;
+      changed.delete(el);
+      changed.set(el, el.type === "checkbox" || el.type === "radio" ? el.checked : el.value);
+    }
+    app.addEventListener("change", remember, true);
+    var handOver = api.handOver;
+    api.handOver = function () {
+      app.removeEventListener("change", remember, true);
+      changed.forEach(function (value, el) {
+        if (!el.isConnected) return; // (Python drew that part anew: a layer's or a feature's box)
+        if (typeof value === "boolean") el.checked = value;
+        else el.value = value;
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      return handOver();
+    };
+  }
+
   function start() {
     var app = document.getElementById("app");
     if (!app || !app.hasAttribute("data-first-paint")) return; // an unbaked page: boot.js's card
     keepPlay();
+    keepChanges(app);
     var F = self.WIL_FIRST, hash = location.hash;
     if (hash && hash !== "#") { // a link: the values are the link's, Python shows them and paints
       app.classList.add("link-pending");

@@ -9,6 +9,7 @@ at the page as first painted; boot.js then starts as usual.
 from __future__ import annotations
 
 import pytest
+from pagekit import wait_state
 
 pytestmark = pytest.mark.browser
 
@@ -117,6 +118,32 @@ def test_play_clicked_twice_before_python_runs_stays_paused(new_page, server, wa
     page.wait_for_function("() => window.boot.ready", polling=50)
     page.wait_for_timeout(300)
     assert page.evaluate("window.playground.state()")["epoch"] == 0
+    page.context.close()
+
+
+def test_settings_changed_before_python_runs_are_kept(new_page, server, wait_ready):
+    """The page looks ready before Python is: a learner who picks a dataset, a learning rate and
+    less noise then finds them in force once Python runs, not the opening ones again."""
+    page = new_page()
+    release = _held(page, server)
+    opening = {k: page.eval_on_selector(f"#{k}", "el => el.value") for k in ("dataset", "lr", "noise")}
+    rates = page.eval_on_selector_all("#lr option", "os => os.map((o) => o.value)")
+    rate = next(r for r in reversed(rates) if r != opening["lr"])
+    page.get_by_role("combobox", name="Dataset", exact=True).select_option("xor")
+    page.get_by_role("combobox", name="Learning rate", exact=True).select_option(rate)
+    noise = page.get_by_role("slider", name="Noise")
+    noise.focus()
+    noise.press("Home")  # the least noise the slider allows, as the keyboard sets it
+    low = page.eval_on_selector("#noise", "el => el.value")
+    assert low != opening["noise"] and opening["dataset"] != "xor"
+    release()
+    wait_ready(page)
+    page.wait_for_function("() => window.boot.ready", polling=50)
+    s = wait_state(page, "s.config.dataset === 'xor'", timeout=30_000)
+    assert s["config"]["lr"] == float(rate) and s["config"]["noise"] == float(low), s["config"]
+    assert s["epoch"] == 0 and not s["running"]
+    shown = {k: page.eval_on_selector(f"#{k}", "el => el.value") for k in ("dataset", "lr", "noise")}
+    assert shown == {"dataset": "xor", "lr": rate, "noise": low}, shown
     page.context.close()
 
 
