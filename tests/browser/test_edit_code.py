@@ -61,6 +61,11 @@ def test_a_broken_derivative_is_caught_by_the_gradient_check_and_restore_mends_i
     app.get_by_role("button", name="Apply", exact=True).click()
     badge = app.locator("#edited-code-badge")
     assert badge.is_visible() and "tanh's derivative" in badge.text_content()
+    # fixed in a corner, it covers what passes under it; scrolled to the end, nothing is left under it
+    clear = app.evaluate("""() => { window.scrollTo(0, document.documentElement.scrollHeight);
+        const last = Math.max(...[...document.querySelectorAll('#app > *')].map((e) => e.getBoundingClientRect().bottom));
+        return document.getElementById('edited-code-badge').getBoundingClientRect().top - last; }""")
+    assert clear >= 0, f"the page's last card ends {-clear:.0f} px under the badge"
     app.locator("#panel-gradcheck").scroll_into_view_if_needed()
     shown = live_lines(app, "bad")
     ref = reference(state(app)["config"], exercise=1)
