@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "site"))
 from playground.logic import colors, digit_logic as dl  # noqa: E402
@@ -60,3 +61,33 @@ def test_the_pad_names_a_digit_only_when_the_network_is_sure():
 
 def test_the_calibration_figure_is_written_to_three_decimals():
     assert dl.calibration_text(0.01234).startswith("Calibration on the test set: ECE 0.012.")
+
+
+# -- the pad by keyboard -------------------------------------------------------------------------
+ARROWS = list(dl.KEY_MOVES)
+
+
+@given(st.lists(st.tuples(st.sampled_from(ARROWS + ["a", "Enter", "Tab"]), st.booleans()), max_size=80))
+def test_the_keyboard_pen_walks_the_grid_of_its_steps_and_stays_on_the_pad(presses):
+    """Followed key by key, the pen is where the presses add up to (each arrow one step, a fifth
+    with Shift), cut at the pad's edges; other keys are not moves."""
+    at = dl.KEY_START
+    for key, fine in presses:
+        to = dl.key_move(at, key, fine)
+        if key not in ARROWS:
+            assert to is None
+            continue
+        dx, dy = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}[key]
+        step = dl.KEY_STEP / 5 if fine else dl.KEY_STEP
+        want = (min(1, max(0, at[0] + dx * step)), min(1, max(0, at[1] + dy * step)))
+        assert to == pytest.approx(want, abs=1e-6)
+        assert all(0 <= v <= 1 for v in to)
+        at = to
+
+
+def test_twelve_steps_down_from_the_start_is_a_stroke_of_three_fifths():
+    at = dl.KEY_START
+    for _ in range(12):
+        at = dl.key_move(at, "ArrowDown")
+    assert at == pytest.approx((0.5, 0.8))
+    assert dl.key_move((0.0, 1.0), "ArrowLeft") == (0.0, 1.0) and dl.key_move((0.0, 1.0), "ArrowDown") == (0.0, 1.0)

@@ -9,6 +9,21 @@ from . import colors
 SIDE = 8
 TILE = 24  # an 8x8 image drawn as 24x24 pixels (each pixel a 3x3 block: crisp, not blurred)
 
+# The pad by keyboard: the arrows move a pen, Space puts it down or lifts it. Places are shares of
+# the pad's side (0 to 1 across, 0 to 1 down), so keys draw the same digit on any screen.
+KEY_START = (0.5, 0.2)  # where the keyboard's pen starts: top middle, where most digits begin
+KEY_STEP = 0.05         # one arrow press; with Shift, a fifth of it
+KEY_MOVES = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
+
+
+def key_move(at, key, fine=False):
+    """The pen's place after `key` (an arrow), kept on the pad; None for any other key."""
+    d = KEY_MOVES.get(key)
+    if d is None:
+        return None
+    step = KEY_STEP / 5 if fine else KEY_STEP
+    return tuple(min(1.0, max(0.0, round(v + dv * step, 6))) for v, dv in zip(at, d))
+
 
 def confusion_matrix(y_true, y_pred, k=10):
     """M[i, j] = how many samples of class i were predicted as j.  -> (k, k) int"""

@@ -42,6 +42,10 @@ class DigitsView:
         listen(self.pad.el, "pointermove", self._move)
         listen(self.pad.el, "pointerup", self._up)
         listen(self.pad.el, "pointercancel", self._up)
+        listen(self.pad.el, "keydown", self._key)
+        self.pen = by_id("pad-pen")   # the keyboard's pen, shown while the pad has focus
+        self._key_at = digit_logic.KEY_START  # its place, as shares of the pad's side
+        self._key_down = False
         listen(by_id("pad-clear"), "click", lambda e: self.clear())
         listen(by_id("add-sample"), "click", lambda e: self.add())
         self._build_probabilities()
@@ -66,9 +70,7 @@ class DigitsView:
         p = self._point(event)
         self._stroke(self._last, p)
         self._last = p
-        # live: the probabilities follow the pen, read in the frame loop (the pen's up reads at once)
-        self._unread = True
-        self.app.request_frame(self)
+        self._ink_moved()  # live: the probabilities follow the pen (the pen's up reads at once)
 
     def tick(self, now):
         """The frame loop's call after a move of the pen: read the pad, if not read since and the
@@ -85,6 +87,44 @@ class DigitsView:
         if self._drawing:
             self._drawing = False
             self.read()
+
+    # -- the pad by keyboard: arrows move the pen, Space lowers or lifts it (as the pointer's down, up)
+    def _key(self, event):
+        key = event.key
+        if event.ctrlKey or event.metaKey or event.altKey:
+            return
+        to = digit_logic.key_move(self._key_at, key, fine=event.shiftKey)
+        if key in (" ", "Enter"):
+            event.preventDefault()  # (Space would scroll the page)
+            self._key_down = not self._key_down
+            self.pen.classList.toggle("down", self._key_down)
+            if self._key_down:
+                self.pad.fit()
+                here = self._key_point(self._key_at)
+                self._stroke(here, here)
+                self._ink_moved()
+            else:
+                self.read()
+        elif to is not None:
+            event.preventDefault()  # (the arrows would scroll the page)
+            if self._key_down:
+                self.pad.fit()
+                self._stroke(self._key_point(self._key_at), self._key_point(to))
+                self._ink_moved()
+            self._key_at = to
+            self.pen.style.left = f"{to[0]:.2%}"
+            self.pen.style.top = f"{to[1]:.2%}"
+        elif key in ("Delete", "Backspace"):
+            event.preventDefault()
+            self.clear()
+
+    def _key_point(self, at):
+        return at[0] * self.pad.width, at[1] * self.pad.height
+
+    def _ink_moved(self):
+        """New ink on the pad: the reading follows in the frame loop (as for the pointer's moves)."""
+        self._unread = True
+        self.app.request_frame(self)
 
     def _stroke(self, a, b):
         ctx, side = self.pad.ctx, self.pad.width
