@@ -1,6 +1,6 @@
 """playground: the page's UI, running in Pyodide on top of the engine `nn`.
 
-boot.js unpacks app.zip into /app (on sys.path) and calls `playground.main()`. Pure logic
+boot.js lays our code out under /app (on sys.path) and calls `playground.main()`. Pure logic
 (colors, layout) imports no browser module and is tested in CPython; the views and the
 controller (app) drive the DOM through `js` and `pyodide.ffi`.
 """
