@@ -13,7 +13,8 @@ import numpy as np
 from js import JSON, IntersectionObserver, Object, document, performance, window
 from pyodide.ffi import to_js
 
-from nn import Session, saved, to_notebook, to_pytorch
+import nn
+from nn import Session, saved
 from nn.data import custom, table
 from nn.teaching import calibration
 
@@ -88,9 +89,9 @@ class App:
         listen(by_id("boundary"), "click", self._pick_point)
         listen(by_id("save"), "click", lambda e: self.save())
         listen(by_id("download-data"), "click", lambda e: self.download_data())
-        listen(by_id("export-torch"), "click", lambda e: self.export("py", to_pytorch, "text/x-python", "PyTorch file"))
+        listen(by_id("export-torch"), "click", lambda e: self.export("py", "to_pytorch", "text/x-python", "PyTorch file"))
         listen(by_id("export-notebook"), "click",
-               lambda e: self.export("ipynb", to_notebook, "application/x-ipynb+json", "notebook"))
+               lambda e: self.export("ipynb", "to_notebook", "application/x-ipynb+json", "notebook"))
         self.files = Files(self.proxies, "open", "open-file", self._file_given)
         self._status_timer = None
         self._clear_status = self.proxies.hold(lambda: setattr(by_id("carry-status"), "textContent", ""))
@@ -183,11 +184,12 @@ class App:
         download(f"{self._file_stem()}.json", text, "application/json")
         self.show_status(f"Saved ({len(text) / 1024:,.0f} KB)")
 
-    def export(self, extension, make, mime, what):
-        """Download the session as a file another tool runs (nn.export), made here in the page."""
+    def export(self, extension, maker, mime, what):
+        """Download the session as a file another tool runs (nn.export), made here in the page.
+        `maker` names nn's function (nn.to_pytorch, nn.to_notebook): nn loads the exports on first use."""
         t0 = performance.now()
         try:
-            text = make(self.session)
+            text = getattr(nn, maker)(self.session)
         except (ValueError, NotImplementedError) as e:
             self.show_message(f"The {what} could not be made: {e}.", "", "error")
             return
