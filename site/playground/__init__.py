@@ -18,6 +18,7 @@ def main(config=None):
     from .app import App
 
     root = document.getElementById("app")
-    if not root.hasAttribute("data-first-paint"):  # else the build baked this markup in (scripts/first_paint.py): adopted as it is
+    baked = root.hasAttribute("data-first-paint")  # the build baked this markup in (scripts/first_paint.py): adopted as it is
+    if not baked:
         root.innerHTML = PAGE.read_text(encoding="utf-8")
-    app = App(config)
+    app = App(config, baked=baked)

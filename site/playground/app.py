@@ -50,9 +50,12 @@ def _number(v):
 
 
 class App:
-    def __init__(self, config=None):
+    def __init__(self, config=None, baked=False):
+        """baked: the page's markup is the build's (scripts/first_paint.py), its controls filled for
+        the opening config."""
         self.proxies = Proxies()
         self.session = Session(config)
+        opening = self.session.config
         self.running = False
         self.speed = 1
         self.focus = None           # (layer, neuron) hovered in the network drawing
@@ -124,7 +127,7 @@ class App:
         by_id("py-version").textContent = sys.version.split()[0]
         by_id("np-version").textContent = np.__version__
         link_problems = self._open_link()
-        self._sync()
+        self._sync(adopted=baked and config is None and self.session.config == opening and not self.hide)
         self.charts.reset(self.session)
         self.render(force=True)
         self._publish()
@@ -306,10 +309,13 @@ class App:
         self._sync(light=True)
         self.render(force=True)
 
-    def _sync(self, light=False):
-        """Every control shows the session as it is (light: only what new points change)."""
+    def _sync(self, light=False, adopted=False):
+        """Every control shows the session as it is (light: only what new points change; adopted:
+        the controls already show it, as the build filled them for this config)."""
         if light:
             self.controls.sync_count(self.session)
+        elif adopted:
+            self.controls.adopt(self.session)
         else:
             self.controls.sync(self.session)
         self.editor.sync()
