@@ -17,16 +17,32 @@ The folders, by role (each imports only from the ones above it, and fast/ mirror
     export/    the run carried out: to_pytorch (a torch.nn file), to_notebook (a Jupyter notebook)
     limits.py  every size limit, once
 """
+import importlib
+
 from . import limits
 from .core import activations, init, losses, optim, schedules
 from .core.gradcheck import gradcheck
 from .core.mlp import MLP
 from .data import datasets, digits, features
-from .export import to_notebook, to_pytorch
 from .fast import picture
-from .teaching import explain
 from .training import config, saved
 from .training.session import Session
+
+# Loaded when first asked for (`from nn import explain`, `nn.to_pytorch`), not with nn: the page's
+# first frame needs neither the teaching panels' math nor the exports. name -> (module, its attribute).
+_ON_FIRST_USE = {"explain": ("nn.teaching.explain", None),
+                 "to_notebook": ("nn.export", "to_notebook"),
+                 "to_pytorch": ("nn.export", "to_pytorch")}
+
+
+def __getattr__(name):
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module 'nn' has no attribute {name!r}")
+    module, attribute = _ON_FIRST_USE[name]
+    value = importlib.import_module(module)
+    value = getattr(value, attribute) if attribute else value
+    globals()[name] = value  # the next lookup finds it without this function
+    return value
 
 __all__ = ["MLP", "Session", "gradcheck", "to_notebook", "to_pytorch", "activations", "config", "datasets", "digits",
            "explain", "features", "init", "limits", "losses", "optim", "picture", "saved", "schedules"]

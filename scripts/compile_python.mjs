@@ -9,8 +9,8 @@
 // the page's own CPython 3.12 (the pinned Pyodide, run by node) and writes two files into
 // <out file> (uint32 little-endian length of the first, the first, the second):
 //
-//   app-bytecode.zip     __pycache__/*.cpython-312.pyc for every module of app.zip (where boot.js
-//                        unpacks it, /app), which scripts/build.py adds to app.zip;
+//   app-bytecode.zip     __pycache__/*.cpython-312.pyc for every module of app.zip (under /app,
+//                        where boot.js lays our code out), which scripts/build.py adds to the code image;
 //   python_stdlib.zip    Pyodide's stdlib zip with a .pyc beside each .py a boot imports (the
 //                        layout zipimport reads), compiled as zipimport would compile the .py.
 //
@@ -31,7 +31,7 @@ if (!dir || !wheel || !appZip || !out) {
 }
 const appBytes = new Uint8Array(readFileSync(appZip));
 const wheelBytes = new Uint8Array(readFileSync(wheel));
-const APP = "/app"; // where boot.js unpacks app.zip
+const APP = "/app"; // where boot.js lays out our code (its image)
 const STDLIB = "/lib/python312.zip"; // where Pyodide mounts python_stdlib.zip
 // The page's modules name browser objects (document, draw.js's WILDraw, uPlot ...) as they
 // import; node has none. Stand-ins that answer every name with another stand-in let them import

@@ -389,7 +389,7 @@
     });
   }
 
-  // ---- numpy, installed from the image the build made (scripts/make_numpy_image.mjs) -----------
+  // ---- file images: numpy (scripts/make_numpy_image.mjs), our code (scripts/file_image.py) ----
 
   /** The image's header and where each file's bytes are in it; a damaged image is named. */
   function readImage(key, bytes) {
@@ -409,6 +409,12 @@
     return { head: head, files: files };
   }
 
+  /** Copy an image's folders and files into Python's file system, as they are. */
+  function layOut(FS, image) {
+    image.head.dirs.forEach(function (d) { FS.mkdirTree(image.head.root + "/" + d); });
+    image.files.forEach(function (f) { FS.writeFile(f.path, f.bytes); });
+  }
+
   /** What pyodide.loadPackage("numpy") does, without unpacking the wheel in Python on every
       visit: the files as its install lays them out (the build checked that), then the same
       WebAssembly modules loaded in the same order, the same bookkeeping. */
@@ -422,8 +428,7 @@
     }
     var FS = pyodide.FS, t = performance.now();
     try {
-      head.dirs.forEach(function (d) { FS.mkdirTree(head.root + "/" + d); });
-      image.files.forEach(function (f) { FS.writeFile(f.path, f.bytes); });
+      layOut(FS, image);
       t = lap("numpy_files", t);
       await api.loadDynlibsFromPackage({ file_name: head.wheel }, head.dynlibs);
       lap("numpy_modules", t);
@@ -585,8 +590,8 @@
     setBar(BAR.numpy);
 
     setStep("code", "Loading the network code…");
-    var zip = await memory[absolute(BUILD.app.zip)].bytes, t = performance.now();
-    pyodide.unpackArchive(zip, "zip", { extractDir: "/app" });
+    var code = await memory[absolute(BUILD.app.image)].bytes, t = performance.now();
+    layOut(pyodide.FS, readImage(BUILD.app.image, code)); // the folders under /app, no unpacking
     // (a restored snapshot has Pyodide's '' twice on sys.path: once is enough)
     pyodide.runPython("import sys\nsys.path[:] = dict.fromkeys(['/app', *sys.path])");
     t = lap("code_unpack", t);

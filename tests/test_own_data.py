@@ -324,17 +324,20 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 def test_the_example_files_are_the_ones_their_source_note_names_and_ship_in_the_app():
     import hashlib
     import re
-    import zipfile
+    import gzip
+    import sys
     note = (ROOT / "site" / "data" / "EXAMPLES-SOURCE.md").read_text()
     for name in ("iris.csv", "penguins.csv"):
         data = (ROOT / "site" / "data" / name).read_bytes()
         section = note[note.index(f"## {name}"):]
         assert hashlib.sha256(data).hexdigest() == re.search(r"sha256 `([0-9a-f]{64})`", section).group(1)
         assert f"{len(data):,} bytes" in section
-    app = ROOT / "dist" / "app.zip"
+    app = ROOT / "dist" / "app-image-gzip.bin"
     if app.exists():  # the build puts them where Pyodide reads them (and examples.read finds them)
-        names = zipfile.ZipFile(app).namelist()
-        assert {"data/iris.csv", "data/penguins.csv"} <= set(names)
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import file_image
+        head, files = file_image.read(gzip.decompress(app.read_bytes()))
+        assert head["root"] == "/app" and {"data/iris.csv", "data/penguins.csv"} <= set(files)
 
 
 def test_iris_is_scikit_learns_iris():

@@ -1,6 +1,6 @@
 """playground: the page's UI, running in Pyodide on top of the engine `nn`.
 
-boot.js unpacks app.zip into /app (on sys.path) and calls `playground.main()`. Pure logic
+boot.js lays our code out under /app (on sys.path) and calls `playground.main()`. Pure logic
 (colors, layout) imports no browser module and is tested in CPython; the views and the
 controller (app) drive the DOM through `js` and `pyodide.ffi`.
 """
@@ -18,6 +18,7 @@ def main(config=None):
     from .app import App
 
     root = document.getElementById("app")
-    if not root.hasAttribute("data-first-paint"):  # else the build baked this markup in (scripts/first_paint.py): adopted as it is
+    baked = root.hasAttribute("data-first-paint")  # the build baked this markup in (scripts/first_paint.py): adopted as it is
+    if not baked:
         root.innerHTML = PAGE.read_text(encoding="utf-8")
-    app = App(config)
+    app = App(config, baked=baked)

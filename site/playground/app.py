@@ -13,7 +13,8 @@ import numpy as np
 from js import JSON, IntersectionObserver, Object, document, performance, window
 from pyodide.ffi import to_js
 
-from nn import Session, saved, to_notebook, to_pytorch
+import nn
+from nn import Session, saved
 from nn.data import custom, table
 from nn.teaching import calibration
 
@@ -49,9 +50,12 @@ def _number(v):
 
 
 class App:
-    def __init__(self, config=None):
+    def __init__(self, config=None, baked=False):
+        """baked: the page's markup is the build's (scripts/first_paint.py), its controls filled for
+        the opening config."""
         self.proxies = Proxies()
         self.session = Session(config)
+        opening = self.session.config
         self.running = False
         self.speed = 1
         self.focus = None           # (layer, neuron) hovered in the network drawing
@@ -88,9 +92,9 @@ class App:
         listen(by_id("boundary"), "click", self._pick_point)
         listen(by_id("save"), "click", lambda e: self.save())
         listen(by_id("download-data"), "click", lambda e: self.download_data())
-        listen(by_id("export-torch"), "click", lambda e: self.export("py", to_pytorch, "text/x-python", "PyTorch file"))
+        listen(by_id("export-torch"), "click", lambda e: self.export("py", "to_pytorch", "text/x-python", "PyTorch file"))
         listen(by_id("export-notebook"), "click",
-               lambda e: self.export("ipynb", to_notebook, "application/x-ipynb+json", "notebook"))
+               lambda e: self.export("ipynb", "to_notebook", "application/x-ipynb+json", "notebook"))
         self.files = Files(self.proxies, "open", "open-file", self._file_given)
         self._status_timer = None
         self._clear_status = self.proxies.hold(lambda: setattr(by_id("carry-status"), "textContent", ""))
@@ -123,7 +127,7 @@ class App:
         by_id("py-version").textContent = sys.version.split()[0]
         by_id("np-version").textContent = np.__version__
         link_problems = self._open_link()
-        self._sync()
+        self._sync(adopted=baked and config is None and self.session.config == opening and not self.hide)
         self.charts.reset(self.session)
         self.render(force=True)
         self._publish()
@@ -183,11 +187,12 @@ class App:
         download(f"{self._file_stem()}.json", text, "application/json")
         self.show_status(f"Saved ({len(text) / 1024:,.0f} KB)")
 
-    def export(self, extension, make, mime, what):
-        """Download the session as a file another tool runs (nn.export), made here in the page."""
+    def export(self, extension, maker, mime, what):
+        """Download the session as a file another tool runs (nn.export), made here in the page.
+        `maker` names nn's function (nn.to_pytorch, nn.to_notebook): nn loads the exports on first use."""
         t0 = performance.now()
         try:
-            text = make(self.session)
+            text = getattr(nn, maker)(self.session)
         except (ValueError, NotImplementedError) as e:
             self.show_message(f"The {what} could not be made: {e}.", "", "error")
             return
@@ -304,10 +309,13 @@ class App:
         self._sync(light=True)
         self.render(force=True)
 
-    def _sync(self, light=False):
-        """Every control shows the session as it is (light: only what new points change)."""
+    def _sync(self, light=False, adopted=False):
+        """Every control shows the session as it is (light: only what new points change; adopted:
+        the controls already show it, as the build filled them for this config)."""
         if light:
             self.controls.sync_count(self.session)
+        elif adopted:
+            self.controls.adopt(self.session)
         else:
             self.controls.sync(self.session)
         self.editor.sync()

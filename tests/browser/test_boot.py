@@ -6,15 +6,16 @@ error on the page.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
 import shutil
 import time
-import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import file_image
 import numpy as np
 import pytest
 from pagekit import wait_panels_built
@@ -169,7 +170,7 @@ def test_missing_file_shows_a_readable_error(dist, tmp_path, page, serve_copy, w
 
 @pytest.mark.allow_page_errors
 @pytest.mark.parametrize("where", ["vendor/pyodide-*/python_stdlib.zip", "runtime/python-snapshot-gzip.bin",
-                                   "runtime/numpy-image-gzip.bin"])
+                                   "runtime/numpy-image-gzip.bin", "app-image-gzip.bin"])
 def test_damaged_file_shows_a_readable_error(where, dist, tmp_path, page, serve_copy, wait_error):
     copy = _copy_dist(dist, tmp_path)
     damaged = next(copy.glob(where))
@@ -187,7 +188,7 @@ def test_python_exception_in_main_shows_a_readable_error(dist, tmp_path, page, s
                                                          wait_error):
     copy = _copy_dist(dist, tmp_path)
     broken = "def main():\n    raise ValueError('the UI could not find its canvas')\n"
-    _replace_in_app_zip(copy, "playground/__init__.py", broken.encode())
+    _replace_in_app_image(copy, "playground/__init__.py", broken.encode())
     page.goto(serve_copy(copy))
     err = wait_error(page)
     assert err["title"] == "The Python code stopped with an error"
@@ -291,22 +292,20 @@ def test_the_page_starts_without_boot_check_js(dist, tmp_path, page, serve_copy,
     assert [e for e in page.watch.errors if "404" not in e and "boot-check.js" not in e] == []
 
 
-def _replace_in_app_zip(folder: Path, member: str, data: bytes) -> None:
-    """Swap one file in app.zip and record the new size and sha256 in build-info.js."""
-    path = folder / "app.zip"
-    with zipfile.ZipFile(path) as z:
-        members = {n: z.read(n) for n in z.namelist()}
+def _replace_in_app_image(folder: Path, member: str, data: bytes) -> None:
+    """Swap one file in the code image and record the new size and sha256 in build-info.js."""
+    path = folder / "app-image-gzip.bin"
+    head, members = file_image.read(gzip.decompress(path.read_bytes()))
+    assert member in members
     members[member] = data
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, content in members.items():
-            z.writestr(name, content)
-    zip_bytes = path.read_bytes()
+    path.write_bytes(gzip.compress(file_image.make(head["root"], members)))
+    packed = path.read_bytes()
     info_path = folder / "build-info.js"
     text = info_path.read_text()
     m = re.search(r"self\.WIL_BUILD = (.*);\s*$", text, re.S)
     info = json.loads(m.group(1))
-    info["assets"]["app.zip"].update(size=len(zip_bytes),
-                                     sha256=hashlib.sha256(zip_bytes).hexdigest())
+    info["assets"]["app-image-gzip.bin"].update(size=len(packed),
+                                                sha256=hashlib.sha256(packed).hexdigest())
     info_path.write_text(text[:m.start(1)] + json.dumps(info) + ";\n")
 
 

@@ -1,7 +1,7 @@
 """The fast boot installs the same numpy, and compiles none of the Python a boot imports.
 
 boot.js installs numpy from the image the build made (scripts/make_numpy_image.mjs) instead of
-pyodide.loadPackage unpacking the wheel, and finds bytecode for our code (app.zip) and for the
+pyodide.loadPackage unpacking the wheel, and finds bytecode for our code (its code image) and for the
 standard-library modules a boot imports (scripts/compile_python.mjs). Here the page's result is
 compared with Pyodide's own unpacker run on the verified wheel in the same page, and each .pyc
 with the source Python would otherwise compile.

@@ -2,7 +2,7 @@
 are the very pixels Python's first frame paints, nothing moves when Python takes over, and a
 click on Play made meanwhile is kept.
 
-Python is held back in these tests by holding app.zip (the app's code) until the test has looked
+Python is held back in these tests by holding app-image-gzip.bin (the app's code) until the test has looked
 at the page as first painted; boot.js then starts as usual.
 """
 
@@ -44,9 +44,9 @@ INKED = """(id) => { const c = document.getElementById(id);
 
 
 def _held(page, url):
-    """Open url with app.zip held back: the page as first painted stays until release() is called."""
+    """Open url with the app's code held back: the page as first painted stays until release() is called."""
     held = []
-    page.route("**/app.zip", lambda route: held.append(route))
+    page.route("**/app-image-gzip.bin", lambda route: held.append(route))
     page.context.add_init_script(CLS_WATCH)
     page.goto(url)
     page.wait_for_function("() => window.WILFirstPaint && window.boot && window.boot.step", polling=50)
@@ -178,4 +178,35 @@ def test_the_first_frame_shows_from_a_file_too(dist, new_page):
     assert page.evaluate("window.boot.mode") == "file"
     assert page.evaluate(INKED, "network") > 0.05 and page.evaluate(INKED, "boundary") > 0.99
     assert page.evaluate(CLS) <= 0.01, page.evaluate("window.__shifts")
+    page.context.close()
+
+
+# Everything a learner sees of the controls outside the teaching panels: each control's state (its
+# name, value, choices, ticks, whether it can be used or is shown) and every text written beside them.
+CONTROLS_SHOWN = """() => {
+  const shown = [];
+  for (const el of document.querySelectorAll("#app > :not(#panels) :is(select, input, button, label, span, output)")) {
+    if (el.closest("#panels")) continue;
+    const row = [el.tagName, el.id, el.getAttribute("aria-label"), el.className, el.hidden, el.disabled,
+                 JSON.stringify(el.dataset)];
+    if (el.tagName === "SELECT") row.push(el.value, [...el.options].map((o) => o.value + "=" + o.textContent));
+    else if (el.tagName === "INPUT") row.push(el.type, el.value, el.checked, el.min, el.max, el.step);
+    else if (!el.children.length) row.push(el.textContent);
+    shown.push(JSON.stringify(row));
+  }
+  return shown;
+}"""
+
+
+def test_the_adopted_controls_are_what_syncing_them_makes(new_page, server, wait_ready):
+    """playground.main adopts the controls the build filled for the opening config (Controls.adopt)
+    instead of filling them again: they must be exactly what Controls.sync makes of the session."""
+    page = new_page()
+    page.goto(server)
+    wait_ready(page)
+    adopted = page.evaluate(CONTROLS_SHOWN)
+    assert len(adopted) > 60
+    page.evaluate("() => pyodide.runPython('import playground; playground.app._sync()')")
+    synced = page.evaluate(CONTROLS_SHOWN)
+    assert adopted == synced, [(a, b) for a, b in zip(adopted, synced) if a != b][:5] or (len(adopted), len(synced))
     page.context.close()

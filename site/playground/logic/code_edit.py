@@ -8,7 +8,7 @@ FlatStep calls the optimizer's own `_update`, and the pictures need no derivativ
 import copy
 from typing import NamedTuple
 
-from nn import explain
+import nn  # nn.explain, loaded when an edit is first tried (the page starts without it)
 from nn.core import edits
 
 from . import source_map
@@ -95,7 +95,7 @@ def apply(session, file, qualname, text, first):
         trial = copy.deepcopy(session)
         trial.reset()
         trial.step(1, until_stop=False)
-        explain.live_check(trial)
+        nn.explain.live_check(trial)
     except Exception as e:  # noqa: BLE001 - whatever the edited code raises, the learner is told
         edits.back(file, qualname)
         raise edits.EditError(f"{type(e).__name__}: {e}", edits.where(e, file)) from None

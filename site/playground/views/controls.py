@@ -224,6 +224,13 @@ class Controls:
             el.classList.toggle("link-hidden", el.dataset.control in self.hidden)
 
     # -- from the session to the page ----------------------------------------------------------------
+    def adopt(self, session):
+        """The controls as the build filled them (scripts/first_paint.py ran sync for this very
+        config over a stand-in DOM): what sync would show, kept without building it all again
+        while the page starts (tests/browser/test_first_paint.py holds the two equal)."""
+        self.config = session.config
+        self.width_limit = menus.width_limit(session.config["dataset"])
+
     def sync(self, session):
         """Show the session's config in every control (after any change, or a refused one)."""
         c = session.config

@@ -48,8 +48,7 @@ class DigitsView:
         self._key_down = False
         listen(by_id("pad-clear"), "click", lambda e: self.clear())
         listen(by_id("add-sample"), "click", lambda e: self.add())
-        self._build_probabilities()
-        self._build_confusion()
+        self._bars = self._cells = None  # the bars and the confusion matrix: built when digits mode first shows them
 
     # -- the pad ----------------------------------------------------------------------------------
     def _point(self, event):
@@ -160,6 +159,13 @@ class DigitsView:
         self.show_drawing()
         self.app.render(force=True)
 
+    def _built(self):
+        """The probability bars and the confusion matrix, built once, when digits mode first shows
+        them: the opening page (the spiral) does not, and its first frame comes sooner without them."""
+        if self._bars is None:
+            self._build_probabilities()
+            self._build_confusion()
+
     # -- what the network makes of the drawing ----------------------------------------------------
     def _build_probabilities(self):
         box = by_id("probs")
@@ -181,6 +187,7 @@ class DigitsView:
 
     def show_drawing(self):
         """Refresh the 8x8 preview and the probability bars (also after training moved on)."""
+        self._built()
         if self.x is not None:
             self.prediction = self.app.replay.shown().predict(self.x)[0]
         self.preview_canvas.fit()
@@ -249,6 +256,7 @@ class DigitsView:
         if key == self._shown:
             return
         self._shown = key
+        self._built()
         P = session.predict(session.X_test_raw)
         guess = np.argmax(P, axis=1)
         m = digit_logic.confusion_matrix(session.y_test, guess)
