@@ -167,6 +167,15 @@
     return now;
   }
 
+  /** A moment of the files and runtime steps, for the benchmark: boot.timings["at_" + name], ms
+      after navigation start (the steps overlap, so their parts are placed on one clock). */
+  function mark(name) {
+    boot.timings["at_" + name] = Math.round(performance.now());
+  }
+
+  /** An asset's name as a timings key: "vendor/x/pyodide.asm.wasm" -> "pyodide_asm_wasm". */
+  function keyName(key) { return key.split("/").pop().replace(/[^A-Za-z0-9]+/g, "_"); }
+
   function setStatus(text) {
     if (!boot.error) el("boot-status").textContent = text;
   }
@@ -248,13 +257,15 @@
   }
 
   async function verified(key, bytes, expected) {
+    var t = performance.now();
     var got = await sha256Hex(bytes);
+    lap("sha256_" + keyName(key), t);
     if (got !== null && got !== expected) throw damagedFile(key, CHECKSUM);
     return bytes;
   }
 
-  /** Over http(s): fetch one asset fully, counting bytes as they arrive. */
-  async function download(key, asset, progress) {
+  /** Over http(s): the response for one asset, or the error that names it. */
+  async function request(key) {
     var r;
     try {
       r = await realFetch.call(window, key);
@@ -262,18 +273,30 @@
       throw missingFile(key, "network error: " + e.message);
     }
     if (!r.ok) throw missingFile(key, "HTTP " + r.status);
+    return r;
+  }
+
+  /** Over http(s): fetch one asset fully, counting bytes as they arrive; checked, and unpacked
+      if it is stored gzipped. `response` if it was requested already. */
+  async function download(key, asset, progress, response) {
+    var r = await (response || request(key));
     var bytes = new Uint8Array(asset.size), n = 0;
-    var reader = r.body.getReader();
+    var reader = r.body.getReader(), busy = 0, chunks = 0;
     for (;;) {
-      var chunk = await reader.read();
+      var chunk = await reader.read(), t = performance.now();
       if (chunk.done) break;
       if (n + chunk.value.length > bytes.length) throw damagedFile(key, "it is longer than built");
       bytes.set(chunk.value, n);
       n += chunk.value.length;
       progress.set(key, n);
+      busy += performance.now() - t;
+      chunks++;
     }
+    boot.timings["copy_" + keyName(key)] = Math.round(busy);
+    boot.timings["chunks_" + keyName(key)] = chunks;
     if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
-    return verified(key, bytes, asset.sha256);
+    mark(keyName(key));
+    return checked(key, asset, bytes);
   }
 
   /** Over file://: the bundle script registered base64 (of gzip); decode it in slices. */
@@ -340,6 +363,60 @@
   async function gunzip(bytes) {
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  // ---- checking and unpacking off the main thread (unpack-worker.js) --------------------------
+
+  var UNPACKER = "unpack-worker.js";
+  var jobs = {}, lastJob = 0;
+  // true once the worker runs; false when it cannot (then the page does its work itself). Files
+  // are handed over only then: a message to a worker that failed to start is lost with its bytes.
+  var unpacker = startUnpacker();
+
+  function startUnpacker() {
+    if (MODE !== "http" || typeof Worker !== "function" || typeof DecompressionStream !== "function") {
+      return Promise.resolve(null);
+    }
+    return new Promise(function (resolve) {
+      var w;
+      try {
+        w = new Worker(UNPACKER);
+      } catch (e) {
+        resolve(null);
+        return;
+      }
+      w.onmessage = function (e) {
+        if (e.data.ready) { resolve(w); return; }
+        var done = jobs[e.data.id];
+        delete jobs[e.data.id];
+        done(e.data);
+      };
+      w.onerror = function () { resolve(null); }; // missing or damaged: the page unpacks itself
+    });
+  }
+
+  /** A downloaded asset, its sha256 checked, then unpacked if it is stored gzipped. */
+  async function checked(key, asset, bytes) {
+    var w = await unpacker;
+    if (!w) {
+      bytes = await verified(key, bytes, asset.sha256);
+      if (!asset.gunzip) return bytes;
+      var t = performance.now();
+      bytes = await unzipped(bytes);
+      lap("gunzip_" + keyName(key), t);
+      return bytes;
+    }
+    var id = ++lastJob;
+    var reply = await new Promise(function (resolve) {
+      jobs[id] = resolve;
+      w.postMessage({ id: id, bytes: bytes, sha256: asset.sha256, gunzip: !!asset.gunzip }, [bytes.buffer]);
+    });
+    Object.keys(reply.ms).forEach(function (step) {
+      boot.timings[step + "_" + keyName(key)] = Math.round(reply.ms[step]);
+    });
+    if (reply.error) throw damagedFile(key, "it cannot be read (" + reply.error + ")");
+    if (reply.sha256 !== null && reply.sha256 !== asset.sha256) throw damagedFile(key, CHECKSUM);
+    return reply.bytes;
   }
 
   /** Answer fetch() for the boot assets from memory; everything else goes to the network. */
@@ -512,6 +589,7 @@
           throw damagedFile(path, "it did not define the Python runtime");
         }
         progress.set(path, BUILD.pyodide.runtimeSize);
+        mark("runtime_script");
       });
     }));
     if (MODE === "file") {
@@ -536,8 +614,13 @@
     var files = [];
     keys.forEach(function (k) {
       var entry = memory[absolute(k)];
-      // checked as stored (its sha256 is of the gzip), then unpacked
-      if (assets[k].gunzip) entry.bytes = entry.bytes.then(unzipped);
+      // checked as stored (its sha256 is of the gzip), then unpacked (a download is already)
+      if (assets[k].gunzip && MODE === "file") {
+        entry.bytes = entry.bytes.then(function (bytes) {
+          var t = performance.now();
+          return unzipped(bytes).then(function (out) { lap("gunzip_" + keyName(k), t); return out; });
+        });
+      }
       if (k === BUILD.pyodide.numpyImage) {
         entry.bytes = entry.bytes.then(function (bytes) { return readImage(k, bytes); });
       }
@@ -568,12 +651,14 @@
     if (typeof loadPyodide !== "function") {
       throw damagedFile(BUILD.pyodide.loader, "it did not define loadPyodide");
     }
+    mark("loadPyodide");
     var pyodide = await loadPyodide({
       indexURL: absolute(BUILD.pyodide.indexURL),
       _loadSnapshot: SNAPSHOT ? memory[absolute(SNAPSHOT)].bytes : undefined,
       stdout: function (line) { console.log(line); },
       stderr: function (line) { console.warn(line); },
     });
+    mark("python_runs");
     pythonRuns(pyodide);
     await files;
     boot.pyodide = pyodide;
