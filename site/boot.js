@@ -416,6 +416,7 @@
     });
     if (reply.error) throw damagedFile(key, "it cannot be read (" + reply.error + ")");
     if (reply.sha256 !== null && reply.sha256 !== asset.sha256) throw damagedFile(key, CHECKSUM);
+    mark("checked_" + keyName(key));
     return reply.bytes;
   }
 
@@ -432,11 +433,14 @@
         rejectBoot(e); // its own message, before Pyodide turns it into a vaguer one
         throw e;
       }
+      mark("served_" + keyName(entry.key));
       var sri = init && init.integrity;
       if (sri && sri !== "sha256-" + hexToBase64(entry.sha256)) {
         throw new TypeError("integrity mismatch for " + entry.key);
       }
-      return new Response(bytes, { status: 200, headers: { "Content-Type": entry.type } });
+      var response = new Response(bytes, { status: 200, headers: { "Content-Type": entry.type } });
+      if (entry.compiled) precompiled.set(response, entry.compiled);
+      return response;
     };
   }
 
@@ -446,15 +450,57 @@
     return btoa(s);
   }
 
+  // ---- the runtime's WebAssembly, compiled as it arrives ---------------------------------------
+
+  // Over http the browser compiles pyodide.asm.wasm while it downloads, from the network's
+  // Response: only such a module (not one compiled from bytes) is kept in the browser's code
+  // cache, so that a repeat visit skips compiling it. The checksum is taken of a copy of the
+  // same bytes; Python is given the module only after it matched (the fetch shim waits for the
+  // check), so nothing of a damaged file runs. Over file:// Pyodide compiles from the bytes.
+  var RUNTIME_WASM = BUILD && BUILD.pyodide.indexURL + "pyodide.asm.wasm";
+  var STREAM_WASM = MODE === "http" && typeof WebAssembly === "object" &&
+    typeof WebAssembly.compileStreaming === "function";
+  var precompiled = new WeakMap(); // the shim's Response for the wasm -> Promise<WebAssembly.Module>
+
+  function compiledAsItArrives(key, responses) {
+    var compiled = responses.then(function (rs) {
+      var t = performance.now();
+      return WebAssembly.compileStreaming(rs[0]).then(function (module) {
+        lap("compile_" + keyName(key), t);
+        mark(keyName(key) + "_compiled");
+        return module;
+      });
+    });
+    // A failure is reported when Python asks for the module, after the checksum: a damaged
+    // file is named as damaged, not as a WebAssembly error.
+    compiled.catch(function () {});
+    return compiled;
+  }
+
   // Pyodide reports a failed WebAssembly instantiation with console.warn and then waits forever:
-  // turn it into a boot failure.
+  // turn it into a boot failure. Its instantiateStreaming of the runtime gets the module compiled
+  // as it arrived.
   var wasmHooks = [];
   function hookWebAssembly() {
+    var instantiate = WebAssembly.instantiate, streaming = WebAssembly.instantiateStreaming;
+    function fromCompiled(source, imports) {
+      return Promise.resolve(source).then(function (response) {
+        var compiled = response && precompiled.get(response);
+        if (!compiled) return streaming.call(WebAssembly, response, imports);
+        return compiled.then(function (module) {
+          return instantiate.call(WebAssembly, module, imports).then(function (instance) {
+            mark("runtime_instantiated");
+            return { module: module, instance: instance };
+          });
+        });
+      });
+    }
     ["instantiate", "instantiateStreaming"].forEach(function (name) {
       var orig = WebAssembly[name];
       if (!orig) return;
+      var call = name === "instantiateStreaming" ? fromCompiled : orig;
       WebAssembly[name] = function () {
-        return orig.apply(WebAssembly, arguments).catch(function (e) {
+        return call.apply(WebAssembly, arguments).catch(function (e) {
           rejectBoot(BootError("The Python runtime could not start",
             "WebAssembly failed to load: " + e.message,
             "Reload the page. If it keeps failing, the runtime file may be damaged or blocked " +
@@ -605,10 +651,14 @@
       });
     } else {
       keys.forEach(function (k) {
-        memory[absolute(k)] = {
-          key: k, type: assets[k].type, sha256: assets[k].sha256,
-          bytes: download(k, assets[k], progress),
-        };
+        var entry = memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256 };
+        if (k === RUNTIME_WASM && STREAM_WASM) {
+          var response = request(k).then(function (r) { return [r, r.clone()]; });
+          entry.compiled = compiledAsItArrives(k, response);
+          entry.bytes = response.then(function (rs) { return download(k, assets[k], progress, rs[1]); });
+        } else {
+          entry.bytes = download(k, assets[k], progress);
+        }
       });
     }
     var files = [];
