@@ -28,6 +28,7 @@
     ready: false,
     error: null,
     timings: {},
+    unpackedIn: null, // over http: "worker" (unpack-worker.js) or "page"
     build: BUILD,
     pyodide: null,
   });
@@ -277,8 +278,9 @@
   }
 
   /** Over http(s): fetch one asset fully, counting bytes as they arrive; checked, and unpacked
-      if it is stored gzipped. `response` if it was requested already. */
-  async function download(key, asset, progress, response) {
+      if it is stored gzipped. `response` if it was requested already; `arrived()` is called
+      when its last byte is in. */
+  async function download(key, asset, progress, response, arrived) {
     var r = await (response || request(key));
     var bytes = new Uint8Array(asset.size), n = 0;
     var reader = r.body.getReader(), busy = 0, chunks = 0;
@@ -296,6 +298,7 @@
     boot.timings["chunks_" + keyName(key)] = chunks;
     if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
     mark(keyName(key));
+    if (arrived) arrived();
     return checked(key, asset, bytes);
   }
 
@@ -398,6 +401,7 @@
   /** A downloaded asset, its sha256 checked, then unpacked if it is stored gzipped. */
   async function checked(key, asset, bytes) {
     var w = await unpacker;
+    boot.unpackedIn = w ? "worker" : "page";
     if (!w) {
       bytes = await verified(key, bytes, asset.sha256);
       if (!asset.gunzip) return bytes;
@@ -626,7 +630,7 @@
     setStatus(describe(0, total));
 
     var scripts = [BUILD.pyodide.loader, BUILD.pyodide.runtime].concat(BUILD.scripts);
-    var pending = BUILD.styles.map(loadStyle).concat(scripts.map(function (path) {
+    var loaded = scripts.map(function (path) {
       return loadScript(path).then(function () {
         if (path !== BUILD.pyodide.runtime) return;
         // Pyodide 0.27's runtime script defines this; without it loadPyodide would try to load
@@ -637,7 +641,8 @@
         progress.set(path, BUILD.pyodide.runtimeSize);
         mark("runtime_script");
       });
-    }));
+    });
+    var pending = BUILD.styles.map(loadStyle).concat(loaded);
     if (MODE === "file") {
       // Bundles one after another: each is unpacked while the next one is read.
       var chain = Promise.resolve();
@@ -650,16 +655,28 @@
         memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256, bytes: bytes };
       });
     } else {
+      // What Python starts from comes first; numpy's image and app.zip are asked for once those
+      // arrived (they are needed only after Python runs), so they do not share the line with them.
+      var later = [BUILD.pyodide.numpyImage, BUILD.app.zip], first = [], startLater;
+      var afterFirst = new Promise(function (resolve) { startLater = resolve; });
       keys.forEach(function (k) {
         var entry = memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256 };
+        if (later.indexOf(k) >= 0) {
+          entry.bytes = afterFirst.then(function () { return download(k, assets[k], progress); });
+          return;
+        }
+        var arrived;
+        first.push(new Promise(function (resolve) { arrived = resolve; }));
         if (k === RUNTIME_WASM && STREAM_WASM) {
           var response = request(k).then(function (r) { return [r, r.clone()]; });
           entry.compiled = compiledAsItArrives(k, response);
-          entry.bytes = response.then(function (rs) { return download(k, assets[k], progress, rs[1]); });
+          entry.bytes = response.then(function (rs) { return download(k, assets[k], progress, rs[1], arrived); });
         } else {
-          entry.bytes = download(k, assets[k], progress);
+          entry.bytes = download(k, assets[k], progress, undefined, arrived);
         }
+        entry.bytes.catch(arrived); // a failed one stops the boot anyway
       });
+      Promise.all(first).then(startLater);
     }
     var files = [];
     keys.forEach(function (k) {
@@ -677,8 +694,10 @@
       files.push(entry.bytes);
     });
     // The scripts first: Python can start while the large files still arrive (the fetch shim
-    // waits for each one), so compiling the runtime overlaps with the downloads.
-    return { scripts: Promise.all(pending), files: Promise.all(files) };
+    // waits for each one), so compiling the runtime overlaps with the downloads. Python needs
+    // only Pyodide's two; the libraries and styles the page uses later may come after it starts.
+    return { runtime: Promise.all(loaded.slice(0, 2)), scripts: Promise.all(pending),
+             files: Promise.all(files) };
   }
 
   async function run() {
@@ -696,7 +715,8 @@
       setStatus("Starting the Python interpreter…");
     });
     files.catch(rejectBoot); // a missing or damaged file stops the boot with its own message
-    await loading.scripts;
+    loading.scripts.catch(rejectBoot);
+    await loading.runtime;
     await yieldToBrowser();
     if (typeof loadPyodide !== "function") {
       throw damagedFile(BUILD.pyodide.loader, "it did not define loadPyodide");
@@ -711,6 +731,7 @@
     mark("python_runs");
     pythonRuns(pyodide);
     await files;
+    await loading.scripts;
     boot.pyodide = pyodide;
     boot.snapshot = !!SNAPSHOT; // Python restored from the start-up snapshot, not started anew
     setBar(BAR.runtime);
