@@ -266,10 +266,10 @@
   }
 
   /** Over http(s): the response for one asset, or the error that names it. */
-  async function request(key) {
+  async function request(key, priority) {
     var r;
     try {
-      r = await realFetch.call(window, key);
+      r = await realFetch.call(window, key, { priority: priority }); // (a hint; ignored where unknown)
     } catch (e) {
       throw missingFile(key, "network error: " + e.message);
     }
@@ -278,28 +278,36 @@
   }
 
   /** Over http(s): fetch one asset fully, counting bytes as they arrive; checked, and unpacked
-      if it is stored gzipped. `response` if it was requested already; `arrived()` is called
-      when its last byte is in. */
-  async function download(key, asset, progress, response, arrived) {
-    var r = await (response || request(key));
-    var bytes = new Uint8Array(asset.size), n = 0;
+      if it is stored gzipped. `response`: its request (request()). With the worker each chunk
+      goes to it as it arrives, so that it unpacks while the rest downloads. */
+  async function download(key, asset, progress, response) {
+    var r = await response, w = await unpacker;
+    boot.unpackedIn = w ? "worker" : "page";
+    var job = w ? new UnpackJob(w, key, asset) : null;
+    var bytes = job ? null : new Uint8Array(asset.size), n = 0;
     var reader = r.body.getReader(), busy = 0, chunks = 0;
-    for (;;) {
-      var chunk = await reader.read(), t = performance.now();
-      if (chunk.done) break;
-      if (n + chunk.value.length > bytes.length) throw damagedFile(key, "it is longer than built");
-      bytes.set(chunk.value, n);
-      n += chunk.value.length;
-      progress.set(key, n);
-      busy += performance.now() - t;
-      chunks++;
+    try {
+      for (;;) {
+        var chunk = await reader.read(), t = performance.now();
+        if (chunk.done) break;
+        var length = chunk.value.length; // (add() moves the chunk to the worker)
+        if (n + length > asset.size) throw damagedFile(key, "it is longer than built");
+        if (job) job.add(chunk.value);
+        else bytes.set(chunk.value, n);
+        n += length;
+        progress.set(key, n);
+        busy += performance.now() - t;
+        chunks++;
+      }
+      if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
+    } catch (e) {
+      if (job) job.drop();
+      throw e;
     }
     boot.timings["copy_" + keyName(key)] = Math.round(busy);
     boot.timings["chunks_" + keyName(key)] = chunks;
-    if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
     mark(keyName(key));
-    if (arrived) arrived();
-    return checked(key, asset, bytes);
+    return job ? job.finish() : checkedHere(key, asset, bytes);
   }
 
   /** Over file://: the bundle script registered base64 (of gzip); decode it in slices. */
@@ -398,30 +406,44 @@
     });
   }
 
-  /** A downloaded asset, its sha256 checked, then unpacked if it is stored gzipped. */
-  async function checked(key, asset, bytes) {
-    var w = await unpacker;
-    boot.unpackedIn = w ? "worker" : "page";
-    if (!w) {
-      bytes = await verified(key, bytes, asset.sha256);
-      if (!asset.gunzip) return bytes;
-      var t = performance.now();
-      bytes = await unzipped(bytes);
-      lap("gunzip_" + keyName(key), t);
-      return bytes;
-    }
+  /** A downloaded asset, its sha256 checked, then unpacked if it is stored gzipped: here. */
+  async function checkedHere(key, asset, bytes) {
+    bytes = await verified(key, bytes, asset.sha256);
+    if (!asset.gunzip) return bytes;
+    var t = performance.now();
+    bytes = await unzipped(bytes);
+    lap("gunzip_" + keyName(key), t);
+    return bytes;
+  }
+
+  /** The same in the worker, fed chunk by chunk; finish() -> the checked (and unpacked) bytes. */
+  function UnpackJob(w, key, asset) {
     var id = ++lastJob;
-    var reply = await new Promise(function (resolve) {
-      jobs[id] = resolve;
-      w.postMessage({ id: id, bytes: bytes, sha256: asset.sha256, gunzip: !!asset.gunzip }, [bytes.buffer]);
-    });
-    Object.keys(reply.ms).forEach(function (step) {
-      boot.timings[step + "_" + keyName(key)] = Math.round(reply.ms[step]);
-    });
-    if (reply.error) throw damagedFile(key, "it cannot be read (" + reply.error + ")");
-    if (reply.sha256 !== null && reply.sha256 !== asset.sha256) throw damagedFile(key, CHECKSUM);
-    mark("checked_" + keyName(key));
-    return reply.bytes;
+    var reply = new Promise(function (resolve) { jobs[id] = resolve; });
+    w.postMessage({ id: id, start: true, size: asset.size, sha256: asset.sha256, gunzip: !!asset.gunzip });
+    this.add = function (chunk) {
+      // a chunk that owns its buffer moves to the worker; one that shares it is copied
+      var own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+      w.postMessage({ id: id, chunk: chunk }, own ? [chunk.buffer] : []);
+    };
+    this.drop = function () {
+      delete jobs[id];
+      w.postMessage({ id: id, drop: true });
+    };
+    this.finish = async function () {
+      w.postMessage({ id: id, end: true });
+      var got = await reply;
+      Object.keys(got.ms).forEach(function (step) {
+        boot.timings[step + "_" + keyName(key)] = Math.round(got.ms[step]);
+      });
+      if (typeof got.sha256 === "string" && got.sha256 !== asset.sha256) throw damagedFile(key, CHECKSUM);
+      if (got.error) {
+        throw damagedFile(key, (got.sha256 === undefined ? "it cannot be checked (" : "it does not unpack (") +
+          got.error + ")");
+      }
+      mark("checked_" + keyName(key));
+      return got.bytes;
+    };
   }
 
   /** Answer fetch() for the boot assets from memory; everything else goes to the network. */
@@ -496,6 +518,12 @@
             mark("runtime_instantiated");
             return { module: module, instance: instance };
           });
+        }, function (e) {
+          // The checksum matched, yet the browser would not compile the download: a host that
+          // sends the file as another type than application/wasm, say. Compile the bytes instead.
+          console.warn("[boot] compiling pyodide.asm.wasm from its bytes: " + e.message);
+          boot.timings.runtime_from_bytes = 1;
+          return streaming.call(WebAssembly, response, imports);
         });
       });
     }
@@ -655,28 +683,20 @@
         memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256, bytes: bytes };
       });
     } else {
-      // What Python starts from comes first; numpy's image and app.zip are asked for once those
-      // arrived (they are needed only after Python runs), so they do not share the line with them.
-      var later = [BUILD.pyodide.numpyImage, BUILD.app.zip], first = [], startLater;
-      var afterFirst = new Promise(function (resolve) { startLater = resolve; });
+      // numpy's image and app.zip are needed only after Python runs: where the line is shared
+      // (HTTP/2 on a real network), the files Python starts from go first.
+      var later = [BUILD.pyodide.numpyImage, BUILD.app.zip];
       keys.forEach(function (k) {
         var entry = memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256 };
-        if (later.indexOf(k) >= 0) {
-          entry.bytes = afterFirst.then(function () { return download(k, assets[k], progress); });
-          return;
-        }
-        var arrived;
-        first.push(new Promise(function (resolve) { arrived = resolve; }));
+        var priority = later.indexOf(k) >= 0 ? "low" : "high";
         if (k === RUNTIME_WASM && STREAM_WASM) {
-          var response = request(k).then(function (r) { return [r, r.clone()]; });
+          var response = request(k, priority).then(function (r) { return [r, r.clone()]; });
           entry.compiled = compiledAsItArrives(k, response);
-          entry.bytes = response.then(function (rs) { return download(k, assets[k], progress, rs[1], arrived); });
+          entry.bytes = response.then(function (rs) { return download(k, assets[k], progress, rs[1]); });
         } else {
-          entry.bytes = download(k, assets[k], progress, undefined, arrived);
+          entry.bytes = download(k, assets[k], progress, request(k, priority));
         }
-        entry.bytes.catch(arrived); // a failed one stops the boot anyway
       });
-      Promise.all(first).then(startLater);
     }
     var files = [];
     keys.forEach(function (k) {

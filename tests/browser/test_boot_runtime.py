@@ -80,6 +80,19 @@ def test_a_cut_runtime_is_named_as_damaged_not_as_a_webassembly_error(dist, tmp_
     assert "pyodide.asm.wasm" in err["message"] and "shorter than built" in err["message"], err
 
 
+def test_a_runtime_served_as_another_type_still_starts(page, server, wait_ready):
+    """compileStreaming takes only application/wasm; a host that sends another type (the file
+    itself intact) gets the runtime compiled from its checked bytes, as before."""
+    def as_octet_stream(route):
+        response = route.fetch()
+        route.fulfill(response=response,
+                      headers={**response.headers, "content-type": "application/octet-stream"})
+    page.route("**/pyodide.asm.wasm", as_octet_stream)
+    page.goto(server)
+    wait_ready(page)
+    assert page.evaluate("window.boot.timings.runtime_from_bytes") == 1
+
+
 @pytest.mark.allow_page_errors  # the browser reports the worker's 404 on the console
 def test_without_the_unpack_worker_the_page_unpacks_itself(dist, tmp_path, page, serve_copy, wait_ready):
     copy = _copy_dist(dist, tmp_path)
