@@ -3,7 +3,9 @@
    A classic script (no ES modules), so that the same page also runs from file:// (DESIGN.md §4).
    What to load comes from build-info.js (self.WIL_BUILD), written by scripts/build.py.
 
-   Over http(s) the binary assets are fetched in parallel with byte progress. Over file://,
+   Over http(s) the binary assets are fetched in parallel with byte progress; unpack-worker.js
+   checks (sha256) and gunzips them as they arrive, and pyodide.asm.wasm is compiled as it
+   arrives (and kept in the browser's code cache for the next visit). Over file://,
    where fetch() is refused, they come from classic scripts in bundle/ (base64 of gzip) that
    register themselves in self.WIL_BUNDLE and are unpacked here. Either way a fetch shim answers
    Pyodide's requests for those files from memory, then is removed once Python is up.
@@ -380,8 +382,8 @@
 
   var UNPACKER = "unpack-worker.js";
   var jobs = {}, lastJob = 0;
-  // true once the worker runs; false when it cannot (then the page does its work itself). Files
-  // are handed over only then: a message to a worker that failed to start is lost with its bytes.
+  // The worker once it runs; null when it cannot (then the page does its work itself). Files are
+  // handed over only then: a message to a worker that failed to start is lost with its bytes.
   var unpacker = startUnpacker();
 
   function startUnpacker() {
