@@ -39,6 +39,17 @@ def launch(playwright, extra_args=()):
                                       args=[*LAUNCH_ARGS, *extra_args])
 
 
+def launch_with_profile(browser_type, profile_dir, **context_args):
+    """A headless Chromium with a profile on disk (a browser context; close it when done). A
+    repeat visit needs one: a fresh context keeps its caches in memory, and there Chromium keeps
+    no compiled WebAssembly from one visit to the next, as it does for a visitor's own profile."""
+    path = find_browser()
+    if path is None:
+        raise SystemExit(f"CHROMIUM={os.environ['CHROMIUM']} does not exist; {HOW_TO_GET_A_BROWSER}")
+    return browser_type.launch_persistent_context(
+        str(profile_dir), executable_path=path or None, headless=True, args=LAUNCH_ARGS, **context_args)
+
+
 SYSTEM_FIREFOX = ("/usr/bin/firefox-esr", "/usr/bin/firefox")
 HOW_TO_GET_FIREFOX = ("install Firefox ESR (on Debian `apt-get install firefox-esr`, which "
                       "`python scripts/test.py` runs when it is root), or set FIREFOX=/path/to/firefox")

@@ -3,7 +3,9 @@
    A classic script (no ES modules), so that the same page also runs from file:// (DESIGN.md §4).
    What to load comes from build-info.js (self.WIL_BUILD), written by scripts/build.py.
 
-   Over http(s) the binary assets are fetched in parallel with byte progress. Over file://,
+   Over http(s) the binary assets are fetched in parallel with byte progress; unpack-worker.js
+   checks (sha256) and gunzips them as they arrive, and pyodide.asm.wasm is compiled as it
+   arrives (and kept in the browser's code cache for the next visit). Over file://,
    where fetch() is refused, they come from classic scripts in bundle/ (base64 of gzip) that
    register themselves in self.WIL_BUNDLE and are unpacked here. Either way a fetch shim answers
    Pyodide's requests for those files from memory, then is removed once Python is up.
@@ -28,6 +30,7 @@
     ready: false,
     error: null,
     timings: {},
+    unpackedIn: null, // over http: "worker" (unpack-worker.js) or "page"
     build: BUILD,
     pyodide: null,
   });
@@ -167,6 +170,15 @@
     return now;
   }
 
+  /** A moment of the files and runtime steps, for the benchmark: boot.timings["at_" + name], ms
+      after navigation start (the steps overlap, so their parts are placed on one clock). */
+  function mark(name) {
+    boot.timings["at_" + name] = Math.round(performance.now());
+  }
+
+  /** An asset's name as a timings key: "vendor/x/pyodide.asm.wasm" -> "pyodide_asm_wasm". */
+  function keyName(key) { return key.split("/").pop().replace(/[^A-Za-z0-9]+/g, "_"); }
+
   function setStatus(text) {
     if (!boot.error) el("boot-status").textContent = text;
   }
@@ -248,32 +260,56 @@
   }
 
   async function verified(key, bytes, expected) {
+    var t = performance.now();
     var got = await sha256Hex(bytes);
+    lap("sha256_" + keyName(key), t);
     if (got !== null && got !== expected) throw damagedFile(key, CHECKSUM);
     return bytes;
   }
 
-  /** Over http(s): fetch one asset fully, counting bytes as they arrive. */
-  async function download(key, asset, progress) {
+  /** Over http(s): the response for one asset, or the error that names it. */
+  async function request(key, priority) {
     var r;
     try {
-      r = await realFetch.call(window, key);
+      r = await realFetch.call(window, key, { priority: priority }); // (a hint; ignored where unknown)
     } catch (e) {
       throw missingFile(key, "network error: " + e.message);
     }
     if (!r.ok) throw missingFile(key, "HTTP " + r.status);
-    var bytes = new Uint8Array(asset.size), n = 0;
-    var reader = r.body.getReader();
-    for (;;) {
-      var chunk = await reader.read();
-      if (chunk.done) break;
-      if (n + chunk.value.length > bytes.length) throw damagedFile(key, "it is longer than built");
-      bytes.set(chunk.value, n);
-      n += chunk.value.length;
-      progress.set(key, n);
+    return r;
+  }
+
+  /** Over http(s): fetch one asset fully, counting bytes as they arrive; checked, and unpacked
+      if it is stored gzipped. `response`: its request (request()). With the worker each chunk
+      goes to it as it arrives, so that it unpacks while the rest downloads. */
+  async function download(key, asset, progress, response) {
+    var r = await response, w = await unpacker;
+    boot.unpackedIn = w ? "worker" : "page";
+    var job = w ? new UnpackJob(w, key, asset) : null;
+    var bytes = job ? null : new Uint8Array(asset.size), n = 0;
+    var reader = r.body.getReader(), busy = 0, chunks = 0;
+    try {
+      for (;;) {
+        var chunk = await reader.read(), t = performance.now();
+        if (chunk.done) break;
+        var length = chunk.value.length; // (add() moves the chunk to the worker)
+        if (n + length > asset.size) throw damagedFile(key, "it is longer than built");
+        if (job) job.add(chunk.value);
+        else bytes.set(chunk.value, n);
+        n += length;
+        progress.set(key, n);
+        busy += performance.now() - t;
+        chunks++;
+      }
+      if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
+    } catch (e) {
+      if (job) job.drop();
+      throw e;
     }
-    if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
-    return verified(key, bytes, asset.sha256);
+    boot.timings["copy_" + keyName(key)] = Math.round(busy);
+    boot.timings["chunks_" + keyName(key)] = chunks;
+    mark(keyName(key));
+    return job ? job.finish() : checkedHere(key, asset, bytes);
   }
 
   /** Over file://: the bundle script registered base64 (of gzip); decode it in slices. */
@@ -342,6 +378,76 @@
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
+  // ---- checking and unpacking off the main thread (unpack-worker.js) --------------------------
+
+  var UNPACKER = "unpack-worker.js";
+  var jobs = {}, lastJob = 0;
+  // The worker once it runs; null when it cannot (then the page does its work itself). Files are
+  // handed over only then: a message to a worker that failed to start is lost with its bytes.
+  var unpacker = startUnpacker();
+
+  function startUnpacker() {
+    if (MODE !== "http" || typeof Worker !== "function" || typeof DecompressionStream !== "function") {
+      return Promise.resolve(null);
+    }
+    return new Promise(function (resolve) {
+      var w;
+      try {
+        w = new Worker(UNPACKER);
+      } catch (e) {
+        resolve(null);
+        return;
+      }
+      w.onmessage = function (e) {
+        if (e.data.ready) { resolve(w); return; }
+        var done = jobs[e.data.id];
+        delete jobs[e.data.id];
+        done(e.data);
+      };
+      w.onerror = function () { resolve(null); }; // missing or damaged: the page unpacks itself
+    });
+  }
+
+  /** A downloaded asset, its sha256 checked, then unpacked if it is stored gzipped: here. */
+  async function checkedHere(key, asset, bytes) {
+    bytes = await verified(key, bytes, asset.sha256);
+    if (!asset.gunzip) return bytes;
+    var t = performance.now();
+    bytes = await unzipped(bytes);
+    lap("gunzip_" + keyName(key), t);
+    return bytes;
+  }
+
+  /** The same in the worker, fed chunk by chunk; finish() -> the checked (and unpacked) bytes. */
+  function UnpackJob(w, key, asset) {
+    var id = ++lastJob;
+    var reply = new Promise(function (resolve) { jobs[id] = resolve; });
+    w.postMessage({ id: id, start: true, size: asset.size, sha256: asset.sha256, gunzip: !!asset.gunzip });
+    this.add = function (chunk) {
+      // a chunk that owns its buffer moves to the worker; one that shares it is copied
+      var own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+      w.postMessage({ id: id, chunk: chunk }, own ? [chunk.buffer] : []);
+    };
+    this.drop = function () {
+      delete jobs[id];
+      w.postMessage({ id: id, drop: true });
+    };
+    this.finish = async function () {
+      w.postMessage({ id: id, end: true });
+      var got = await reply;
+      Object.keys(got.ms).forEach(function (step) {
+        boot.timings[step + "_" + keyName(key)] = Math.round(got.ms[step]);
+      });
+      if (typeof got.sha256 === "string" && got.sha256 !== asset.sha256) throw damagedFile(key, CHECKSUM);
+      if (got.error) {
+        throw damagedFile(key, (got.sha256 === undefined ? "it cannot be checked (" : "it does not unpack (") +
+          got.error + ")");
+      }
+      mark("checked_" + keyName(key));
+      return got.bytes;
+    };
+  }
+
   /** Answer fetch() for the boot assets from memory; everything else goes to the network. */
   function installFetchShim() {
     window.fetch = async function (input, init) {
@@ -355,11 +461,14 @@
         rejectBoot(e); // its own message, before Pyodide turns it into a vaguer one
         throw e;
       }
+      mark("served_" + keyName(entry.key));
       var sri = init && init.integrity;
       if (sri && sri !== "sha256-" + hexToBase64(entry.sha256)) {
         throw new TypeError("integrity mismatch for " + entry.key);
       }
-      return new Response(bytes, { status: 200, headers: { "Content-Type": entry.type } });
+      var response = new Response(bytes, { status: 200, headers: { "Content-Type": entry.type } });
+      if (entry.compiled) precompiled.set(response, entry.compiled);
+      return response;
     };
   }
 
@@ -369,15 +478,63 @@
     return btoa(s);
   }
 
+  // ---- the runtime's WebAssembly, compiled as it arrives ---------------------------------------
+
+  // Over http the browser compiles pyodide.asm.wasm while it downloads, from the network's
+  // Response: only such a module (not one compiled from bytes) is kept in the browser's code
+  // cache, so that a repeat visit skips compiling it. The checksum is taken of a copy of the
+  // same bytes; Python is given the module only after it matched (the fetch shim waits for the
+  // check), so nothing of a damaged file runs. Over file:// Pyodide compiles from the bytes.
+  var RUNTIME_WASM = BUILD && BUILD.pyodide.indexURL + "pyodide.asm.wasm";
+  var STREAM_WASM = MODE === "http" && typeof WebAssembly === "object" &&
+    typeof WebAssembly.compileStreaming === "function";
+  var precompiled = new WeakMap(); // the shim's Response for the wasm -> Promise<WebAssembly.Module>
+
+  function compiledAsItArrives(key, responses) {
+    var compiled = responses.then(function (rs) {
+      var t = performance.now();
+      return WebAssembly.compileStreaming(rs[0]).then(function (module) {
+        lap("compile_" + keyName(key), t);
+        mark(keyName(key) + "_compiled");
+        return module;
+      });
+    });
+    // A failure is reported when Python asks for the module, after the checksum: a damaged
+    // file is named as damaged, not as a WebAssembly error.
+    compiled.catch(function () {});
+    return compiled;
+  }
+
   // Pyodide reports a failed WebAssembly instantiation with console.warn and then waits forever:
-  // turn it into a boot failure.
+  // turn it into a boot failure. Its instantiateStreaming of the runtime gets the module compiled
+  // as it arrived.
   var wasmHooks = [];
   function hookWebAssembly() {
+    var instantiate = WebAssembly.instantiate, streaming = WebAssembly.instantiateStreaming;
+    function fromCompiled(source, imports) {
+      return Promise.resolve(source).then(function (response) {
+        var compiled = response && precompiled.get(response);
+        if (!compiled) return streaming.call(WebAssembly, response, imports);
+        return compiled.then(function (module) {
+          return instantiate.call(WebAssembly, module, imports).then(function (instance) {
+            mark("runtime_instantiated");
+            return { module: module, instance: instance };
+          });
+        }, function (e) {
+          // The checksum matched, yet the browser would not compile the download: a host that
+          // sends the file as another type than application/wasm, say. Compile the bytes instead.
+          console.warn("[boot] compiling pyodide.asm.wasm from its bytes: " + e.message);
+          boot.timings.runtime_from_bytes = 1;
+          return streaming.call(WebAssembly, response, imports);
+        });
+      });
+    }
     ["instantiate", "instantiateStreaming"].forEach(function (name) {
       var orig = WebAssembly[name];
       if (!orig) return;
+      var call = name === "instantiateStreaming" ? fromCompiled : orig;
       WebAssembly[name] = function () {
-        return orig.apply(WebAssembly, arguments).catch(function (e) {
+        return call.apply(WebAssembly, arguments).catch(function (e) {
           rejectBoot(BootError("The Python runtime could not start",
             "WebAssembly failed to load: " + e.message,
             "Reload the page. If it keeps failing, the runtime file may be damaged or blocked " +
@@ -508,7 +665,7 @@
     setStatus(describe(0, total));
 
     var scripts = [BUILD.pyodide.loader, BUILD.pyodide.runtime].concat(BUILD.scripts);
-    var pending = BUILD.styles.map(loadStyle).concat(scripts.map(function (path) {
+    var loaded = scripts.map(function (path) {
       return loadScript(path).then(function () {
         if (path !== BUILD.pyodide.runtime) return;
         // Pyodide 0.27's runtime script defines this; without it loadPyodide would try to load
@@ -517,8 +674,10 @@
           throw damagedFile(path, "it did not define the Python runtime");
         }
         progress.set(path, BUILD.pyodide.runtimeSize);
+        mark("runtime_script");
       });
-    }));
+    });
+    var pending = BUILD.styles.map(loadStyle).concat(loaded);
     if (MODE === "file") {
       // Bundles one after another: each is unpacked while the next one is read.
       var chain = Promise.resolve();
@@ -531,26 +690,41 @@
         memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256, bytes: bytes };
       });
     } else {
+      // numpy's image and app.zip are needed only after Python runs: where the line is shared
+      // (HTTP/2 on a real network), the files Python starts from go first.
+      var later = [BUILD.pyodide.numpyImage, BUILD.app.zip];
       keys.forEach(function (k) {
-        memory[absolute(k)] = {
-          key: k, type: assets[k].type, sha256: assets[k].sha256,
-          bytes: download(k, assets[k], progress),
-        };
+        var entry = memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256 };
+        var priority = later.indexOf(k) >= 0 ? "low" : "high";
+        if (k === RUNTIME_WASM && STREAM_WASM) {
+          var response = request(k, priority).then(function (r) { return [r, r.clone()]; });
+          entry.compiled = compiledAsItArrives(k, response);
+          entry.bytes = response.then(function (rs) { return download(k, assets[k], progress, rs[1]); });
+        } else {
+          entry.bytes = download(k, assets[k], progress, request(k, priority));
+        }
       });
     }
     var files = [];
     keys.forEach(function (k) {
       var entry = memory[absolute(k)];
-      // checked as stored (its sha256 is of the gzip), then unpacked
-      if (assets[k].gunzip) entry.bytes = entry.bytes.then(unzipped);
+      // checked as stored (its sha256 is of the gzip), then unpacked (a download is already)
+      if (assets[k].gunzip && MODE === "file") {
+        entry.bytes = entry.bytes.then(function (bytes) {
+          var t = performance.now();
+          return unzipped(bytes).then(function (out) { lap("gunzip_" + keyName(k), t); return out; });
+        });
+      }
       if (k === BUILD.pyodide.numpyImage) {
         entry.bytes = entry.bytes.then(function (bytes) { return readImage(k, bytes); });
       }
       files.push(entry.bytes);
     });
     // The scripts first: Python can start while the large files still arrive (the fetch shim
-    // waits for each one), so compiling the runtime overlaps with the downloads.
-    return { scripts: Promise.all(pending), files: Promise.all(files) };
+    // waits for each one), so compiling the runtime overlaps with the downloads. Python needs
+    // only Pyodide's two; the libraries and styles the page uses later may come after it starts.
+    return { runtime: Promise.all(loaded.slice(0, 2)), scripts: Promise.all(pending),
+             files: Promise.all(files) };
   }
 
   async function run() {
@@ -568,19 +742,23 @@
       setStatus("Starting the Python interpreter…");
     });
     files.catch(rejectBoot); // a missing or damaged file stops the boot with its own message
-    await loading.scripts;
+    loading.scripts.catch(rejectBoot);
+    await loading.runtime;
     await yieldToBrowser();
     if (typeof loadPyodide !== "function") {
       throw damagedFile(BUILD.pyodide.loader, "it did not define loadPyodide");
     }
+    mark("loadPyodide");
     var pyodide = await loadPyodide({
       indexURL: absolute(BUILD.pyodide.indexURL),
       _loadSnapshot: SNAPSHOT ? memory[absolute(SNAPSHOT)].bytes : undefined,
       stdout: function (line) { console.log(line); },
       stderr: function (line) { console.warn(line); },
     });
+    mark("python_runs");
     pythonRuns(pyodide);
     await files;
+    await loading.scripts;
     boot.pyodide = pyodide;
     boot.snapshot = !!SNAPSHOT; // Python restored from the start-up snapshot, not started anew
     setBar(BAR.runtime);

@@ -1,0 +1,148 @@
+"""The runtime's files over http: pyodide.asm.wasm compiled as it arrives (and, on a repeat visit,
+taken from the browser's code cache), checksums and gunzip in unpack-worker.js.
+
+What a damaged or missing file does is the same as on the slow path (test_boot.py): these tests
+hold the new paths to it, and read the browser's own trace for what the page cannot see.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from headless import launch_with_profile
+
+pytestmark = pytest.mark.browser
+
+
+def _copy_dist(dist: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "dist"
+    shutil.copytree(dist, copy)
+    return copy
+
+
+def _leb128(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        b = data[pos]
+        pos += 1
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value, pos
+
+
+def _data_section(wasm: bytes) -> tuple[int, int]:
+    """(start, size) of the data section (id 11) of a WebAssembly binary, read from its layout."""
+    assert wasm[:4] == b"\0asm", "not a WebAssembly binary"
+    pos = 8
+    while pos < len(wasm):
+        section = wasm[pos]
+        size, pos = _leb128(wasm, pos + 1)
+        if section == 11:
+            return pos, size
+        pos += size
+    raise AssertionError("no data section")
+
+
+@pytest.mark.allow_page_errors
+def test_a_damaged_runtime_that_still_compiles_never_runs(dist, tmp_path, page, serve_copy, wait_error):
+    """A byte changed in the runtime's data (its initial memory) leaves a valid module: the
+    browser compiles it as it arrives, but the checksum refuses it before it is instantiated."""
+    copy = _copy_dist(dist, tmp_path)
+    wasm = next(copy.glob("vendor/pyodide-*/pyodide.asm.wasm"))
+    data = bytearray(wasm.read_bytes())
+    start, size = _data_section(bytes(data))
+    data[start + size // 2] ^= 0xFF
+    wasm.write_bytes(bytes(data))
+    page.goto(serve_copy(copy))
+    err = wait_error(page)
+    assert err["title"] == "A file of this page is damaged", err
+    assert "pyodide.asm.wasm" in err["message"] and "checksum" in err["message"], err
+    # it did compile (so the checksum, not the compiler, stopped it) ...
+    page.wait_for_function("() => 'compile_pyodide_asm_wasm' in window.boot.timings", timeout=20_000)
+    # ... and was not instantiated
+    assert "at_runtime_instantiated" not in page.evaluate("window.boot.timings")
+    assert page.evaluate("typeof window.pyodide") == "undefined"
+
+
+@pytest.mark.allow_page_errors
+def test_a_cut_runtime_is_named_as_damaged_not_as_a_webassembly_error(dist, tmp_path, page, serve_copy,
+                                                                     wait_error):
+    """Half a file fails to compile as it arrives; the page still says which file and why."""
+    copy = _copy_dist(dist, tmp_path)
+    wasm = next(copy.glob("vendor/pyodide-*/pyodide.asm.wasm"))
+    wasm.write_bytes(wasm.read_bytes()[: wasm.stat().st_size // 2])
+    page.goto(serve_copy(copy))
+    err = wait_error(page)
+    assert err["title"] == "A file of this page is damaged", err
+    assert "pyodide.asm.wasm" in err["message"] and "shorter than built" in err["message"], err
+
+
+def test_a_runtime_served_as_another_type_still_starts(page, server, wait_ready):
+    """compileStreaming takes only application/wasm; a host that sends another type (the file
+    itself intact) gets the runtime compiled from its checked bytes, as before."""
+    def as_octet_stream(route):
+        response = route.fetch()
+        route.fulfill(response=response,
+                      headers={**response.headers, "content-type": "application/octet-stream"})
+    page.route("**/pyodide.asm.wasm", as_octet_stream)
+    page.goto(server)
+    wait_ready(page)
+    assert page.evaluate("window.boot.timings.runtime_from_bytes") == 1
+
+
+@pytest.mark.allow_page_errors  # the browser reports the worker's 404 on the console
+def test_without_the_unpack_worker_the_page_unpacks_itself(dist, tmp_path, page, serve_copy, wait_ready):
+    copy = _copy_dist(dist, tmp_path)
+    (copy / "unpack-worker.js").unlink()
+    page.goto(serve_copy(copy))
+    wait_ready(page)
+    assert page.evaluate("window.boot.unpackedIn") == "page"
+    assert page.evaluate("window.boot.snapshot") is True
+    assert page.evaluate("window.pyodide.runPython('import numpy; int(numpy.arange(5).sum())')") == 10
+
+
+def test_the_worker_checks_and_unpacks_the_downloads(dist, page, server, wait_ready):
+    page.goto(server)
+    wait_ready(page)
+    assert page.evaluate("window.boot.unpackedIn") == "worker"
+    timings = page.evaluate("window.boot.timings")
+    for name in ("python_snapshot_gzip_bin", "numpy_image_gzip_bin"):
+        assert f"gunzip_{name}" in timings, timings
+
+
+def _trace_names(context, page, url, wait_ready) -> set[str]:
+    cdp = context.new_cdp_session(page)
+    events, done = [], []
+    cdp.on("Tracing.dataCollected", lambda e: events.extend(e["value"]))
+    cdp.on("Tracing.tracingComplete", lambda e: done.append(True))
+    cdp.send("Tracing.start", {"categories": "v8.wasm", "transferMode": "ReportEvents"})
+    page.goto(url)
+    wait_ready(page)
+    cdp.send("Tracing.end")
+    for _ in range(200):
+        if done:
+            break
+        page.wait_for_timeout(50)
+    return {e["name"] for e in events}
+
+
+def test_a_repeat_visit_takes_the_compiled_runtime_from_the_code_cache(browser, server, tmp_path,
+                                                                       wait_ready):
+    """Chromium's trace says whether it compiled the runtime or read it from its code cache
+    (wasm.Deserialize). A visitor's browser has a profile on disk; so does this one."""
+    context = launch_with_profile(browser.browser_type, tmp_path / "profile")
+    try:
+        first = context.new_page()
+        names = _trace_names(context, first, server, wait_ready)
+        assert "wasm.Deserialize" not in names, "the first visit found a compiled runtime"
+        # V8 writes the module to the cache once it has stopped tiering up for a while (~2 s)
+        first.wait_for_timeout(4000)
+        first.close()
+        second = context.new_page()
+        names = _trace_names(context, second, server, wait_ready)
+        assert "wasm.Deserialize" in names, sorted(n for n in names if n.startswith("wasm."))
+    finally:
+        context.close()
