@@ -690,9 +690,9 @@
         memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256, bytes: bytes };
       });
     } else {
-      // numpy's image and app.zip are needed only after Python runs: where the line is shared
+      // numpy's image and our code's are needed only after Python runs: where the line is shared
       // (HTTP/2 on a real network), the files Python starts from go first.
-      var later = [BUILD.pyodide.numpyImage, BUILD.app.zip];
+      var later = [BUILD.pyodide.numpyImage, BUILD.app.image];
       keys.forEach(function (k) {
         var entry = memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256 };
         var priority = later.indexOf(k) >= 0 ? "low" : "high";
