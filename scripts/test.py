@@ -11,8 +11,8 @@
    either, the Firefox tests skip and say why;
 4. builds dist/ (`python scripts/build.py`);
 5. runs `python -m pytest` with the given arguments and exits with pytest's exit code. The tests run
-   in TEST_WORKERS processes (default 2; 1: one process), a test file to a process, so a file's
-   tests still share its page; give -n yourself to choose otherwise.
+   in TEST_WORKERS processes (default 1), a test file to a process, so a file's tests still share
+   its page; give -n yourself to choose otherwise.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-# Two processes, also on a 2-core machine: a browser test waits on its page much of the time (a boot,
-# a frame), and the other process's tests fill that time.
-DEFAULT_WORKERS = 2
+# One process unless TEST_WORKERS says more: two (pytest-xdist) took the whole suite from 46 to 17-18
+# minutes on a busy 2-core machine, but in each of two full runs one timing-sensitive browser test
+# failed (a different one each time), and a flaky suite is worse than a slow one.
+DEFAULT_WORKERS = 1
 
 
 def _say(msg: str) -> None:
