@@ -10,11 +10,14 @@
    puppeteer-core, a pinned devDependency (`npm ci`; it never downloads a browser). Without
    either, the Firefox tests skip and say why;
 4. builds dist/ (`python scripts/build.py`);
-5. runs `python -m pytest` with the given arguments and exits with pytest's exit code.
+5. runs `python -m pytest` with the given arguments and exits with pytest's exit code. The tests run
+   in TEST_WORKERS processes (default 1), a test file to a process, so a file's tests still share
+   its page; give -n yourself to choose otherwise.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -24,6 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+# One process unless TEST_WORKERS says more: two (pytest-xdist) took the whole suite from 46 to 17-18
+# minutes on a busy 2-core machine, but in each of two full runs one timing-sensitive browser test
+# failed (a different one each time), and a flaky suite is worse than a slow one.
+DEFAULT_WORKERS = 1
 
 
 def _say(msg: str) -> None:
@@ -110,6 +117,19 @@ def ensure_firefox() -> None:
         _say(f"NO FIREFOX: the Firefox tests will be skipped. To run them, {HOW_TO_GET_FIREFOX}.")
 
 
+def pytest_args(argv: list[str]) -> list[str]:
+    """The arguments given, and the suite spread over TEST_WORKERS processes a file at a time
+    (module fixtures, such as a file's one booted page, hold), unless they choose -n themselves."""
+    workers = int(os.environ.get("TEST_WORKERS", DEFAULT_WORKERS))
+    if workers <= 1 or "no:xdist" in argv or any(a.startswith(("-n", "--numprocesses")) for a in argv):
+        return argv
+    importlib.invalidate_caches()  # (pip has just installed it, in this process's site-packages)
+    if importlib.util.find_spec("xdist") is None:
+        _say("pytest-xdist is not installed (the test extra has it): the tests run in one process")
+        return argv
+    return ["-n", str(workers), "--dist", "loadfile", *argv]
+
+
 def main(argv: list[str]) -> int:
     t0 = time.monotonic()
     rc = install_python_packages()
@@ -124,8 +144,9 @@ def main(argv: list[str]) -> int:
     if rc != 0:
         _say(f"the build failed (exit {rc}); not running the tests")
         return rc
-    _say(f"ready in {time.monotonic() - t0:.0f} s; python -m pytest {' '.join(argv)}")
-    return _run([sys.executable, "-m", "pytest", *argv])
+    args = pytest_args(argv)
+    _say(f"ready in {time.monotonic() - t0:.0f} s; python -m pytest {' '.join(args)}")
+    return _run([sys.executable, "-m", "pytest", *args])
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ document.addEventListener("securitypolicyviolation", (e) => {
                                source: e.sourceFile + ":" + e.lineNumber, sample: e.sample});
 });
 """
-BOOT_TIMES: dict[str, float] = {}  # label -> seconds; printed at the end of the run
+BOOT_TIMES: dict[str, float] = {}  # label -> seconds; printed at the end of the run (tests/conftest.py)
+_REPORTED: set[str] = set()        # the labels sent with a report
 
 log = logging.getLogger("browser")
 
@@ -209,8 +210,12 @@ def boot_times():
     return BOOT_TIMES
 
 
-def pytest_terminal_summary(terminalreporter):
-    if BOOT_TIMES:
-        terminalreporter.write_sep("-", "boot times (navigation start to playground ready)")
-        for label, seconds in BOOT_TIMES.items():
-            terminalreporter.write_line(f"{label}: {seconds:.2f} s")
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Each boot time goes out once, with the report of the test that measured it: tests/conftest.py
+    prints them at the end, from the reports, also when the files run in several processes."""
+    report = yield
+    for label in BOOT_TIMES.keys() - _REPORTED:
+        report.user_properties.append(("boot time", (label, BOOT_TIMES[label])))
+        _REPORTED.add(label)
+    return report

@@ -244,12 +244,14 @@ def test_a_script_that_does_not_arrive_is_named_and_takes_over_when_it_does(page
     # (polling by interval: the installed clock also drives requestAnimationFrame)
     page.wait_for_function("() => document.getElementById('boot-error') !== null", polling=100)
     assert page.evaluate("window.boot.nodeType") == 1, "boot.js ran although it was held back"
-    # the other scripts arrive (on a busy machine they may take a moment): only boot.js is held
-    # (checked from here, in real time: the page's own timers are on the installed clock)
-    arrived = "() => ['build-info.js', 'draw.js'].every(n => performance.getEntriesByType('resource')" \
-              ".some(e => e.name.endsWith('/' + n)))"
+    # the other scripts arrive and run (on a busy machine they may take a moment): only boot.js is
+    # held. What ran is boot-check.js's own record (the page's resource timings, waited for before,
+    # stayed empty here: the wait always ran its whole 30 s). Checked from here, in real time: the
+    # page's own timers are on the installed clock.
+    others_ran = "() => Array.from(document.querySelectorAll('script[src]'), s => s.getAttribute('src'))" \
+                 ".every(src => src === 'boot.js' || self.WIL_PAGE_SCRIPTS[src])"
     deadline = time.monotonic() + 30
-    while not page.evaluate(arrived) and time.monotonic() < deadline:
+    while not page.evaluate(others_ran) and time.monotonic() < deadline:
         time.sleep(0.05)
     page.clock.run_for(16_000)
     page.wait_for_function("() => window.boot && window.boot.error", timeout=5_000, polling=100)
