@@ -86,10 +86,16 @@ def test_each_panels_main_action_from_the_keyboard(new_page, server, wait_ready)
     page.wait_for_function("(before) => document.getElementById('panel-gradcheck').innerText !== before", arg=before, timeout=60_000)
 
     tab_to(page, lambda f: f["name"] == "Recompute")
-    before = panel_text(page, "panel-landscape")
+    # (the panel may still be computing its first plane, its button disabled; a recompute of the same
+    # plane can end with the same words, so what is watched is the panel's own "Computing…" step)
+    page.wait_for_function("() => !document.activeElement.disabled", timeout=60_000)
+    page.evaluate("""() => { window.__recomputing = false;
+        const status = document.querySelector('#panel-landscape [aria-live]');
+        new MutationObserver(() => { if (status.textContent.startsWith('Computing')) window.__recomputing = true; })
+            .observe(status, {childList: true, characterData: true, subtree: true}); }""")
     page.keyboard.press("Enter")
-    page.wait_for_function("(before) => document.getElementById('panel-landscape').innerText !== before", arg=before,
-                           timeout=60_000)
+    page.wait_for_function("""() => window.__recomputing &&
+        !document.querySelector('#panel-landscape [aria-live]').textContent.startsWith('Computing')""", timeout=60_000)
 
     tab_to(page, lambda f: f["panel"] == "panel-activations" and f["tag"] == "INPUT")
     before = panel_text(page, "panel-activations")
