@@ -206,6 +206,26 @@ def wait_error():
 
 
 @pytest.fixture(scope="session")
+def open_app(new_page, server):
+    """open_app(hash="", **context_args) -> a new page on the served playground, booted."""
+    def open_(hash="", **context):
+        page = new_page(**context)
+        page.goto(server + hash)
+        _wait_ready(page)
+        return page
+    return open_
+
+
+@pytest.fixture(scope="module")
+def app(open_app):
+    """One booted playground per test file, shared by its tests (a file that needs its page set up
+    otherwise defines its own `app`)."""
+    page = open_app()
+    yield page
+    page.context.close()
+
+
+@pytest.fixture(scope="session")
 def boot_times():
     return BOOT_TIMES
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pagekit import state, wait_state
+from pagekit import wait_state
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "site"))
@@ -20,10 +20,8 @@ DOWN = 12  # arrow presses down: a "1" from the pen's start
 
 
 @pytest.fixture(scope="module")
-def digits_page(new_page, server, wait_ready):
-    page = new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server + "#dataset=digits")
-    wait_ready(page)
+def digits_page(open_app):
+    page = open_app("#dataset=digits", viewport={"width": 1280, "height": 900})
     wait_state(page, "s.config.dataset === 'digits'")
     yield page
     page.context.close()

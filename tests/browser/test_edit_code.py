@@ -24,10 +24,8 @@ LIVE = "#panel-gradcheck .teach-body:not(.teach-full) .teach-eq"
 
 
 @pytest.fixture(scope="module")
-def app(new_page, server, wait_ready):
-    page = new_page(viewport={"width": 1280, "height": 900})
-    page.goto(server)
-    wait_ready(page)
+def app(open_app):
+    page = open_app(viewport={"width": 1280, "height": 900})
     page.evaluate("() => document.getElementById('panel-source') || document.getElementById('panels').scrollIntoView()")
     page.wait_for_function("() => document.querySelector('#panel-source .code-edit-panel')")
     yield page

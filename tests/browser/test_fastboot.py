@@ -16,15 +16,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def booted(new_page, server, wait_ready):
-    page = new_page()
-    page.goto(server)
-    wait_ready(page)
-    yield page
-    page.context.close()
-
-
 # Pyodide's own install code (what loadPackage calls) unpacks the wheel into a folder of its own;
 # every file and folder there, and in site-packages, with its bytes' sha256.
 REFERENCE = """
@@ -50,8 +41,8 @@ json.dumps({"reference": tree("/tmp/reference", names), "page": tree(site_packag
 """
 
 
-def test_numpy_is_installed_as_loadpackage_installs_it(booted):
-    got = booted.evaluate("""async (code) => {
+def test_numpy_is_installed_as_loadpackage_installs_it(app):
+    got = app.evaluate("""async (code) => {
       const file = window.boot.build.pyodide.packages.numpy;
       const wheel = new Uint8Array(await (await fetch(file)).arrayBuffer());
       const scope = pyodide.globals.get("dict")();
@@ -101,8 +92,8 @@ json.dumps(out)
 """
 
 
-def test_our_code_and_the_stdlib_it_imports_come_as_bytecode(booted):
-    got = json.loads(booted.evaluate("(code) => window.pyodide.runPython(code)", BYTECODE))
+def test_our_code_and_the_stdlib_it_imports_come_as_bytecode(app):
+    got = json.loads(app.evaluate("(code) => window.pyodide.runPython(code)", BYTECODE))
     assert got["app_bad"] == [] and got["stdlib_bad"] == []
     assert len(got["app"]) > 30 and {"nn.core.mlp", "playground.app"} <= set(got["app"])
     # the modules the issue names as compiled on every visit (numpy's imports; json, hashlib: ours)

@@ -15,10 +15,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def app(new_page, server, wait_ready):
-    page = new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(server)
-    wait_ready(page)
+def app(open_app):
+    page = open_app(viewport={"width": 1400, "height": 1000})
     yield page
     page.context.close()
 

@@ -18,13 +18,6 @@ sys.path.insert(0, str(ROOT / "site"))
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def app(new_page, server, wait_ready):
-    page = new_page()
-    page.goto(server)
-    wait_ready(page)
-    yield page
-    page.context.close()
 
 
 

@@ -26,10 +26,8 @@ json.dumps({"drawn": shown.net.flat.tolist(), "epoch": shown.epoch,
 
 
 @pytest.fixture(scope="module")
-def app(new_page, server, wait_ready):
-    page = new_page()
-    page.goto(server)
-    wait_ready(page)
+def app(open_app):
+    page = open_app()
     step_epochs(page, EPOCHS)
     yield page
     page.context.close()

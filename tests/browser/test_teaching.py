@@ -34,10 +34,8 @@ STEP_LINES = """() => Array.from(document.querySelectorAll('#panel-step .teach-b
 
 
 @pytest.fixture(scope="module")
-def app(new_page, server, wait_ready):
-    page = new_page(viewport={"width": 1440, "height": 1000})
-    page.goto(server)
-    wait_ready(page)
+def app(open_app):
+    page = open_app(viewport={"width": 1440, "height": 1000})
     show_panels(page)
     page.evaluate("() => window.scrollTo(0, 0)")
     yield page
