@@ -287,10 +287,10 @@
     boot.unpackedIn = w ? "worker" : "page";
     var job = w ? new UnpackJob(w, key, asset) : null;
     var bytes = job ? null : new Uint8Array(asset.size), n = 0;
-    var reader = r.body.getReader(), busy = 0, chunks = 0;
+    var reader = r.body.getReader();
     try {
       for (;;) {
-        var chunk = await reader.read(), t = performance.now();
+        var chunk = await reader.read();
         if (chunk.done) break;
         var length = chunk.value.length; // (add() moves the chunk to the worker)
         if (n + length > asset.size) throw damagedFile(key, "it is longer than built");
@@ -298,16 +298,12 @@
         else bytes.set(chunk.value, n);
         n += length;
         progress.set(key, n);
-        busy += performance.now() - t;
-        chunks++;
       }
       if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
     } catch (e) {
       if (job) job.drop();
       throw e;
     }
-    boot.timings["copy_" + keyName(key)] = Math.round(busy);
-    boot.timings["chunks_" + keyName(key)] = chunks;
     mark(keyName(key));
     return job ? job.finish() : checkedHere(key, asset, bytes);
   }
