@@ -12,7 +12,8 @@ What lands in dist/ (DESIGN.md §3-4):
     app-image-gzip.bin                    nn/ + playground/ + data/ with their bytecode (compile_python.mjs),
                                           laid out as Pyodide's /app (scripts/file_image.py), gzipped
     src/                                  the same Python sources as plain files, to show and link
-    runtime/python-snapshot-gzip.bin      Python's memory right after start-up, gzipped (make_snapshot.mjs)
+    runtime/python-snapshot-gzip.bin      Python's memory once started with numpy and nn imported, and where
+                                          numpy's modules go, gzipped (make_snapshot.mjs)
     runtime/numpy-image-gzip.bin          numpy installed (its files as loadPackage lays them out, with
                                           its modules compiled to .pyc), gzipped (make_numpy_image.mjs)
     bundle/*.js                           the binary assets as classic scripts, for file:// only
@@ -233,9 +234,11 @@ def pyodide_package(version: str, lock: dict, name: str) -> tuple[str, bytes, st
 
 
 # ---------------------------------------------------------------------------------------------
-# The start-up snapshot: Python's memory right after Pyodide started it (scripts/make_snapshot.mjs)
+# The start-up snapshot: Python's memory after Pyodide started it, installed numpy and imported numpy
+# and nn (scripts/make_snapshot.mjs; site/snapshot-restore.js restores it)
 
 SNAPSHOT_MAKER = ROOT / "scripts" / "make_snapshot.mjs"
+SNAPSHOT_RESTORER = SITE / "snapshot-restore.js"  # the maker checks its snapshot with it
 # gzip inside, but not named .gz: some servers would then send it with Content-Encoding: gzip,
 # the browser would unpack it, and its sha256 (of the gzip) would no longer match
 SNAPSHOT = "runtime/python-snapshot-gzip.bin"
@@ -297,16 +300,21 @@ def _runtime(pyodide_dir: Path) -> tuple[bytes, ...]:
     return tuple((pyodide_dir / n).read_bytes() for n in RUNTIME_FILES)
 
 
-def python_snapshot(pyodide_dir: Path, stdlib: bytes) -> bytes:
-    """Python's memory right after start-up (scripts/make_snapshot.mjs), gzipped; started from
-    the stdlib zip the page gets (the snapshot holds zipimport's table of its contents)."""
+def python_snapshot(pyodide_dir: Path, stdlib: bytes, numpy: bytes, app: bytes) -> bytes:
+    """Python's memory after start-up, numpy installed, numpy and nn imported, with the plan of where
+    numpy's modules go (scripts/make_snapshot.mjs), gzipped. Made from the stdlib zip the page gets
+    (the snapshot holds zipimport's table of its contents) and the two images (gzipped, as built)."""
     with tempfile.TemporaryDirectory(prefix="wil-runtime-") as tmp:
         for name in PYODIDE_FILES + ["pyodide.mjs"]:
             if name != "python_stdlib.zip":
                 os.symlink(pyodide_dir / name, Path(tmp) / name)
         (Path(tmp) / "python_stdlib.zip").write_bytes(stdlib)
-        inputs = [*(d for d, n in zip(_runtime(pyodide_dir), RUNTIME_FILES) if n != "python_stdlib.zip"), stdlib]
-        return node_made("Python start-up snapshot", SNAPSHOT_MAKER, inputs, [tmp],
+        images = [Path(tmp) / "numpy.image", Path(tmp) / "app.image"]
+        for path, packed in zip(images, (numpy, app)):
+            path.write_bytes(gzip.decompress(packed))
+        inputs = [*(d for d, n in zip(_runtime(pyodide_dir), RUNTIME_FILES) if n != "python_stdlib.zip"),
+                  stdlib, numpy, app, SNAPSHOT_RESTORER.read_bytes()]
+        return node_made("Python start-up snapshot", SNAPSHOT_MAKER, inputs, [tmp, *map(str, images)],
                          post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
 
 
@@ -485,7 +493,7 @@ def build(out: Path) -> dict:
     for name in PYODIDE_FILES:
         data = stdlib if name == "python_stdlib.zip" else (modules / "pyodide" / name).read_bytes()
         o.add(f"{pyodide_dir}/{name}", data)
-    o.add(SNAPSHOT, python_snapshot(modules / "pyodide", stdlib))
+    o.add(SNAPSHOT, python_snapshot(modules / "pyodide", stdlib, o.files[NUMPY_IMAGE], image))
 
     # Browser libraries.
     scripts, styles, libs = [], [], {}

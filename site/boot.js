@@ -544,34 +544,21 @@
 
   // ---- file images: numpy (scripts/make_numpy_image.mjs), our code (scripts/file_image.py) ----
 
-  /** The image's header and where each file's bytes are in it; a damaged image is named. */
+  /** The image's header and where each file's bytes are in it (snapshot-restore.js reads it);
+      a damaged image is named. */
   function readImage(key, bytes) {
-    var head, files = [], at;
     try {
-      var n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
-      head = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + n)));
-      at = 4 + n;
-      head.files.forEach(function (f) {
-        files.push({ path: head.root + "/" + f[0], bytes: bytes.subarray(at, at + f[1]) });
-        at += f[1];
-      });
+      return WILSnapshot.readImage(bytes);
     } catch (e) {
       throw damagedFile(key, "its list of files cannot be read (" + e.message + ")");
     }
-    if (at !== bytes.length) throw damagedFile(key, "its files do not add up to its size");
-    return { head: head, files: files };
-  }
-
-  /** Copy an image's folders and files into Python's file system, as they are. */
-  function layOut(FS, image) {
-    image.head.dirs.forEach(function (d) { FS.mkdirTree(image.head.root + "/" + d); });
-    image.files.forEach(function (f) { FS.writeFile(f.path, f.bytes); });
   }
 
   /** What pyodide.loadPackage("numpy") does, without unpacking the wheel in Python on every
       visit: the files as its install lays them out (the build checked that), then the same
-      WebAssembly modules loaded in the same order, the same bookkeeping. */
-  async function installNumpy(pyodide, image) {
+      WebAssembly modules loaded in the same order, the same bookkeeping. From the snapshot
+      (`restored`) the modules are in place already: the files are what is left. */
+  async function installNumpy(pyodide, image, restored) {
     var api = pyodide._api, head = image.head;
     if (!api || typeof api.loadDynlibsFromPackage !== "function" || !pyodide._module ||
         typeof pyodide._module.reportUndefinedSymbols !== "function") {
@@ -581,36 +568,46 @@
     }
     var FS = pyodide.FS, t = performance.now();
     try {
-      layOut(FS, image);
+      WILSnapshot.layOut(FS, image);
       t = lap("numpy_files", t);
-      await api.loadDynlibsFromPackage({ file_name: head.wheel }, head.dynlibs);
-      lap("numpy_modules", t);
+      if (!restored) {
+        await api.loadDynlibsFromPackage({ file_name: head.wheel }, head.dynlibs);
+        lap("numpy_modules", t);
+      }
     } catch (e) {
       throw BootError("numpy could not be installed", String(e && e.message || e),
         "Reload the page. If it keeps failing, the numpy file may be damaged.");
     }
-    pyodide._module.reportUndefinedSymbols();
+    if (!restored) pyodide._module.reportUndefinedSymbols();
     Object.keys(BUILD.pyodide.packages).forEach(function (name) {
       pyodide.loadedPackages[name] = "default channel"; // as loadPackage records a lockfile package
     });
-    // loadPackage ends with importlib.invalidate_caches(), so that Python sees the new files. That
-    // also makes each of the stdlib zip's 18 importers read its table of contents again, in
-    // Python (0.1-0.5 s); the zip did not change, so they keep theirs and the rest is done.
     var scope = pyodide.globals.get("dict")();
     try {
-      pyodide.runPython(INVALIDATE_CACHES, { globals: scope });
+      pyodide.runPython(WILSnapshot.INVALIDATE_CACHES, { globals: scope });
     } finally {
       scope.destroy();
     }
   }
 
-  var INVALIDATE_CACHES = [
-    "import importlib, sys, zipimport",
-    "zips = {p: f for p, f in sys.path_importer_cache.items() if isinstance(f, zipimport.zipimporter)}",
-    "for p in zips: del sys.path_importer_cache[p]",
-    "try: importlib.invalidate_caches()",
-    "finally: sys.path_importer_cache.update(zips)",
-  ].join("\n");
+  /** The snapshot's numpy modules loaded where its memory expects them (snapshot-restore.js), as
+      soon as the runtime exists, before loadPyodide writes the memory back. */
+  function placeNumpyBeforeRestore(parts) {
+    WILSnapshot.beforeMemoryRestored(async function (Module) {
+      var got = await Promise.all([parts, memory[absolute(BUILD.pyodide.numpyImage)].bytes]);
+      var t = performance.now(), libs = {};
+      got[1].files.forEach(function (f) { libs[f.path] = f.bytes; });
+      try {
+        await WILSnapshot.placeLibraries(Module, got[0].plan, function (name) { return libs[name]; });
+      } catch (e) {
+        throw BootError("numpy could not be installed", String(e && e.message || e),
+          "Reload the page. Developers: rebuild with `python scripts/build.py` (the start-up " +
+          "snapshot and the runtime must come from the same build).");
+      }
+      lap("numpy_modules", t);
+      mark("numpy_placed");
+    });
+  }
 
   // ---- the boot sequence --------------------------------------------------------------------
 
@@ -643,6 +640,7 @@
   // stored gzipped. A browser without DecompressionStream starts Python the long way instead.
   var SNAPSHOT = BUILD && BUILD.pyodide.snapshot && typeof DecompressionStream === "function"
     ? BUILD.pyodide.snapshot : null;
+  var RESTORER = "snapshot-restore.js"; // restores it; also reads the file images
 
   function loadFiles() {
     var assets = BUILD.assets, total = BUILD.pyodide.runtimeSize;
@@ -660,9 +658,10 @@
     var progress = new ByteProgress(total, describe);
     setStatus(describe(0, total));
 
-    var scripts = [BUILD.pyodide.loader, BUILD.pyodide.runtime].concat(BUILD.scripts);
+    var scripts = [RESTORER, BUILD.pyodide.loader, BUILD.pyodide.runtime].concat(BUILD.scripts);
     var loaded = scripts.map(function (path) {
       return loadScript(path).then(function () {
+        if (path === RESTORER && !self.WILSnapshot) throw damagedFile(path, "it did not define WILSnapshot");
         if (path !== BUILD.pyodide.runtime) return;
         // Pyodide 0.27's runtime script defines this; without it loadPyodide would try to load
         // the file again itself (from file:// as a module, which fails with a vaguer error).
@@ -686,9 +685,9 @@
         memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256, bytes: bytes };
       });
     } else {
-      // numpy's image and our code's are needed only after Python runs: where the line is shared
-      // (HTTP/2 on a real network), the files Python starts from go first.
-      var later = [BUILD.pyodide.numpyImage, BUILD.app.image];
+      // Our code's image is needed only after Python runs (numpy's too, without the snapshot):
+      // where the line is shared (HTTP/2 on a real network), the files Python starts from go first.
+      var later = SNAPSHOT ? [BUILD.app.image] : [BUILD.pyodide.numpyImage, BUILD.app.image];
       keys.forEach(function (k) {
         var entry = memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256 };
         var priority = later.indexOf(k) >= 0 ? "low" : "high";
@@ -712,14 +711,17 @@
         });
       }
       if (k === BUILD.pyodide.numpyImage) {
-        entry.bytes = entry.bytes.then(function (bytes) { return readImage(k, bytes); });
+        entry.bytes = entry.bytes.then(function (bytes) {
+          return loaded[0].then(function () { return readImage(k, bytes); }); // (RESTORER reads it)
+        });
       }
       files.push(entry.bytes);
     });
     // The scripts first: Python can start while the large files still arrive (the fetch shim
     // waits for each one), so compiling the runtime overlaps with the downloads. Python needs
-    // only Pyodide's two; the libraries and styles the page uses later may come after it starts.
-    return { runtime: Promise.all(loaded.slice(0, 2)), scripts: Promise.all(pending),
+    // only Pyodide's two and snapshot-restore.js; the libraries and styles the page uses later may
+    // come after it starts.
+    return { runtime: Promise.all(loaded.slice(0, 3)), scripts: Promise.all(pending),
              files: Promise.all(files) };
   }
 
@@ -745,9 +747,20 @@
       throw damagedFile(BUILD.pyodide.loader, "it did not define loadPyodide");
     }
     mark("loadPyodide");
+    var parts = null; // the snapshot: {plan, memory}
+    if (SNAPSHOT) {
+      parts = memory[absolute(SNAPSHOT)].bytes.then(function (bytes) {
+        try {
+          return WILSnapshot.split(bytes);
+        } catch (e) {
+          throw damagedFile(SNAPSHOT, e.message);
+        }
+      });
+      placeNumpyBeforeRestore(parts);
+    }
     var pyodide = await loadPyodide({
       indexURL: absolute(BUILD.pyodide.indexURL),
-      _loadSnapshot: SNAPSHOT ? memory[absolute(SNAPSHOT)].bytes : undefined,
+      _loadSnapshot: parts ? parts.then(function (p) { return p.memory; }) : undefined,
       stdout: function (line) { console.log(line); },
       stderr: function (line) { console.warn(line); },
     });
@@ -760,19 +773,22 @@
     setBar(BAR.runtime);
 
     setStep("numpy", "Installing numpy…");
-    await installNumpy(pyodide, await memory[absolute(BUILD.pyodide.numpyImage)].bytes);
+    await installNumpy(pyodide, await memory[absolute(BUILD.pyodide.numpyImage)].bytes, !!SNAPSHOT);
     setBar(BAR.numpy);
 
     setStep("code", "Loading the network code…");
     var code = await memory[absolute(BUILD.app.image)].bytes, t = performance.now();
-    layOut(pyodide.FS, readImage(BUILD.app.image, code)); // the folders under /app, no unpacking
-    // (a restored snapshot has Pyodide's '' twice on sys.path: once is enough)
-    pyodide.runPython("import sys\nsys.path[:] = dict.fromkeys(['/app', *sys.path])");
+    WILSnapshot.layOut(pyodide.FS, readImage(BUILD.app.image, code)); // the folders under /app, as they are
+    pyodide.runPython(WILSnapshot.APP_FIRST);
     t = lap("code_unpack", t);
-    pyodide.runPython("import numpy");
-    t = lap("code_numpy", t);
-    pyodide.runPython("import nn");
-    lap("code_nn", t);
+    if (SNAPSHOT) {
+      pyodide.runPython(WILSnapshot.RESEED); // the snapshot has numpy and nn imported already
+    } else {
+      WILSnapshot.IMPORTS.forEach(function (name) {
+        pyodide.runPython("import " + name);
+        t = lap("code_" + name, t);
+      });
+    }
     setBar(BAR.code);
 
     uninstall();

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from headless import launch_with_profile
+from pagekit import pause
 
 pytestmark = pytest.mark.browser
 
@@ -138,7 +139,12 @@ def test_a_repeat_visit_takes_the_compiled_runtime_from_the_code_cache(browser, 
         first = context.new_page()
         names = _trace_names(context, first, server, wait_ready)
         assert "wasm.Deserialize" not in names, "the first visit found a compiled runtime"
-        # V8 writes the module to the cache once it has stopped tiering up for a while (~2 s)
+        # V8 writes the module to the cache once enough of it was optimized and it has stopped
+        # tiering up for a while (~2 s): after a learner's first visit, which trains. Python
+        # restored from the snapshot runs too little of the runtime by itself to get there.
+        first.get_by_role("button", name="Play").click()
+        first.wait_for_timeout(3000)
+        pause(first)
         first.wait_for_timeout(4000)
         first.close()
         second = context.new_page()
