@@ -283,7 +283,7 @@
       if it is stored gzipped. `response`: its request (request()). With the worker each chunk
       goes to it as it arrives, so that it unpacks while the rest downloads. */
   async function download(key, asset, progress, response) {
-    var r = await response, w = await unpacker;
+    var r = await response, w = await unpackerFor(key, asset);
     boot.unpackedIn = w ? "worker" : "page";
     var job = w ? new UnpackJob(w, key, asset) : null;
     var bytes = job ? null : new Uint8Array(asset.size), n = 0;
@@ -378,9 +378,16 @@
 
   var UNPACKER = "unpack-worker.js";
   var jobs = {}, lastJob = 0;
-  // The worker once it runs; null when it cannot (then the page does its work itself). Files are
+  // A worker once it runs; null when it cannot (then the page does its work itself). Files are
   // handed over only then: a message to a worker that failed to start is lost with its bytes.
-  var unpacker = startUnpacker();
+  // Each gzipped file has a worker of its own, so that the three unpack side by side (on as many
+  // cores as there are): the snapshot, the largest, would otherwise wait behind the others.
+  var unpackers = {};
+
+  function unpackerFor(key, asset) {
+    var slot = asset.gunzip ? key : "checksums";
+    return unpackers[slot] || (unpackers[slot] = startUnpacker());
+  }
 
   function startUnpacker() {
     if (MODE !== "http" || typeof Worker !== "function" || typeof DecompressionStream !== "function") {
@@ -598,7 +605,8 @@
       var t = performance.now(), libs = {};
       got[1].files.forEach(function (f) { libs[f.path] = f.bytes; });
       try {
-        await WILSnapshot.placeLibraries(Module, got[0].plan, function (name) { return libs[name]; });
+        await WILSnapshot.placeLibraries(Module, got[0].plan, function (name) { return libs[name]; },
+                                         got[1].compiled);
       } catch (e) {
         throw BootError("numpy could not be installed", String(e && e.message || e),
           "Reload the page. Developers: rebuild with `python scripts/build.py` (the start-up " +
@@ -712,7 +720,12 @@
       }
       if (k === BUILD.pyodide.numpyImage) {
         entry.bytes = entry.bytes.then(function (bytes) {
-          return loaded[0].then(function () { return readImage(k, bytes); }); // (RESTORER reads it)
+          return loaded[0].then(function () { // (RESTORER reads it)
+            var image = readImage(k, bytes);
+            // from the snapshot, its modules are needed as soon as the runtime is: compile them now
+            if (SNAPSHOT) image.compiled = WILSnapshot.compileLibraries(image);
+            return image;
+          });
         });
       }
       files.push(entry.bytes);
@@ -786,7 +799,7 @@
     } else {
       WILSnapshot.IMPORTS.forEach(function (name) {
         pyodide.runPython("import " + name);
-        t = lap("code_" + name, t);
+        t = lap("code_" + name.replace(/\W+/g, "_"), t);
       });
     }
     setBar(BAR.code);

@@ -34,10 +34,23 @@
     return { head: head, files: files };
   }
 
-  /** Copy an image's folders and files into Python's file system, as they are. */
+  /** Put an image's folders and files into Python's file system, as they are. Each file keeps its
+      slice of the image's buffer (canOwn) rather than a copy: 16 MB of numpy is not copied again. */
   function layOut(FS, image) {
     image.head.dirs.forEach(function (d) { FS.mkdirTree(image.head.root + "/" + d); });
-    image.files.forEach(function (f) { FS.writeFile(f.path, f.bytes); });
+    image.files.forEach(function (f) { FS.writeFile(f.path, f.bytes, { canOwn: true }); });
+  }
+
+  /** Each of an image's WebAssembly modules (.so), compiling: path -> Promise<WebAssembly.Module>.
+      Started as soon as numpy's image is in, they compile while the snapshot still unpacks. */
+  function compileLibraries(image) {
+    var compiled = {};
+    image.files.forEach(function (f) {
+      if (!/\.so$/.test(f.path)) return;
+      compiled[f.path] = WebAssembly.compile(f.bytes);
+      compiled[f.path].catch(function () {}); // placeLibraries reports it, for the module it needs
+    });
+    return compiled;
   }
 
   /** The snapshot file -> {plan, memory: Pyodide's snapshot (a view of the same bytes)}. */
@@ -61,8 +74,30 @@
   }
 
   /** Load numpy's modules where the plan says, into a runtime whose memory is not restored yet.
-      Module: Pyodide's Emscripten module; bytesOf(name): the module's file. */
-  async function placeLibraries(Module, plan, bytesOf) {
+      Module: Pyodide's Emscripten module; bytesOf(name): the module's file; compiled: what
+      compileLibraries gave for them, if anything (Emscripten is then handed those to instantiate). */
+  async function placeLibraries(Module, plan, bytesOf, compiled) {
+    var instantiate = WebAssembly.instantiate, modules = new Map();
+    for (var i = 0; compiled && i < plan.libs.length; i++) {
+      var c = compiled[plan.libs[i].name];
+      if (c) modules.set(bytesOf(plan.libs[i].name), await c);
+    }
+    // Emscripten instantiates a library from its file's bytes: from the module compiled from them.
+    WebAssembly.instantiate = function (source, imports) {
+      var module = modules.get(source);
+      if (!module) return instantiate.apply(WebAssembly, arguments);
+      return instantiate.call(WebAssembly, module, imports).then(function (instance) {
+        return { module: module, instance: instance };
+      });
+    };
+    try {
+      await placeEach(Module, plan, bytesOf);
+    } finally {
+      WebAssembly.instantiate = instantiate;
+    }
+  }
+
+  async function placeEach(Module, plan, bytesOf) {
     var table = Module.wasmTable, LDSO = Module.LDSO, first = plan.libs[0].tableBase;
     // A runtime may put a few functions of its own into the table as it starts (Chromium, which
     // has WebAssembly stack switching, one more than Node): the build left room for them.
@@ -146,7 +181,13 @@
   ].join("\n");
   // our code first (a restored snapshot has Pyodide's '' twice on sys.path: once is enough)
   var APP_FIRST = "import sys\nsys.path[:] = dict.fromkeys(['/app', *sys.path])";
-  var IMPORTS = ["numpy", "nn"]; // what the snapshot has imported, in this order
+  // What the snapshot has imported, in this order: numpy, nn, and what the page's start imports
+  // that uses no browser module (`js` cannot be imported at build time): nn's modules the opening
+  // setup needs and playground's pure logic. A module left out is imported at the start instead.
+  var IMPORTS = ["numpy", "nn", "nn.data.examples", "nn.data.table", "nn.teaching.calibration",
+    "nn.training.replay", "playground"].concat(["code_edit", "colors", "digit_logic", "explain_text",
+    "keynav", "layout", "link", "menus", "own_data", "plane", "replay_words", "source_map", "tiles",
+    "typed"].map(function (m) { return "playground.logic." + m; }));
   // What a fresh interpreter does on its own: the generators numpy and Python seed from the OS's
   // entropy as they are imported are seeded again, or every visit would draw the same numbers.
   var RESEED = [
@@ -156,7 +197,8 @@
   ].join("\n");
 
   root.WILSnapshot = {
-    readImage: readImage, layOut: layOut, split: split, join: join, placeLibraries: placeLibraries, beforeMemoryRestored: beforeMemoryRestored,
+    readImage: readImage, layOut: layOut, compileLibraries: compileLibraries, split: split, join: join,
+    placeLibraries: placeLibraries, beforeMemoryRestored: beforeMemoryRestored,
     INVALIDATE_CACHES: INVALIDATE_CACHES, APP_FIRST: APP_FIRST, IMPORTS: IMPORTS, RESEED: RESEED,
   };
 })(typeof self !== "undefined" ? self : globalThis);
