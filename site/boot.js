@@ -403,9 +403,11 @@
       }
       w.onmessage = function (e) {
         if (e.data.ready) { resolve(w); return; }
-        var done = jobs[e.data.id];
+        var job = jobs[e.data.id];
+        if (!job) return;
+        if ("progress" in e.data) { job.progress(e.data); return; }
         delete jobs[e.data.id];
-        done(e.data);
+        job.done(e.data);
       };
       w.onerror = function () { resolve(null); }; // missing or damaged: the page unpacks itself
     });
@@ -424,7 +426,7 @@
   /** The same in the worker, fed chunk by chunk; finish() -> the checked (and unpacked) bytes. */
   function UnpackJob(w, key, asset) {
     var id = ++lastJob;
-    var reply = new Promise(function (resolve) { jobs[id] = resolve; });
+    var reply = new Promise(function (resolve) { jobs[id] = { done: resolve }; });
     w.postMessage({ id: id, start: true, size: asset.size, sha256: asset.sha256, gunzip: !!asset.gunzip });
     this.add = function (chunk) {
       // a chunk that owns its buffer moves to the worker; one that shares it is copied
@@ -437,18 +439,39 @@
     };
     this.finish = async function () {
       w.postMessage({ id: id, end: true });
-      var got = await reply;
-      Object.keys(got.ms).forEach(function (step) {
-        boot.timings[step + "_" + keyName(key)] = Math.round(got.ms[step]);
-      });
-      if (typeof got.sha256 === "string" && got.sha256 !== asset.sha256) throw damagedFile(key, CHECKSUM);
-      if (got.error) {
-        throw damagedFile(key, (got.sha256 === undefined ? "it cannot be checked (" : "it does not unpack (") +
-          got.error + ")");
-      }
-      mark("checked_" + keyName(key));
-      return got.bytes;
+      return workersAnswer(key, asset, await reply);
     };
+  }
+
+  /** Over http(s), a file the worker downloads itself (not through this thread), checks and
+      unpacks: the checked (and unpacked) bytes, or the error that names the file. */
+  async function downloadedByWorker(w, key, asset, progress, priority) {
+    var id = ++lastJob;
+    var reply = new Promise(function (resolve) {
+      jobs[id] = { done: resolve, progress: function (m) {
+        progress.set(key, m.progress);
+        if (m.arrived) mark(keyName(key));
+      } };
+    });
+    w.postMessage({ id: id, start: true, size: asset.size, sha256: asset.sha256, gunzip: !!asset.gunzip,
+                    url: absolute(key), priority: priority });
+    var got = await reply;
+    if (got.missing) throw missingFile(key, got.missing);
+    if (got.damaged) throw damagedFile(key, got.damaged);
+    return workersAnswer(key, asset, got);
+  }
+
+  function workersAnswer(key, asset, got) {
+    Object.keys(got.ms || {}).forEach(function (step) {
+      boot.timings[step + "_" + keyName(key)] = Math.round(got.ms[step]);
+    });
+    if (typeof got.sha256 === "string" && got.sha256 !== asset.sha256) throw damagedFile(key, CHECKSUM);
+    if (got.error) {
+      throw damagedFile(key, (got.sha256 === undefined ? "it cannot be checked (" : "it does not unpack (") +
+        got.error + ")");
+    }
+    mark("checked_" + keyName(key));
+    return got.bytes;
   }
 
   /** Answer fetch() for the boot assets from memory; everything else goes to the network. */
@@ -666,6 +689,34 @@
     var progress = new ByteProgress(total, describe);
     setStatus(describe(0, total));
 
+    if (MODE === "http") {
+      // The downloads first, and the snapshot's first of them: Python's start waits for it, and
+      // the browser opens only a few connections to one server at a time. Our code's image is
+      // needed only after Python runs (numpy's too, without the snapshot): where the line is
+      // shared (HTTP/2 on a real network), the files Python starts from go first.
+      var later = SNAPSHOT ? [BUILD.app.image] : [BUILD.pyodide.numpyImage, BUILD.app.image];
+      var first = SNAPSHOT ? [SNAPSHOT, BUILD.pyodide.numpyImage] : [];
+      var rank = function (k) { var i = first.indexOf(k); return i < 0 ? first.length : i; };
+      keys.slice().sort(function (a, b) { return rank(a) - rank(b); }).forEach(function (k) {
+        var entry = memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256 };
+        var priority = later.indexOf(k) >= 0 ? "low" : "high";
+        if (k === RUNTIME_WASM && STREAM_WASM) {
+          var response = request(k, priority).then(function (r) { return [r, r.clone()]; });
+          entry.compiled = compiledAsItArrives(k, response);
+          entry.bytes = response.then(function (rs) { return download(k, assets[k], progress, rs[1]); });
+        } else if (first.indexOf(k) >= 0) {
+          // what Python's start waits for: downloaded by a worker of its own, unless there is none
+          entry.bytes = unpackerFor(k, assets[k]).then(function (w) {
+            if (!w) return download(k, assets[k], progress, request(k, priority));
+            boot.unpackedIn = "worker";
+            return downloadedByWorker(w, k, assets[k], progress, priority);
+          });
+        } else {
+          entry.bytes = download(k, assets[k], progress, request(k, priority));
+        }
+      });
+    }
+
     var scripts = [RESTORER, BUILD.pyodide.loader, BUILD.pyodide.runtime].concat(BUILD.scripts);
     var loaded = scripts.map(function (path) {
       return loadScript(path).then(function () {
@@ -691,21 +742,6 @@
           .then(function () { return unpack(k, assets[k], progress); });
         chain = bytes;
         memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256, bytes: bytes };
-      });
-    } else {
-      // Our code's image is needed only after Python runs (numpy's too, without the snapshot):
-      // where the line is shared (HTTP/2 on a real network), the files Python starts from go first.
-      var later = SNAPSHOT ? [BUILD.app.image] : [BUILD.pyodide.numpyImage, BUILD.app.image];
-      keys.forEach(function (k) {
-        var entry = memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256 };
-        var priority = later.indexOf(k) >= 0 ? "low" : "high";
-        if (k === RUNTIME_WASM && STREAM_WASM) {
-          var response = request(k, priority).then(function (r) { return [r, r.clone()]; });
-          entry.compiled = compiledAsItArrives(k, response);
-          entry.bytes = response.then(function (rs) { return download(k, assets[k], progress, rs[1]); });
-        } else {
-          entry.bytes = download(k, assets[k], progress, request(k, priority));
-        }
       });
     }
     var files = [];

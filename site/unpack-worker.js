@@ -9,10 +9,17 @@
    work itself when this worker cannot start (over file://, where a page may not start workers
    from files, or when this file is missing).
 
+   It can also download a file itself ({url} in the first message): the start-up snapshot and
+   numpy's image, the files Python's start waits for, then arrive at the network's pace rather
+   than at the pace of a main thread that is busy compiling and painting.
+
    Protocol: it posts {ready: true} once it runs. Then per file: {id, start, size, sha256, gunzip},
    {id, chunk} (each chunk, in order), then {id, end} -> it answers {id, sha256 (what it found,
    null without WebCrypto), bytes (only when the sums match), error (the gunzip's, if any),
-   ms: {sha256, gunzip}}; or {id, drop} when boot.js gave up on the file. */
+   ms: {sha256, gunzip}}; or {id, drop} when boot.js gave up on the file. With {url, priority} in
+   the start message it fetches the file and sends no chunks: it posts {id, progress: bytes so far}
+   as they come, {id, arrived: true} at the end, then the answer above; or {id, missing: why} (a
+   network error, an HTTP error status) or {id, damaged: why} (longer or shorter than built). */
 "use strict";
 
 var jobs = {};
@@ -66,9 +73,46 @@ async function finish(id, job) {
   postMessage(reply, reply.bytes ? [reply.bytes.buffer] : []);
 }
 
+var PROGRESS_EVERY = 1 << 18; // bytes between two progress messages
+
+async function download(id, msg) {
+  var job = start(msg), r, posted = 0;
+  try {
+    r = await fetch(msg.url, { priority: msg.priority }); // (a hint; ignored where unknown)
+  } catch (err) {
+    postMessage({ id: id, missing: "network error: " + ((err && err.message) || err) });
+    return;
+  }
+  if (!r.ok) {
+    postMessage({ id: id, missing: "HTTP " + r.status });
+    return;
+  }
+  var reader = r.body.getReader();
+  for (;;) {
+    var chunk = await reader.read();
+    if (chunk.done) break;
+    if (job.n + chunk.value.length > job.bytes.length) {
+      reader.cancel().catch(function () {});
+      if (job.writer) job.writer.abort().catch(function () {});
+      postMessage({ id: id, damaged: "it is longer than built" });
+      return;
+    }
+    add(job, chunk.value);
+    if (job.n - posted >= PROGRESS_EVERY) postMessage({ id: id, progress: (posted = job.n) });
+  }
+  if (job.n !== job.bytes.length) {
+    if (job.writer) job.writer.abort().catch(function () {});
+    postMessage({ id: id, damaged: "it is shorter than built" });
+    return;
+  }
+  postMessage({ id: id, progress: job.n, arrived: true });
+  finish(id, job);
+}
+
 self.onmessage = function (e) {
   var msg = e.data, job = jobs[msg.id];
-  if (msg.start) jobs[msg.id] = start(msg);
+  if (msg.start && msg.url) download(msg.id, msg);
+  else if (msg.start) jobs[msg.id] = start(msg);
   else if (msg.chunk && job) add(job, msg.chunk);
   else if (msg.drop && job) {
     delete jobs[msg.id];

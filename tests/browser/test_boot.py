@@ -187,8 +187,10 @@ def test_damaged_file_shows_a_readable_error(where, dist, tmp_path, page, serve_
 def test_python_exception_in_main_shows_a_readable_error(dist, tmp_path, page, serve_copy,
                                                          wait_error):
     copy = _copy_dist(dist, tmp_path)
-    broken = "def main():\n    raise ValueError('the UI could not find its canvas')\n"
-    _replace_in_app_image(copy, "playground/__init__.py", broken.encode())
+    # (app.py: main() imports it. playground/__init__.py itself is in the start-up snapshot, as
+    # imported at build time: a changed copy of it in the image would not be read)
+    broken = "raise ValueError('the UI could not find its canvas')\n"
+    _replace_in_app_image(copy, "playground/app.py", broken.encode())
     page.goto(serve_copy(copy))
     err = wait_error(page)
     assert err["title"] == "The Python code stopped with an error"
@@ -300,6 +302,8 @@ def _replace_in_app_image(folder: Path, member: str, data: bytes) -> None:
     head, members = file_image.read(gzip.decompress(path.read_bytes()))
     assert member in members
     members[member] = data
+    folder_name, _, module = member.rpartition("/")  # its bytecode is of the old file: away with it
+    members.pop(f"{folder_name}/__pycache__/{module[:-3]}.cpython-312.pyc", None)
     path.write_bytes(gzip.compress(file_image.make(head["root"], members)))
     packed = path.read_bytes()
     info_path = folder / "build-info.js"
