@@ -528,6 +528,8 @@ def build(out: Path) -> dict:
                        "bundle": bundle, "bundleSize": len(script)}
         if key in (SNAPSHOT, NUMPY_IMAGE, APP_IMAGE):
             assets[key]["gunzip"] = True  # boot.js unpacks it after checking the sha256
+            # what it unpacks to: checked when a browser keeps it unpacked for the next visit
+            assets[key]["unpackedSha256"] = _sha256(gzip.decompress(data))
 
     info = {
         "project": project_name(),

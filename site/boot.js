@@ -454,7 +454,7 @@
       } };
     });
     w.postMessage({ id: id, start: true, size: asset.size, sha256: asset.sha256, gunzip: !!asset.gunzip,
-                    url: absolute(key), priority: priority });
+                    url: absolute(key), priority: priority, unpacked: asset.unpackedSha256 });
     var got = await reply;
     if (got.missing) throw missingFile(key, got.missing);
     if (got.damaged) throw damagedFile(key, got.damaged);
@@ -465,6 +465,7 @@
     Object.keys(got.ms || {}).forEach(function (step) {
       boot.timings[step + "_" + keyName(key)] = Math.round(got.ms[step]);
     });
+    if (got.kept) boot.timings["kept_" + keyName(key)] = 1; // unpacked, from the last visit
     if (typeof got.sha256 === "string" && got.sha256 !== asset.sha256) throw damagedFile(key, CHECKSUM);
     if (got.error) {
       throw damagedFile(key, (got.sha256 === undefined ? "it cannot be checked (" : "it does not unpack (") +

@@ -11,15 +11,20 @@
 
    It can also download a file itself ({url} in the first message): the start-up snapshot and
    numpy's image, the files Python's start waits for, then arrive at the network's pace rather
-   than at the pace of a main thread that is busy compiling and painting.
+   than at the pace of a main thread that is busy compiling and painting. Such a file, once
+   unpacked, is kept unpacked in the browser's Cache Storage for the next visit (where there is
+   one: a secure context): unpacking 52 MB is most of what a repeat visit would wait for. A kept
+   copy is used only if its sha256 is the one the build recorded ({unpacked} in the message);
+   any other is deleted, and the file downloaded again.
 
    Protocol: it posts {ready: true} once it runs. Then per file: {id, start, size, sha256, gunzip},
    {id, chunk} (each chunk, in order), then {id, end} -> it answers {id, sha256 (what it found,
    null without WebCrypto), bytes (only when the sums match), error (the gunzip's, if any),
-   ms: {sha256, gunzip}}; or {id, drop} when boot.js gave up on the file. With {url, priority} in
-   the start message it fetches the file and sends no chunks: it posts {id, progress: bytes so far}
-   as they come, {id, arrived: true} at the end, then the answer above; or {id, missing: why} (a
-   network error, an HTTP error status) or {id, damaged: why} (longer or shorter than built). */
+   ms: {sha256, gunzip}}; or {id, drop} when boot.js gave up on the file. With {url, priority,
+   unpacked} in the start message it fetches the file and sends no chunks: it posts {id, progress:
+   bytes so far} as they come, {id, arrived: true} at the end, then the answer above (with kept:
+   true when it came unpacked from the cache); or {id, missing: why} (a network error, an HTTP
+   error status) or {id, damaged: why} (longer or shorter than built). */
 "use strict";
 
 var jobs = {};
@@ -45,7 +50,7 @@ function add(job, chunk) {
   if (job.writer) job.writer.write(chunk).catch(function () {});
 }
 
-async function finish(id, job) {
+async function finish(id, job, keep) {
   var reply = { id: id, ms: {} }, t = performance.now(), sum;
   try {
     // Not a secure context (no WebCrypto): boot.js skips the check there too.
@@ -70,12 +75,58 @@ async function finish(id, job) {
   } else {
     reply.bytes = job.bytes;
   }
+  var copy = keep && reply.bytes && !reply.error && sum !== null ? reply.bytes.slice() : null;
   postMessage(reply, reply.bytes ? [reply.bytes.buffer] : []);
+  if (copy) keep(copy);
+}
+
+// ---- unpacked files kept for the next visit (Cache Storage) ----------------------------------
+
+var KEPT = "watch-it-learn-unpacked";
+
+function keptKey(msg) { return msg.url + "#unpacked-" + msg.unpacked; }
+
+/** The kept unpacked copy of a file, checked; null if there is none (or no Cache Storage). */
+async function kept(msg) {
+  if (!msg.unpacked || !self.caches || !self.crypto || !crypto.subtle) return null;
+  try {
+    var t = performance.now(), cache = await caches.open(KEPT), hit = await cache.match(keptKey(msg));
+    if (!hit) return null;
+    var bytes = new Uint8Array(await hit.arrayBuffer()), read = performance.now() - t;
+    t = performance.now();
+    if (hex(await crypto.subtle.digest("SHA-256", bytes)) !== msg.unpacked) {
+      await cache.delete(keptKey(msg)); // damaged on disk: unpack it anew
+      return null;
+    }
+    return { bytes: bytes, ms: { read: read, sha256: performance.now() - t } };
+  } catch (err) {
+    return null; // storage refused or full: download as if nothing were kept
+  }
+}
+
+/** Keep `bytes` (msg's file, unpacked) for the next visit, and drop copies of other builds of it. */
+async function keep(msg, bytes) {
+  try {
+    var cache = await caches.open(KEPT);
+    await cache.put(keptKey(msg), new Response(bytes));
+    (await cache.keys()).forEach(function (request) {
+      var url = request.url.split("#")[0];
+      if (url === msg.url && request.url !== keptKey(msg)) cache.delete(request);
+    });
+  } catch (err) {
+    // quota, a private window: the next visit unpacks again
+  }
 }
 
 var PROGRESS_EVERY = 1 << 18; // bytes between two progress messages
 
 async function download(id, msg) {
+  var have = await kept(msg);
+  if (have) {
+    postMessage({ id: id, progress: msg.size, arrived: true });
+    postMessage({ id: id, sha256: msg.sha256, bytes: have.bytes, kept: true, ms: have.ms }, [have.bytes.buffer]);
+    return;
+  }
   var job = start(msg), r, posted = 0;
   try {
     r = await fetch(msg.url, { priority: msg.priority }); // (a hint; ignored where unknown)
@@ -106,7 +157,8 @@ async function download(id, msg) {
     return;
   }
   postMessage({ id: id, progress: job.n, arrived: true });
-  finish(id, job);
+  var canKeep = msg.unpacked && self.caches && job.writer;
+  finish(id, job, canKeep ? function (bytes) { keep(msg, bytes); } : null);
 }
 
 self.onmessage = function (e) {
