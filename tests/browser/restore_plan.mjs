@@ -1,0 +1,35 @@
+// Restore the built start-up snapshot in node, with its plan as built or altered, and say what
+// happened (tests/browser/test_snapshot_restore.py).
+//
+//     node tests/browser/restore_plan.mjs <dist folder> <as-built | shifted>
+//
+// Prints {ok: true, answer} (Python's answer to a question about numpy and nn) or {ok: false, error,
+// shifted: the module moved}.
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import path from "node:path";
+import vm from "node:vm";
+
+const [dist, how] = process.argv.slice(2);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+vm.runInThisContext(readFileSync(path.join(dist, "snapshot-restore.js"), "utf8"));
+const kit = globalThis.WILSnapshot;
+const info = readFileSync(path.join(dist, "build-info.js"), "utf8");
+const BUILD = JSON.parse(info.slice(info.indexOf("{"), info.lastIndexOf("}") + 1));
+const read = (key) => new Uint8Array(gunzipSync(readFileSync(path.join(dist, key))));
+const { plan, memory } = kit.split(read(BUILD.pyodide.snapshot));
+const numpy = kit.readImage(read(BUILD.pyodide.numpyImage));
+if (how === "shifted") plan.libs[3].tableBase += 1; // one module one table entry further on
+const indexURL = path.join(root, "node_modules", "pyodide") + path.sep;
+const { loadPyodide } = await import(pathToFileURL(indexURL + "pyodide.mjs").href);
+const bytes = new Map(numpy.files.map((f) => [f.path, f.bytes]));
+kit.beforeMemoryRestored((Module) => kit.placeLibraries(Module, plan, (name) => bytes.get(name)));
+try {
+  const py = await loadPyodide({ indexURL, env: { HOME: "/home/pyodide" }, args: [], _loadSnapshot: memory });
+  kit.layOut(py.FS, numpy);
+  const answer = py.runPython("import numpy, nn; f'{int(numpy.arange(10).sum())} {nn.MLP.__name__}'");
+  console.log(JSON.stringify({ ok: true, answer }));
+} catch (e) {
+  console.log(JSON.stringify({ ok: false, error: String(e && e.message || e), shifted: plan.libs[3].name }));
+}
