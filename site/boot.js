@@ -413,6 +413,19 @@
     });
   }
 
+  /** The workers keep what they unpacked for the next visit (unpack-worker.js): once the page is
+      up and has a moment, so that the writing slows neither the start nor the first frames. */
+  function keepUnpackedWhenIdle() {
+    var later = self.requestIdleCallback
+      ? function (f) { requestIdleCallback(f, { timeout: 5000 }); }
+      : function (f) { setTimeout(f, 2000); };
+    later(function () {
+      Object.keys(unpackers).forEach(function (slot) {
+        unpackers[slot].then(function (w) { if (w) w.postMessage({ keepNow: true }); });
+      });
+    });
+  }
+
   /** A downloaded asset, its sha256 checked, then unpacked if it is stored gzipped: here. */
   async function checkedHere(key, asset, bytes) {
     bytes = await verified(key, bytes, asset.sha256);
@@ -857,6 +870,7 @@
     boot.timings.total = Math.round(performance.now()); // ms after navigation start
     boot.ready = true;
     el("boot").hidden = true;
+    keepUnpackedWhenIdle();
     // Play, clicked while Python started (first-paint.js kept it), trains from now on.
     if (self.WILFirstPaint && WILFirstPaint.handOver()) el("play").click();
   }

@@ -13,9 +13,11 @@
    numpy's image, the files Python's start waits for, then arrive at the network's pace rather
    than at the pace of a main thread that is busy compiling and painting. Such a file, once
    unpacked, is kept unpacked in the browser's Cache Storage for the next visit (where there is
-   one: a secure context): unpacking 52 MB is most of what a repeat visit would wait for. A kept
-   copy is used only if its sha256 is the one the build recorded ({unpacked} in the message);
-   any other is deleted, and the file downloaded again.
+   one: a secure context): unpacking 52 MB is most of what a repeat visit would wait for. It is
+   written once boot.js says the page is up ({keepNow: true}): writing 52 MB while Python starts
+   would slow the start it is meant to speed up. A kept copy is used only if its sha256 is the
+   one the build recorded ({unpacked} in the message); any other is deleted, and the file
+   downloaded again.
 
    Protocol: it posts {ready: true} once it runs. Then per file: {id, start, size, sha256, gunzip},
    {id, chunk} (each chunk, in order), then {id, end} -> it answers {id, sha256 (what it found,
@@ -77,8 +79,10 @@ async function finish(id, job, keep) {
   }
   var copy = keep && reply.bytes && !reply.error && sum !== null ? reply.bytes.slice() : null;
   postMessage(reply, reply.bytes ? [reply.bytes.buffer] : []);
-  if (copy) keep(copy);
+  if (copy) toKeep.push(function () { keep(copy); });
 }
+
+var toKeep = []; // what to write to the cache once the page is up
 
 // ---- unpacked files kept for the next visit (Cache Storage) ----------------------------------
 
@@ -163,7 +167,8 @@ async function download(id, msg) {
 
 self.onmessage = function (e) {
   var msg = e.data, job = jobs[msg.id];
-  if (msg.start && msg.url) download(msg.id, msg);
+  if (msg.keepNow) toKeep.splice(0).forEach(function (write) { write(); });
+  else if (msg.start && msg.url) download(msg.id, msg);
   else if (msg.start) jobs[msg.id] = start(msg);
   else if (msg.chunk && job) add(job, msg.chunk);
   else if (msg.drop && job) {
