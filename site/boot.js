@@ -283,6 +283,7 @@
       if it is stored gzipped. `response`: its request (request()). With the worker each chunk
       goes to it as it arrives, so that it unpacks while the rest downloads. */
   async function download(key, asset, progress, response) {
+    if (!asset.gunzip) return downloadWhole(key, asset, progress, response);
     var r = await response, w = await unpackerFor(key, asset);
     boot.unpackedIn = w ? "worker" : "page";
     var job = w ? new UnpackJob(w, key, asset) : null;
@@ -306,6 +307,26 @@
     }
     mark(keyName(key));
     return job ? job.finish() : checkedHere(key, asset, bytes);
+  }
+
+  /** A file that is not unpacked (the runtime, its lock file and stdlib zip): read whole by the
+      browser and checked with WebCrypto, which digests off this thread. Chunk by chunk through
+      this thread it was held up whenever the thread was busy (compiling, painting), most of all
+      on a slow computer, where the runtime's 10 MB then arrived after the snapshot. */
+  async function downloadWhole(key, asset, progress, response) {
+    var r = await response, bytes;
+    try {
+      bytes = new Uint8Array(await r.arrayBuffer());
+    } catch (e) {
+      throw missingFile(key, "network error: " + e.message);
+    }
+    if (bytes.length > asset.size) throw damagedFile(key, "it is longer than built");
+    if (bytes.length < asset.size) throw damagedFile(key, "it is shorter than built");
+    progress.set(key, bytes.length);
+    mark(keyName(key));
+    bytes = await verified(key, bytes, asset.sha256);
+    mark("checked_" + keyName(key));
+    return bytes;
   }
 
   /** Over file://: the bundle script registered base64 (of gzip); decode it in slices. */
