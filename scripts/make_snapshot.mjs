@@ -48,8 +48,26 @@ function invalidateCaches(py) {
   }
 }
 
+/** Node's stand-ins for the browser objects the app's modules take from `js` as they are imported
+    (kit.PAGE_GLOBALS), set only once a runtime exists: Emscripten would take a `window` for a
+    browser's. */
+const standIns = new Set();
+function pageGlobals() {
+  for (const [name, value] of Object.entries(kit.PAGE_GLOBALS)) {
+    if (!(name in globalThis)) {
+      globalThis[name] = value;
+      standIns.add(name);
+    }
+  }
+}
+function noPageGlobals() { // before the next runtime is made
+  for (const name of standIns) delete globalThis[name];
+  standIns.clear();
+}
+
 /** boot.js's work after Python starts, the long way: numpy installed, our code, the imports. */
 async function installAndImport(py) {
+  pageGlobals();
   kit.layOut(py.FS, numpy);
   await py._api.loadDynlibsFromPackage({ file_name: numpy.head.wheel }, numpy.head.dynlibs);
   py._module.reportUndefinedSymbols();
@@ -126,8 +144,10 @@ const createModule = globalThis._createPyodideModule;
 kit.beforeMemoryRestored(async (Module) => {
   const bytes = new Map(numpy.files.map((f) => [f.path, f.bytes]));
   await kit.placeLibraries(Module, plan, (name) => bytes.get(name));
+  pageGlobals(); // (the restore looks up the paths of the JS objects Python held)
   placed = Module;
 });
+noPageGlobals();
 const restored = await loadPyodide({ ...settings, _loadSnapshot: kit.split(file).memory });
 kit.layOut(restored.FS, numpy);
 invalidateCaches(restored);
@@ -141,6 +161,7 @@ if (JSON.stringify(got(placed)) !== JSON.stringify(madeGOT)) fail("has other add
 const fromSnapshot = restored.runPython(PROBE);
 
 globalThis._createPyodideModule = createModule; // the long way: no hook
+noPageGlobals();
 const plain = await loadPyodide({ ...settings });
 await installAndImport(plain);
 const longWay = plain.runPython(PROBE);

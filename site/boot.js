@@ -656,8 +656,9 @@
   }
 
   /** The snapshot's numpy modules loaded where its memory expects them (snapshot-restore.js), as
-      soon as the runtime exists, before loadPyodide writes the memory back. */
-  function placeNumpyBeforeRestore(parts) {
+      soon as the runtime exists, before loadPyodide writes the memory back; and the page's
+      scripts run by then, since the restore looks up the JS objects Python held (uPlot). */
+  function placeNumpyBeforeRestore(parts, scripts) {
     WILSnapshot.beforeMemoryRestored(async function (Module) {
       var got = await Promise.all([parts, memory[absolute(BUILD.pyodide.numpyImage)].bytes]);
       var t = performance.now(), libs = {};
@@ -672,6 +673,7 @@
       }
       lap("numpy_modules", t);
       mark("numpy_placed");
+      await scripts;
     });
   }
 
@@ -840,7 +842,7 @@
           throw damagedFile(SNAPSHOT, e.message);
         }
       });
-      placeNumpyBeforeRestore(parts);
+      placeNumpyBeforeRestore(parts, loading.scripts);
     }
     var pyodide = await loadPyodide({
       indexURL: absolute(BUILD.pyodide.indexURL),

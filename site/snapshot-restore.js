@@ -181,13 +181,22 @@
   ].join("\n");
   // our code first (a restored snapshot has Pyodide's '' twice on sys.path: once is enough)
   var APP_FIRST = "import sys\nsys.path[:] = dict.fromkeys(['/app', *sys.path])";
-  // What the snapshot has imported, in this order: numpy, nn, and what the page's start imports
-  // that uses no browser module (`js` cannot be imported at build time): nn's modules the opening
-  // setup needs and playground's pure logic. A module left out is imported at the start instead.
+  // What the snapshot has imported, in this order: numpy, nn, and what the page's start imports:
+  // nn's modules the opening setup needs, playground's pure logic, then the app with its views
+  // and panels. A module left out is imported at the start instead.
   var IMPORTS = ["numpy", "nn", "nn.data.examples", "nn.data.table", "nn.teaching.calibration",
     "nn.training.replay", "playground"].concat(["code_edit", "colors", "digit_logic", "explain_text",
     "keynav", "layout", "link", "menus", "own_data", "plane", "replay_words", "source_map", "tiles",
-    "typed"].map(function (m) { return "playground.logic." + m; }));
+    "typed"].map(function (m) { return "playground.logic." + m; })).concat(["playground.app"]);
+  // The browser objects the app's modules take from `js` as they are imported (`from js import
+  // document`, `window.WILDraw`). Built in node, the snapshot stands in an empty object for each
+  // that node lacks: Pyodide's snapshot keeps only the path by which a JS object was reached
+  // (["window", "WILDraw"]), and the page's restore looks each path up among its own globals, so
+  // they must all be there by then (uPlot: boot.js waits for the page's scripts). A stand-in has
+  // the kind of its object, a function for a constructor: the Python side of a JS object is typed
+  // when it is made (a proxy of a non-function has no `new`), and stays so across the restore.
+  var PAGE_GLOBALS = { document: {}, window: { WILDraw: {} },
+                       IntersectionObserver: function IntersectionObserver() {}, uPlot: function uPlot() {} };
   // What a fresh interpreter does on its own: the generators numpy and Python seed from the OS's
   // entropy as they are imported are seeded again, or every visit would draw the same numbers.
   var RESEED = [
@@ -200,5 +209,6 @@
     readImage: readImage, layOut: layOut, compileLibraries: compileLibraries, split: split, join: join,
     placeLibraries: placeLibraries, beforeMemoryRestored: beforeMemoryRestored,
     INVALIDATE_CACHES: INVALIDATE_CACHES, APP_FIRST: APP_FIRST, IMPORTS: IMPORTS, RESEED: RESEED,
+    PAGE_GLOBALS: PAGE_GLOBALS,
   };
 })(typeof self !== "undefined" ? self : globalThis);

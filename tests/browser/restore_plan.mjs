@@ -24,7 +24,11 @@ if (how === "shifted") plan.libs[3].tableBase += 1; // one module one table entr
 const indexURL = path.join(root, "node_modules", "pyodide") + path.sep;
 const { loadPyodide } = await import(pathToFileURL(indexURL + "pyodide.mjs").href);
 const bytes = new Map(numpy.files.map((f) => [f.path, f.bytes]));
-kit.beforeMemoryRestored((Module) => kit.placeLibraries(Module, plan, (name) => bytes.get(name)));
+kit.beforeMemoryRestored(async (Module) => {
+  await kit.placeLibraries(Module, plan, (name) => bytes.get(name));
+  // the browser objects Python holds are looked up again by path as the memory comes back
+  for (const [name, value] of Object.entries(kit.PAGE_GLOBALS)) if (!(name in globalThis)) globalThis[name] = value;
+});
 try {
   const py = await loadPyodide({ indexURL, env: { HOME: "/home/pyodide" }, args: [], _loadSnapshot: memory });
   kit.layOut(py.FS, numpy);
