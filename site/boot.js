@@ -284,7 +284,7 @@
       goes to it as it arrives, so that it unpacks while the rest downloads. */
   async function download(key, asset, progress, response) {
     if (!asset.gunzip) return downloadWhole(key, asset, progress, response);
-    var r = await response, w = await unpackerFor(key, asset);
+    var r = await response, w = await unpackerFor(key);
     boot.unpackedIn = w ? "worker" : "page";
     var job = w ? new UnpackJob(w, key, asset) : null;
     var bytes = job ? null : new Uint8Array(asset.size), n = 0;
@@ -402,12 +402,12 @@
   // A worker once it runs; null when it cannot (then the page does its work itself). Files are
   // handed over only then: a message to a worker that failed to start is lost with its bytes.
   // Each gzipped file has a worker of its own, so that the three unpack side by side (on as many
-  // cores as there are): the snapshot, the largest, would otherwise wait behind the others.
+  // cores as there are): the snapshot, the largest, would otherwise wait behind the others. (The
+  // files that are not unpacked are checked here: downloadWhole.)
   var unpackers = {};
 
-  function unpackerFor(key, asset) {
-    var slot = asset.gunzip ? key : "checksums";
-    return unpackers[slot] || (unpackers[slot] = startUnpacker());
+  function unpackerFor(key) {
+    return unpackers[key] || (unpackers[key] = startUnpacker());
   }
 
   function startUnpacker() {
@@ -743,7 +743,7 @@
           entry.bytes = response.then(function (rs) { return download(k, assets[k], progress, rs[1]); });
         } else if (first.indexOf(k) >= 0) {
           // what Python's start waits for: downloaded by a worker of its own, unless there is none
-          entry.bytes = unpackerFor(k, assets[k]).then(function (w) {
+          entry.bytes = unpackerFor(k).then(function (w) {
             if (!w) return download(k, assets[k], progress, request(k, priority));
             boot.unpackedIn = "worker";
             return downloadedByWorker(w, k, assets[k], progress, priority);
@@ -803,10 +803,10 @@
       }
       files.push(entry.bytes);
     });
-    // The scripts first: Python can start while the large files still arrive (the fetch shim
-    // waits for each one), so compiling the runtime overlaps with the downloads. Python needs
-    // only Pyodide's two and snapshot-restore.js; the libraries and styles the page uses later may
-    // come after it starts.
+    // Python can start while the large files still arrive (the fetch shim waits for each one), so
+    // compiling the runtime overlaps with the downloads. It needs Pyodide's two scripts and
+    // snapshot-restore.js to start; the libraries and styles the page uses load meanwhile (the
+    // snapshot's restore waits for them: placeNumpyBeforeRestore).
     return { runtime: Promise.all(loaded.slice(0, 3)), scripts: Promise.all(pending),
              files: Promise.all(files) };
   }

@@ -1,13 +1,13 @@
 /* unpack-worker.js: boot.js's checksum and gunzip of a downloaded file, off the page's main thread.
 
-   Over http boot.js hands each file to this worker chunk by chunk as it downloads. A gzipped file
-   is unpacked as its chunks come, while the rest still downloads; when the last one is in, its
-   sha256 is compared with the one recorded at build time, and only when they match does boot.js
-   get the bytes (unpacked, if asked). Done in the page, DecompressionStream inflated the 21 MB
-   start-up snapshot and the 16 MB numpy image in one long task each, which held up Python's start
-   (the same thread compiles and runs the runtime); here it runs beside it. boot.js does the same
-   work itself when this worker cannot start (over file://, where a page may not start workers
-   from files, or when this file is missing).
+   Over http boot.js starts one for each gzipped file and hands it the file chunk by chunk as it
+   downloads. The file is unpacked as its chunks come, while the rest still downloads; when the
+   last one is in, its sha256 is compared with the one recorded at build time, and only when they
+   match does boot.js get the bytes (unpacked, if asked). Done in the page, DecompressionStream
+   inflated the start-up snapshot and the numpy image in one long task each, which held up Python's
+   start (the same thread compiles and runs the runtime); here it runs beside it. boot.js does the
+   same work itself when this worker cannot start (over file://, where a page may not start
+   workers from files, or when this file is missing).
 
    It can also download a file itself ({url} in the first message): the start-up snapshot and
    numpy's image, the files Python's start waits for, then arrive at the network's pace rather
@@ -144,7 +144,14 @@ async function download(id, msg) {
   }
   var reader = r.body.getReader();
   for (;;) {
-    var chunk = await reader.read();
+    var chunk;
+    try {
+      chunk = await reader.read();
+    } catch (err) { // the connection broke off
+      if (job.writer) job.writer.abort().catch(function () {});
+      postMessage({ id: id, missing: "network error: " + ((err && err.message) || err) });
+      return;
+    }
     if (chunk.done) break;
     if (job.n + chunk.value.length > job.bytes.length) {
       reader.cancel().catch(function () {});
