@@ -238,7 +238,7 @@ def pyodide_package(version: str, lock: dict, name: str) -> tuple[str, bytes, st
 # and nn (scripts/make_snapshot.mjs; site/snapshot-restore.js restores it)
 
 SNAPSHOT_MAKER = ROOT / "scripts" / "make_snapshot.mjs"
-SNAPSHOT_RESTORER = SITE / "snapshot-restore.js"  # the maker checks its snapshot with it
+SNAPSHOT_RESTORER = SITE / "snapshot-restore.js"  # the makers check what they make with it
 # gzip inside, but not named .gz: some servers would then send it with Content-Encoding: gzip,
 # the browser would unpack it, and its sha256 (of the gzip) would no longer match
 SNAPSHOT = "runtime/python-snapshot-gzip.bin"
@@ -323,7 +323,7 @@ def numpy_image(pyodide_dir: Path, file_name: str, wheel: bytes) -> bytes:
     with tempfile.TemporaryDirectory(prefix="wil-wheel-") as tmp:
         path = Path(tmp) / file_name
         path.write_bytes(wheel)
-        return node_made("numpy image", NUMPY_IMAGER, [*_runtime(pyodide_dir), wheel],
+        return node_made("numpy image", NUMPY_IMAGER, [*_runtime(pyodide_dir), wheel, SNAPSHOT_RESTORER.read_bytes()],
                          [str(pyodide_dir), str(path)],
                          post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
 

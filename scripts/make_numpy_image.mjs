@@ -22,8 +22,9 @@
 // the same files, bytes and directories as one where loadPackage's install ran, and imports numpy
 // without compiling any of its modules.
 import { readFileSync, writeFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
+import vm from "node:vm";
 
 const [dir, wheel, out] = process.argv.slice(2);
 if (!dir || !wheel || !out) {
@@ -31,6 +32,10 @@ if (!dir || !wheel || !out) {
   process.exit(2);
 }
 const indexURL = path.resolve(dir) + path.sep;
+// boot.js's reader of file images (site/snapshot-restore.js), for the check below
+vm.runInThisContext(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "site",
+                                           "snapshot-restore.js"), "utf8"));
+const kit = globalThis.WILSnapshot;
 const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
 const wheelBytes = new Uint8Array(readFileSync(wheel)); // a plain typed array, not a node Buffer
 const wheelName = path.basename(wheel).replace(/^.*?(numpy-)/, "$1");
@@ -88,15 +93,10 @@ for (const [rel] of files) {
   at += bytes.length;
 }
 
-// The check: lay the image out in a fresh runtime (as boot.js does) and compare.
+// The check: lay the image out in a fresh runtime (with boot.js's own reader) and compare.
 const fresh = await loadPyodide({ indexURL });
-const head = JSON.parse(new TextDecoder().decode(image.subarray(4, 4 + header.length)));
-let pos = 4 + header.length;
-for (const d of head.dirs) fresh.FS.mkdirTree(head.root + "/" + d);
-for (const [rel, n] of head.files) {
-  fresh.FS.writeFile(head.root + "/" + rel, image.subarray(pos, pos + n));
-  pos += n;
-}
+const laid = kit.readImage(image), head = laid.head;
+kit.layOut(fresh.FS, laid);
 const loaded = [];
 const load = fresh._module.loadDynamicLibrary;
 fresh._module.loadDynamicLibrary = function (name) { loaded.push(name); return load.apply(this, arguments); };

@@ -39,31 +39,11 @@ const app = kit.readImage(new Uint8Array(readFileSync(appFile)));
 const TABLE_ROOM = 64;
 const settings = { indexURL, env: { HOME: "/home/pyodide" }, args: [], _sysExecutable: "./this.program" };
 
-function invalidateCaches(py) {
-  const scope = py.globals.get("dict")();
-  try {
-    py.runPython(kit.INVALIDATE_CACHES, { globals: scope });
-  } finally {
-    scope.destroy();
-  }
-}
-
-/** Node's stand-ins for the browser objects the app's modules take from `js` as they are imported
-    (kit.PAGE_GLOBALS), set only once a runtime exists: Emscripten would take a `window` for a
-    browser's. */
-const standIns = new Set();
-function pageGlobals() {
-  for (const [name, value] of Object.entries(kit.PAGE_GLOBALS)) {
-    if (!(name in globalThis)) {
-      globalThis[name] = value;
-      standIns.add(name);
-    }
-  }
-}
-function noPageGlobals() { // before the next runtime is made
-  for (const name of standIns) delete globalThis[name];
-  standIns.clear();
-}
+// Node's stand-ins for the browser objects the app's modules take from `js` as they are imported
+// (kit.standInPageGlobals), and their removal before the next runtime is made.
+let standIns = [];
+const pageGlobals = () => { standIns = standIns.concat(kit.standInPageGlobals()); };
+const noPageGlobals = () => { standIns.forEach((name) => delete globalThis[name]); standIns = []; };
 
 /** boot.js's work after Python starts, the long way: numpy installed, our code, the imports. */
 async function installAndImport(py) {
@@ -71,7 +51,7 @@ async function installAndImport(py) {
   kit.layOut(py.FS, numpy);
   await py._api.loadDynlibsFromPackage({ file_name: numpy.head.wheel }, numpy.head.dynlibs);
   py._module.reportUndefinedSymbols();
-  invalidateCaches(py);
+  kit.invalidateCaches(py);
   kit.layOut(py.FS, app);
   py.runPython(kit.APP_FIRST);
   kit.IMPORTS.forEach((name) => py.runPython(`import ${name}`));
@@ -84,6 +64,7 @@ const plan = { tableStart: M.wasmTable.length, libs: [], handles: [] };
 // Room for functions a browser's runtime adds to its table as it starts and Node's does not
 // (Chromium: one, for WebAssembly stack switching): numpy's modules go after it.
 M.wasmTable.grow(TABLE_ROOM);
+const pending = []; // the modules asked for and not yet instantiated, in order
 // Where each module is placed: Emscripten hands it __memory_base and __table_base as it instantiates.
 const instantiate = WebAssembly.instantiate;
 WebAssembly.instantiate = function (source, imports) {
@@ -96,7 +77,6 @@ WebAssembly.instantiate = function (source, imports) {
   }
   return instantiate.apply(this, arguments);
 };
-const pending = [];
 const load = M.loadDynamicLibrary;
 M.loadDynamicLibrary = function (name) { pending.push(name); return load.apply(this, arguments); };
 await installAndImport(made);
@@ -150,7 +130,7 @@ kit.beforeMemoryRestored(async (Module) => {
 noPageGlobals();
 const restored = await loadPyodide({ ...settings, _loadSnapshot: kit.split(file).memory });
 kit.layOut(restored.FS, numpy);
-invalidateCaches(restored);
+kit.invalidateCaches(restored);
 kit.layOut(restored.FS, app);
 restored.runPython(kit.APP_FIRST);
 restored.runPython(kit.RESEED);

@@ -128,11 +128,8 @@ class Handler(SimpleHTTPRequestHandler):
         # The kernel copies the file to the socket (sendfile), as a static host does: Python's
         # own loop of 64 KB reads and writes served the page's 25 MB at a fraction of the speed
         # of the loopback, and made the boot wait for this server rather than for the page.
-        try:
-            self.connection.sendfile(source)
-        except (AttributeError, OSError, ValueError):  # no sendfile here: Python's loop
-            source.seek(0)
-            super().copyfile(source, outputfile)
+        # (socket.sendfile falls back to send() itself where the system has no sendfile.)
+        self.connection.sendfile(source)
 
     def list_directory(self, path):
         self.send_error(404, "Not Found")

@@ -647,12 +647,7 @@
     Object.keys(BUILD.pyodide.packages).forEach(function (name) {
       pyodide.loadedPackages[name] = "default channel"; // as loadPackage records a lockfile package
     });
-    var scope = pyodide.globals.get("dict")();
-    try {
-      pyodide.runPython(WILSnapshot.INVALIDATE_CACHES, { globals: scope });
-    } finally {
-      scope.destroy();
-    }
+    WILSnapshot.invalidateCaches(pyodide);
   }
 
   /** The snapshot's numpy modules loaded where its memory expects them (snapshot-restore.js), as

@@ -197,6 +197,27 @@
   // when it is made (a proxy of a non-function has no `new`), and stays so across the restore.
   var PAGE_GLOBALS = { document: {}, window: { WILDraw: {} },
                        IntersectionObserver: function IntersectionObserver() {}, uPlot: function uPlot() {} };
+
+  /** Node: put PAGE_GLOBALS' stand-ins where node has nothing of that name; the names put. Only
+      once a runtime exists (Emscripten would take a `window` for a browser's), and taken away
+      again before the next one is made. */
+  function standInPageGlobals() {
+    return Object.keys(PAGE_GLOBALS).filter(function (name) {
+      if (name in root) return false;
+      root[name] = PAGE_GLOBALS[name];
+      return true;
+    });
+  }
+
+  /** Run INVALIDATE_CACHES in a scope of its own, as loadPackage's last step. */
+  function invalidateCaches(pyodide) {
+    var scope = pyodide.globals.get("dict")();
+    try {
+      pyodide.runPython(INVALIDATE_CACHES, { globals: scope });
+    } finally {
+      scope.destroy();
+    }
+  }
   // What a fresh interpreter does on its own: the generators numpy and Python seed from the OS's
   // entropy as they are imported are seeded again, or every visit would draw the same numbers.
   var RESEED = [
@@ -208,7 +229,7 @@
   root.WILSnapshot = {
     readImage: readImage, layOut: layOut, compileLibraries: compileLibraries, split: split, join: join,
     placeLibraries: placeLibraries, beforeMemoryRestored: beforeMemoryRestored,
-    INVALIDATE_CACHES: INVALIDATE_CACHES, APP_FIRST: APP_FIRST, IMPORTS: IMPORTS, RESEED: RESEED,
-    PAGE_GLOBALS: PAGE_GLOBALS,
+    invalidateCaches: invalidateCaches, APP_FIRST: APP_FIRST, IMPORTS: IMPORTS, RESEED: RESEED,
+    standInPageGlobals: standInPageGlobals,
   };
 })(typeof self !== "undefined" ? self : globalThis);

@@ -26,8 +26,7 @@ const { loadPyodide } = await import(pathToFileURL(indexURL + "pyodide.mjs").hre
 const bytes = new Map(numpy.files.map((f) => [f.path, f.bytes]));
 kit.beforeMemoryRestored(async (Module) => {
   await kit.placeLibraries(Module, plan, (name) => bytes.get(name));
-  // the browser objects Python holds are looked up again by path as the memory comes back
-  for (const [name, value] of Object.entries(kit.PAGE_GLOBALS)) if (!(name in globalThis)) globalThis[name] = value;
+  kit.standInPageGlobals(); // the browser objects Python holds are looked up again by path
 });
 try {
   const py = await loadPyodide({ indexURL, env: { HOME: "/home/pyodide" }, args: [], _loadSnapshot: memory });
