@@ -9,13 +9,15 @@ What lands in dist/ (DESIGN.md §3-4):
     vendor/pyodide-<v>/                   the Pyodide runtime files + the numpy wheel (verified); its
                                           stdlib zip with bytecode beside the modules a boot imports
     vendor/<lib>-<v>/                     browser libraries from npm (classic/IIFE builds)
-    app-image-gzip.bin                    nn/ + playground/ + data/ with their bytecode (compile_python.mjs),
-                                          laid out as Pyodide's /app (scripts/file_image.py), gzipped
+    app-image-zstd.bin                    nn/ + playground/ + data/ with their bytecode (compile_python.mjs),
+                                          laid out as Pyodide's /app (scripts/file_image.py), packed
     src/                                  the same Python sources as plain files, to show and link
-    runtime/python-snapshot-gzip.bin      Python's memory once started with numpy and nn imported, and where
-                                          numpy's modules go, gzipped (make_snapshot.mjs)
-    runtime/numpy-image-gzip.bin          numpy installed (its files as loadPackage lays them out, with
-                                          its modules compiled to .pyc), gzipped (make_numpy_image.mjs)
+    runtime/python-snapshot-zstd.bin      Python's memory once started with numpy and nn imported, and where
+                                          numpy's modules go, packed (make_snapshot.mjs)
+    runtime/numpy-image-zstd.bin          numpy installed (its files as loadPackage lays them out, with
+                                          its modules compiled to .pyc), packed (make_numpy_image.mjs)
+    vendor/zstddec-<v>/zstddec.js         the page's decoder of those packed files (Zstandard), as a
+                                          classic script (zstddec_script)
     bundle/*.js                           the binary assets as classic scripts, for file:// only
     build.json                            manifest: versions, sizes, sha256, where numpy came from
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import concurrent.futures
 import functools
 import gzip
 import hashlib
@@ -239,22 +242,29 @@ def pyodide_package(version: str, lock: dict, name: str) -> tuple[str, bytes, st
 
 SNAPSHOT_MAKER = ROOT / "scripts" / "make_snapshot.mjs"
 SNAPSHOT_RESTORER = SITE / "snapshot-restore.js"  # the makers check what they make with it
-# gzip inside, but not named .gz: some servers would then send it with Content-Encoding: gzip,
-# the browser would unpack it, and its sha256 (of the gzip) would no longer match
-SNAPSHOT = "runtime/python-snapshot-gzip.bin"
+# Packed with Zstandard (scripts/zstd_pack.mjs), but not named .zst: a server could then send it
+# with a Content-Encoding the browser unpacks, and its sha256 (of the packed bytes) would no
+# longer match
+SNAPSHOT = "runtime/python-snapshot-zstd.bin"
 PYTHON_COMPILER = ROOT / "scripts" / "compile_python.mjs"
 NUMPY_IMAGER = ROOT / "scripts" / "make_numpy_image.mjs"
-NUMPY_IMAGE = "runtime/numpy-image-gzip.bin"  # gzip inside, not named .gz: see SNAPSHOT
-APP_IMAGE = "app-image-gzip.bin"  # our code (scripts/file_image.py), gzipped; not .gz: see SNAPSHOT
+NUMPY_IMAGE = "runtime/numpy-image-zstd.bin"  # packed, not named .zst: see SNAPSHOT
+APP_IMAGE = "app-image-zstd.bin"  # our code (scripts/file_image.py), packed; not .zst: see SNAPSHOT
+ZSTD_PACKER = ROOT / "scripts" / "zstd_pack.mjs"
 
 
-def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post=None) -> bytes:
-    """post(the file `node maker *args OUT` writes to OUT), or the cached result.
+# Cached files made by builds that gzipped them as they cached them (the key did not say so)
+# must not be taken for the unpacked file: this is part of the key.
+NODE_MADE_FORM = b"as the maker wrote it"
+
+
+def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str]) -> bytes:
+    """The file `node maker *args OUT` writes to OUT, or the cached one.
 
     Cached under the sha256 of the maker script and its `inputs`, so that a second build reuses
     it and any change to them makes it again. The sha256 of the result is stored beside it
     (`.sha256`) and checked on reuse: a damaged cached file is made again, never shipped."""
-    key = hashlib.sha256(maker.read_bytes())
+    key = hashlib.sha256(NODE_MADE_FORM + maker.read_bytes())
     for data in inputs:
         key.update(hashlib.sha256(data).digest())
     cached = cache_dir() / "node-made" / f"{maker.stem}-{key.hexdigest()[:32]}"
@@ -281,7 +291,6 @@ def node_made(what: str, maker: Path, inputs: list[bytes], args: list[str], post
         if r.returncode != 0 or not out.exists():
             raise BuildError(f"making the {what} failed:\n{r.stdout.strip()[-2000:]}")
         data = out.read_bytes()
-    data = post(data) if post else data
     cached.parent.mkdir(parents=True, exist_ok=True)
     # the checksum first: a cached file never appears without one (builds may run side by side)
     for path, content in ((checksum, (_sha256(data) + "\n").encode()), (cached, data)):
@@ -300,32 +309,39 @@ def _runtime(pyodide_dir: Path) -> tuple[bytes, ...]:
     return tuple((pyodide_dir / n).read_bytes() for n in RUNTIME_FILES)
 
 
+def zstd_packed(what: str, raw: bytes) -> bytes:
+    """`raw` packed with Zstandard (scripts/zstd_pack.mjs, which checks that the page's decoder
+    unpacks it to `raw`); cached, as packing the snapshot takes ~17 s."""
+    with tempfile.TemporaryDirectory(prefix="wil-pack-") as tmp:
+        path = Path(tmp) / "raw"
+        path.write_bytes(raw)
+        return node_made(f"{what}, packed", ZSTD_PACKER, [raw], [str(path)])
+
+
 def python_snapshot(pyodide_dir: Path, stdlib: bytes, numpy: bytes, app: bytes) -> bytes:
     """Python's memory after start-up, numpy installed, numpy and nn imported, with the plan of where
-    numpy's modules go (scripts/make_snapshot.mjs), gzipped. Made from the stdlib zip the page gets
-    (the snapshot holds zipimport's table of its contents) and the two images (gzipped, as built)."""
+    numpy's modules go (scripts/make_snapshot.mjs). Made from the stdlib zip the page gets (the
+    snapshot holds zipimport's table of its contents) and the two images (unpacked)."""
     with tempfile.TemporaryDirectory(prefix="wil-runtime-") as tmp:
         for name in PYODIDE_FILES + ["pyodide.mjs"]:
             if name != "python_stdlib.zip":
                 os.symlink(pyodide_dir / name, Path(tmp) / name)
         (Path(tmp) / "python_stdlib.zip").write_bytes(stdlib)
         images = [Path(tmp) / "numpy.image", Path(tmp) / "app.image"]
-        for path, packed in zip(images, (numpy, app)):
-            path.write_bytes(gzip.decompress(packed))
+        for path, image in zip(images, (numpy, app)):
+            path.write_bytes(image)
         inputs = [*(d for d, n in zip(_runtime(pyodide_dir), RUNTIME_FILES) if n != "python_stdlib.zip"),
                   stdlib, numpy, app, SNAPSHOT_RESTORER.read_bytes()]
-        return node_made("Python start-up snapshot", SNAPSHOT_MAKER, inputs, [tmp, *map(str, images)],
-                         post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
+        return node_made("Python start-up snapshot", SNAPSHOT_MAKER, inputs, [tmp, *map(str, images)])
 
 
 def numpy_image(pyodide_dir: Path, file_name: str, wheel: bytes) -> bytes:
-    """numpy installed by the page's Pyodide, with bytecode (scripts/make_numpy_image.mjs), gzipped."""
+    """numpy installed by the page's Pyodide, with bytecode (scripts/make_numpy_image.mjs)."""
     with tempfile.TemporaryDirectory(prefix="wil-wheel-") as tmp:
         path = Path(tmp) / file_name
         path.write_bytes(wheel)
         return node_made("numpy image", NUMPY_IMAGER, [*_runtime(pyodide_dir), wheel, SNAPSHOT_RESTORER.read_bytes()],
-                         [str(pyodide_dir), str(path)],
-                         post=lambda raw: gzip.compress(raw, compresslevel=9, mtime=0))
+                         [str(pyodide_dir), str(path)])
 
 
 def python_bytecode(pyodide_dir: Path, wheel: tuple[str, bytes], zip_bytes: bytes) -> tuple[bytes, bytes]:
@@ -343,13 +359,12 @@ def python_bytecode(pyodide_dir: Path, wheel: tuple[str, bytes], zip_bytes: byte
 
 def app_image(zip_bytes: bytes, bytecode: bytes) -> tuple[bytes, list[str]]:
     """Our code and its bytecode (the members of both zips) as the image boot.js lays out under
-    /app, gzipped (scripts/file_image.py); and the paths in it."""
+    /app (scripts/file_image.py); and the paths in it."""
     files = {}
     for data in (zip_bytes, bytecode):
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             files.update((name, z.read(name)) for name in z.namelist() if not name.endswith("/"))
-    image = file_image.make("/app", files)
-    return gzip.compress(image, compresslevel=9, mtime=0), sorted(files)
+    return file_image.make("/app", files), sorted(files)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,6 +448,39 @@ def app_zip() -> tuple[bytes, list[str]]:
     return buf.getvalue(), names
 
 
+ZSTDDEC_EXPORT = "export { ZSTDDecoder };"
+
+
+def zstddec_script(package: Path) -> bytes:
+    """zstddec's module as a classic script, for unpack-worker.js (importScripts) and for boot.js
+    over file://, where module scripts cannot load. It defines self.WILZstd(): each call runs the
+    module anew and returns its ZSTDDecoder class, so that a decoder's memory (as large as the
+    largest file it unpacked) is freed with it. The module's text is not changed, only wrapped:
+    with `fetch` hidden it instantiates its WebAssembly from its own base64 (through the `Buffer`
+    given here) rather than fetching a data: URL, which the page's CSP would refuse."""
+    text = (package / "dist" / "zstddec.mjs").read_text("utf-8")
+    body = text.rstrip()
+    if not body.endswith(ZSTDDEC_EXPORT) or "import " in body or body.count("export ") != 1:
+        raise BuildError(f"{package}/dist/zstddec.mjs is no longer a module that only ends with "
+                         f"`{ZSTDDEC_EXPORT}`: check how to wrap this version (build.py, zstddec_script)")
+    body = body[:-len(ZSTDDEC_EXPORT)]
+    return ("/* Generated by scripts/build.py from zstddec's dist/zstddec.mjs (MIT AND BSD-3-Clause,\n"
+            "   see LICENSE): the module, unchanged, run by WILZstd(). */\n"
+            "self.WILZstd = function () {\n"
+            "  var Buffer = { from: function (text) { // base64 -> bytes (the module's only use of it)\n"
+            "    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);\n"
+            "    var s = atob(text), bytes = new Uint8Array(s.length);\n"
+            "    for (var i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);\n"
+            "    return bytes;\n"
+            "  } };\n"
+            "  return (function (fetch) {\n"
+            "\"use strict\";\n"
+            f"{body}\n"
+            "return ZSTDDecoder;\n"
+            "  })(undefined);\n"
+            "};\n").encode("utf-8")
+
+
 def bundle_script(key: str, data: bytes, mime: str) -> bytes:
     """A classic script that registers one asset for the file:// fetch shim in boot.js."""
     packed = gzip.compress(data, compresslevel=6, mtime=0)
@@ -471,6 +519,7 @@ def build(out: Path) -> dict:
     # Pyodide runtime + packages.
     pyodide_dir = f"vendor/pyodide-{pyodide_version}"
     packages, wheels = {}, {}
+    raw = {}  # the packed files, unpacked: key -> bytes
     for name in PYODIDE_PACKAGES:
         file_name, data, source = pyodide_package(pyodide_version, lock, name)
         _log(f"{name}: {file_name} ({_mb(len(data))}) sha256 verified; source: {source}")
@@ -479,13 +528,12 @@ def build(out: Path) -> dict:
         packages[name] = {"file": f"{pyodide_dir}/{file_name}", "sha256": _sha256(data),
                           "source": source}
         if name == "numpy":  # unpacked and compiled here, not on every visit
-            o.add(NUMPY_IMAGE, numpy_image(modules / "pyodide", file_name, data))
+            raw[NUMPY_IMAGE] = numpy_image(modules / "pyodide", file_name, data)
 
     # The app's Python, and the bytecode of it and of the stdlib modules a boot imports.
     zip_bytes, zip_names = app_zip()
     app_pyc, stdlib = python_bytecode(modules / "pyodide", wheels["numpy"], zip_bytes)
-    image, app_names = app_image(zip_bytes, app_pyc)
-    o.add(APP_IMAGE, image)
+    raw[APP_IMAGE], app_names = app_image(zip_bytes, app_pyc)
     for folder, arcdir in APP_TREES:
         for path in _tree_files(folder):
             if path.suffix == ".py":
@@ -493,7 +541,14 @@ def build(out: Path) -> dict:
     for name in PYODIDE_FILES:
         data = stdlib if name == "python_stdlib.zip" else (modules / "pyodide" / name).read_bytes()
         o.add(f"{pyodide_dir}/{name}", data)
-    o.add(SNAPSHOT, python_snapshot(modules / "pyodide", stdlib, o.files[NUMPY_IMAGE], image))
+    raw[SNAPSHOT] = python_snapshot(modules / "pyodide", stdlib, raw[NUMPY_IMAGE], raw[APP_IMAGE])
+    with concurrent.futures.ThreadPoolExecutor() as pool:  # (each packs in a node of its own)
+        packs = {key: pool.submit(zstd_packed, Path(key).name, data) for key, data in raw.items()}
+        for key, pack in packs.items():
+            o.add(key, pack.result())
+    decoder_dir = f"vendor/zstddec-{npm['zstddec']}"
+    o.add(f"{decoder_dir}/zstddec.js", zstddec_script(modules / "zstddec"))
+    o.add(f"{decoder_dir}/LICENSE", (modules / "zstddec" / "LICENSE").read_bytes())
 
     # Browser libraries.
     scripts, styles, libs = [], [], {}
@@ -526,10 +581,9 @@ def build(out: Path) -> dict:
         o.add(bundle, script)
         assets[key] = {"size": len(data), "sha256": _sha256(data), "type": mime,
                        "bundle": bundle, "bundleSize": len(script)}
-        if key in (SNAPSHOT, NUMPY_IMAGE, APP_IMAGE):
-            assets[key]["gunzip"] = True  # boot.js unpacks it after checking the sha256
-            # what it unpacks to: checked when a browser keeps it unpacked for the next visit
-            assets[key]["unpackedSha256"] = _sha256(gzip.decompress(data))
+        if key in raw:
+            assets[key]["packed"] = "zstd"  # boot.js unpacks it after checking the sha256
+            assets[key]["unpackedSize"] = len(raw[key])
 
     info = {
         "project": project_name(),
@@ -543,6 +597,7 @@ def build(out: Path) -> dict:
             "snapshot": SNAPSHOT,
             "numpyImage": NUMPY_IMAGE,
         },
+        "unpacker": f"{decoder_dir}/zstddec.js",  # unpacks the assets marked packed: "zstd"
         "app": {"image": APP_IMAGE, "files": app_names},
         "scripts": scripts,
         "styles": styles,

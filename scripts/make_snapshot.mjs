@@ -2,8 +2,8 @@
 //
 //     node scripts/make_snapshot.mjs <pyodide folder> <numpy image> <app image> <out file>
 //
-// The images are numpy's installed files (make_numpy_image.mjs) and our code (file_image.py), not
-// gzipped. Starting CPython inside Pyodide, installing numpy and importing numpy and nn is most of
+// The images are numpy's installed files (make_numpy_image.mjs) and our code (file_image.py),
+// unpacked. Starting CPython inside Pyodide, installing numpy and importing numpy and nn is most of
 // a visit's wait: about 2.5 s on a 2-core machine. Pyodide can instead restore its WebAssembly
 // memory as it was after all that (its experimental `_makeSnapshot` / `_loadSnapshot` options of
 // the pinned 0.27.7, the mechanism Cloudflare's Python Workers use), once numpy's own WebAssembly

@@ -3,11 +3,12 @@
    A classic script (no ES modules), so that the same page also runs from file:// (DESIGN.md §4).
    What to load comes from build-info.js (self.WIL_BUILD), written by scripts/build.py.
 
-   Over http(s) the binary assets are fetched in parallel with byte progress; unpack-worker.js
-   checks (sha256) and gunzips them as they arrive, and pyodide.asm.wasm is compiled as it
-   arrives (and kept in the browser's code cache for the next visit). Over file://,
-   where fetch() is refused, they come from classic scripts in bundle/ (base64 of gzip) that
-   register themselves in self.WIL_BUNDLE and are unpacked here. Either way a fetch shim answers
+   Over http(s) the binary assets are fetched in parallel with byte progress; the packed ones
+   (Zstandard: the start-up snapshot and the two file images) are each downloaded, checked
+   (sha256) and unpacked by an unpack-worker.js of their own, and pyodide.asm.wasm is compiled as
+   it arrives (and kept in the browser's code cache for the next visit). Over file://, where
+   fetch() is refused, they come from classic scripts in bundle/ (base64, of gzip where that is
+   smaller) that register themselves in self.WIL_BUNDLE and are decoded and unpacked here. Either way a fetch shim answers
    Pyodide's requests for those files from memory, then is removed once Python is up.
 
    Hand-over: window.pyodide (the Pyodide API), window.boot (mode, timings, error), then
@@ -279,37 +280,31 @@
     return r;
   }
 
-  /** Over http(s): fetch one asset fully, counting bytes as they arrive; checked, and unpacked
-      if it is stored gzipped. `response`: its request (request()). With the worker each chunk
-      goes to it as it arrives, so that it unpacks while the rest downloads. */
+  /** Over http(s), without a worker: a packed asset fetched here, counting bytes as they arrive,
+      then checked and unpacked here. `response`: its request (request()). */
   async function download(key, asset, progress, response) {
-    if (!asset.gunzip) return downloadWhole(key, asset, progress, response);
-    var r = await response, w = await unpackerFor(key);
-    boot.unpackedIn = w ? "worker" : "page";
-    var job = w ? new UnpackJob(w, key, asset) : null;
-    var bytes = job ? null : new Uint8Array(asset.size), n = 0;
+    var r = await response, bytes = new Uint8Array(asset.size), n = 0;
     var reader = r.body.getReader();
-    try {
-      for (;;) {
-        var chunk = await reader.read();
-        if (chunk.done) break;
-        var length = chunk.value.length; // (add() moves the chunk to the worker)
-        if (n + length > asset.size) throw damagedFile(key, "it is longer than built");
-        if (job) job.add(chunk.value);
-        else bytes.set(chunk.value, n);
-        n += length;
-        progress.set(key, n);
+    for (;;) {
+      var chunk;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        throw missingFile(key, "network error: " + e.message);
       }
-      if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
-    } catch (e) {
-      if (job) job.drop();
-      throw e;
+      if (chunk.done) break;
+      if (n + chunk.value.length > asset.size) throw damagedFile(key, "it is longer than built");
+      bytes.set(chunk.value, n);
+      n += chunk.value.length;
+      progress.set(key, n);
     }
+    if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
     mark(keyName(key));
-    return job ? job.finish() : checkedHere(key, asset, bytes);
+    bytes = await verified(key, bytes, asset.sha256);
+    return unpackHere(key, asset, bytes);
   }
 
-  /** A file that is not unpacked (the runtime, its lock file and stdlib zip): read whole by the
+  /** A file that is not packed (the runtime, its lock file and stdlib zip): read whole by the
       browser and checked with WebCrypto, which digests off this thread. Chunk by chunk through
       this thread it was held up whenever the thread was busy (compiling, painting), most of all
       on a slow computer, where the runtime's 10 MB then arrived after the snapshot. */
@@ -329,7 +324,8 @@
     return bytes;
   }
 
-  /** Over file://: the bundle script registered base64 (of gzip); decode it in slices. */
+  /** Over file://: the bundle script registered base64 (of gzip, where that was smaller); decode
+      it in slices, and check it. */
   async function unpack(key, asset, progress) {
     var rec = self.WIL_BUNDLE && self.WIL_BUNDLE[key];
     // it loaded (a missing file stops before this) but did not run to its end
@@ -370,29 +366,36 @@
     return verified(asset.bundle, bytes, asset.sha256);
   }
 
-  // A browser without DecompressionStream (it then starts Python without the snapshot) unpacks
-  // the numpy image with Python's zlib, once Python runs.
-  var pythonRuns;
-  var pythonStarted = new Promise(function (resolve) { pythonRuns = resolve; });
-
-  function unzipped(bytes) {
-    if (typeof DecompressionStream === "function") return gunzip(bytes);
-    return pythonStarted.then(function (pyodide) {
-      var scope = pyodide.globals.get("dict")(), out;
-      try {
-        scope.set("packed", bytes);
-        out = pyodide.runPython("import zlib\nzlib.decompress(packed.to_bytes(), 31)", { globals: scope });
-        return out.toJs();
-      } finally {
-        if (out) out.destroy();
-        scope.destroy();
-      }
-    });
-  }
-
   async function gunzip(bytes) {
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  // ---- unpacking ------------------------------------------------------------------------------
+
+  // The packed assets are unpacked by zstddec (BUILD.unpacker), in a worker (below) or, over
+  // file:// or when no worker starts, here. Its memory grows to the largest file it unpacked: the
+  // decoder is dropped once Python is up.
+  var pageDecoder = null; // Promise<a ready ZSTDDecoder>
+
+  async function unpackHere(key, asset, bytes) {
+    pageDecoder = pageDecoder || loadScript(BUILD.unpacker).then(function () {
+      if (typeof self.WILZstd !== "function") throw damagedFile(BUILD.unpacker, "it did not define WILZstd");
+      var d = new (self.WILZstd())();
+      return d.init().then(function () { return d; });
+    });
+    var d = await pageDecoder, t = performance.now(), out;
+    try {
+      out = d.decode(bytes, asset.unpackedSize);
+    } catch (e) {
+      throw damagedFile(key, "it does not unpack (" + e.message + ")");
+    }
+    // (zstddec does not report a failed unpacking: its output is then short)
+    if (out.length !== asset.unpackedSize) {
+      throw damagedFile(key, "it unpacks to " + out.length + " bytes, not " + asset.unpackedSize);
+    }
+    lap("unpack_" + keyName(key), t);
+    return out;
   }
 
   // ---- checking and unpacking off the main thread (unpack-worker.js) --------------------------
@@ -401,9 +404,9 @@
   var jobs = {}, lastJob = 0;
   // A worker once it runs; null when it cannot (then the page does its work itself). Files are
   // handed over only then: a message to a worker that failed to start is lost with its bytes.
-  // Each gzipped file has a worker of its own, so that the three unpack side by side (on as many
+  // Each packed file has a worker of its own, so that the three unpack side by side (on as many
   // cores as there are): the snapshot, the largest, would otherwise wait behind the others. (The
-  // files that are not unpacked are checked here: downloadWhole.)
+  // files that are not packed are checked here: downloadWhole.)
   var unpackers = {};
 
   function unpackerFor(key) {
@@ -411,9 +414,7 @@
   }
 
   function startUnpacker() {
-    if (MODE !== "http" || typeof Worker !== "function" || typeof DecompressionStream !== "function") {
-      return Promise.resolve(null);
-    }
+    if (MODE !== "http" || typeof Worker !== "function") return Promise.resolve(null);
     return new Promise(function (resolve) {
       var w;
       try {
@@ -434,51 +435,8 @@
     });
   }
 
-  /** The workers keep what they unpacked for the next visit (unpack-worker.js): once the page is
-      up and has a moment, so that the writing slows neither the start nor the first frames. */
-  function keepUnpackedWhenIdle() {
-    var later = self.requestIdleCallback
-      ? function (f) { requestIdleCallback(f, { timeout: 5000 }); }
-      : function (f) { setTimeout(f, 2000); };
-    later(function () {
-      Object.keys(unpackers).forEach(function (slot) {
-        unpackers[slot].then(function (w) { if (w) w.postMessage({ keepNow: true }); });
-      });
-    });
-  }
-
-  /** A downloaded asset, its sha256 checked, then unpacked if it is stored gzipped: here. */
-  async function checkedHere(key, asset, bytes) {
-    bytes = await verified(key, bytes, asset.sha256);
-    if (!asset.gunzip) return bytes;
-    var t = performance.now();
-    bytes = await unzipped(bytes);
-    lap("gunzip_" + keyName(key), t);
-    return bytes;
-  }
-
-  /** The same in the worker, fed chunk by chunk; finish() -> the checked (and unpacked) bytes. */
-  function UnpackJob(w, key, asset) {
-    var id = ++lastJob;
-    var reply = new Promise(function (resolve) { jobs[id] = { done: resolve }; });
-    w.postMessage({ id: id, start: true, size: asset.size, sha256: asset.sha256, gunzip: !!asset.gunzip });
-    this.add = function (chunk) {
-      // a chunk that owns its buffer moves to the worker; one that shares it is copied
-      var own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-      w.postMessage({ id: id, chunk: chunk }, own ? [chunk.buffer] : []);
-    };
-    this.drop = function () {
-      delete jobs[id];
-      w.postMessage({ id: id, drop: true });
-    };
-    this.finish = async function () {
-      w.postMessage({ id: id, end: true });
-      return workersAnswer(key, asset, await reply);
-    };
-  }
-
-  /** Over http(s), a file the worker downloads itself (not through this thread), checks and
-      unpacks: the checked (and unpacked) bytes, or the error that names the file. */
+  /** Over http(s), a packed file the worker downloads itself (not through this thread), checks and
+      unpacks: the checked, unpacked bytes, or the error that names the file. */
   async function downloadedByWorker(w, key, asset, progress, priority) {
     var id = ++lastJob;
     var reply = new Promise(function (resolve) {
@@ -487,10 +445,11 @@
         if (m.arrived) mark(keyName(key));
       } };
     });
-    w.postMessage({ id: id, start: true, size: asset.size, sha256: asset.sha256, gunzip: !!asset.gunzip,
-                    url: absolute(key), priority: priority, unpacked: asset.unpackedSha256 });
+    w.postMessage({ id: id, start: true, url: absolute(key), size: asset.size, sha256: asset.sha256,
+                    decoder: absolute(BUILD.unpacker), unpackedSize: asset.unpackedSize,
+                    priority: priority });
     var got = await reply;
-    if (got.missing) throw missingFile(key, got.missing);
+    if (got.missing) throw missingFile(got.file ? BUILD.unpacker : key, got.missing);
     if (got.damaged) throw damagedFile(key, got.damaged);
     return workersAnswer(key, asset, got);
   }
@@ -499,7 +458,6 @@
     Object.keys(got.ms || {}).forEach(function (step) {
       boot.timings[step + "_" + keyName(key)] = Math.round(got.ms[step]);
     });
-    if (got.kept) boot.timings["kept_" + keyName(key)] = 1; // unpacked, from the last visit
     if (typeof got.sha256 === "string" && got.sha256 !== asset.sha256) throw damagedFile(key, CHECKSUM);
     if (got.error) {
       throw damagedFile(key, (got.sha256 === undefined ? "it cannot be checked (" : "it does not unpack (") +
@@ -699,10 +657,9 @@
     }
   }
 
-  // The start-up snapshot (scripts/make_snapshot.mjs) spares the ~2 s of starting Python; it is
-  // stored gzipped. A browser without DecompressionStream starts Python the long way instead.
-  var SNAPSHOT = BUILD && BUILD.pyodide.snapshot && typeof DecompressionStream === "function"
-    ? BUILD.pyodide.snapshot : null;
+  // The start-up snapshot (scripts/make_snapshot.mjs) spares the ~2 s of starting Python. (A
+  // build without it starts Python the long way: the tests compare the two.)
+  var SNAPSHOT = (BUILD && BUILD.pyodide.snapshot) || null;
   var RESTORER = "snapshot-restore.js"; // restores it; also reads the file images
 
   function loadFiles() {
@@ -735,16 +692,16 @@
         if (k === RUNTIME_WASM && STREAM_WASM) {
           var response = request(k, priority).then(function (r) { return [r, r.clone()]; });
           entry.compiled = compiledAsItArrives(k, response);
-          entry.bytes = response.then(function (rs) { return download(k, assets[k], progress, rs[1]); });
-        } else if (first.indexOf(k) >= 0) {
-          // what Python's start waits for: downloaded by a worker of its own, unless there is none
+          entry.bytes = response.then(function (rs) { return downloadWhole(k, assets[k], progress, rs[1]); });
+        } else if (assets[k].packed) {
+          // downloaded, checked and unpacked by a worker of its own, unless there is none
           entry.bytes = unpackerFor(k).then(function (w) {
+            boot.unpackedIn = w ? "worker" : "page";
             if (!w) return download(k, assets[k], progress, request(k, priority));
-            boot.unpackedIn = "worker";
             return downloadedByWorker(w, k, assets[k], progress, priority);
           });
         } else {
-          entry.bytes = download(k, assets[k], progress, request(k, priority));
+          entry.bytes = downloadWhole(k, assets[k], progress, request(k, priority));
         }
       });
     }
@@ -779,12 +736,9 @@
     var files = [];
     keys.forEach(function (k) {
       var entry = memory[absolute(k)];
-      // checked as stored (its sha256 is of the gzip), then unpacked (a download is already)
-      if (assets[k].gunzip && MODE === "file") {
-        entry.bytes = entry.bytes.then(function (bytes) {
-          var t = performance.now();
-          return unzipped(bytes).then(function (out) { lap("gunzip_" + keyName(k), t); return out; });
-        });
+      // checked as stored (its sha256 is of the packed bytes), then unpacked (a download is already)
+      if (assets[k].packed && MODE === "file") {
+        entry.bytes = entry.bytes.then(function (bytes) { return unpackHere(k, assets[k], bytes); });
       }
       if (k === BUILD.pyodide.numpyImage) {
         entry.bytes = entry.bytes.then(function (bytes) {
@@ -846,7 +800,6 @@
       stderr: function (line) { console.warn(line); },
     });
     mark("python_runs");
-    pythonRuns(pyodide);
     await files;
     await loading.scripts;
     boot.pyodide = pyodide;
@@ -888,7 +841,8 @@
     boot.timings.total = Math.round(performance.now()); // ms after navigation start
     boot.ready = true;
     el("boot").hidden = true;
-    keepUnpackedWhenIdle();
+    // Copies that an earlier version of this page kept unpacked (52 MB) are no longer read.
+    if (self.caches) caches.delete("watch-it-learn-unpacked").catch(function () {});
     // Play, clicked while Python started (first-paint.js kept it), trains from now on.
     if (self.WILFirstPaint && WILFirstPaint.handOver()) el("play").click();
   }
@@ -898,6 +852,7 @@
     wasmHooks.forEach(function (undo) { undo(); });
     wasmHooks = [];
     memory = {};
+    pageDecoder = null; // (its memory: as large as the snapshot)
   }
 
   function start() {

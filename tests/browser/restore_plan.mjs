@@ -6,7 +6,6 @@
 // Prints {ok: true, answer} (Python's answer to a question about numpy and nn) or {ok: false, error,
 // shifted: the module moved}.
 import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import vm from "node:vm";
@@ -17,7 +16,12 @@ vm.runInThisContext(readFileSync(path.join(dist, "snapshot-restore.js"), "utf8")
 const kit = globalThis.WILSnapshot;
 const info = readFileSync(path.join(dist, "build-info.js"), "utf8");
 const BUILD = JSON.parse(info.slice(info.indexOf("{"), info.lastIndexOf("}") + 1));
-const read = (key) => new Uint8Array(gunzipSync(readFileSync(path.join(dist, key))));
+// unpacked by the page's own decoder (vendor/zstddec-*/zstddec.js, a classic script for `self`)
+globalThis.self = globalThis;
+vm.runInThisContext(readFileSync(path.join(dist, BUILD.unpacker), "utf8"));
+const decoder = new (globalThis.WILZstd())();
+await decoder.init();
+const read = (key) => decoder.decode(new Uint8Array(readFileSync(path.join(dist, key))), BUILD.assets[key].unpackedSize);
 const { plan, memory } = kit.split(read(BUILD.pyodide.snapshot));
 const numpy = kit.readImage(read(BUILD.pyodide.numpyImage));
 if (how === "shifted") plan.libs[3].tableBase += 1; // one module one table entry further on

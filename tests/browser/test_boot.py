@@ -62,11 +62,21 @@ json.dumps({"modules": len(py), "without": [f for f in py if not os.path.exists(
     assert got["modules"] > 50 and got["without"] == []
 
 
+# build-info.js as a build without the start-up snapshot would write it
+WITHOUT_SNAPSHOT = """
+Object.defineProperty(window, "WIL_BUILD", { configurable: true, set(build) {
+  delete build.assets[build.pyodide.snapshot];
+  build.pyodide.snapshot = null;
+  Object.defineProperty(window, "WIL_BUILD", { value: build, writable: true, configurable: true });
+} });
+"""
+
+
 def test_the_snapshot_gives_the_interpreter_a_plain_start_gives(booted, new_page, server, wait_ready):
-    """A browser without DecompressionStream starts Python the long way (no snapshot): same
-    interpreter state, same modules, same numbers as the page restored from the snapshot."""
+    """A build without the snapshot starts Python the long way: same interpreter state, same
+    modules, same numbers as the page restored from the snapshot."""
     page = new_page()
-    page.add_init_script("delete window.DecompressionStream;")
+    page.add_init_script(WITHOUT_SNAPSHOT)
     page.goto(server)
     wait_ready(page)
     assert page.evaluate("window.boot.snapshot") is False
@@ -165,8 +175,8 @@ def test_missing_file_shows_a_readable_error(dist, tmp_path, page, serve_copy, w
 
 
 @pytest.mark.allow_page_errors
-@pytest.mark.parametrize("where", ["vendor/pyodide-*/python_stdlib.zip", "runtime/python-snapshot-gzip.bin",
-                                   "runtime/numpy-image-gzip.bin", "app-image-gzip.bin"])
+@pytest.mark.parametrize("where", ["vendor/pyodide-*/python_stdlib.zip", "runtime/python-snapshot-zstd.bin",
+                                   "runtime/numpy-image-zstd.bin", "app-image-zstd.bin"])
 def test_damaged_file_shows_a_readable_error(where, dist, tmp_path, page, serve_copy, wait_error):
     copy = _copy_dist(dist, tmp_path)
     damaged = next(copy.glob(where))

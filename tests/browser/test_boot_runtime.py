@@ -1,5 +1,5 @@
 """The runtime's files over http: pyodide.asm.wasm compiled as it arrives (and, on a repeat visit,
-taken from the browser's code cache), checksums and gunzip in unpack-worker.js.
+taken from the browser's code cache), checksums and unpacking in unpack-worker.js.
 
 What a damaged or missing file does is the same as on the slow path (test_boot.py): these tests
 hold the new paths to it, and read the browser's own trace for what the page cannot see.
@@ -110,8 +110,8 @@ def test_the_worker_checks_and_unpacks_the_downloads(dist, page, server, wait_re
     wait_ready(page)
     assert page.evaluate("window.boot.unpackedIn") == "worker"
     timings = page.evaluate("window.boot.timings")
-    for name in ("python_snapshot_gzip_bin", "numpy_image_gzip_bin"):
-        assert f"gunzip_{name}" in timings, timings
+    for name in ("python_snapshot_zstd_bin", "numpy_image_zstd_bin", "app_image_zstd_bin"):
+        assert f"unpack_{name}" in timings, timings
 
 
 def _trace_names(context, page, url, wait_ready) -> set[str]:
@@ -156,15 +156,18 @@ def test_a_repeat_visit_takes_the_compiled_runtime_from_the_code_cache(browser, 
 
 @pytest.mark.allow_page_errors  # the browser reports the 404 on the console
 @pytest.mark.parametrize("where, damage, title, words", [
-    ("runtime/python-snapshot-gzip.bin", "cut", "A file of this page is damaged", "shorter than built"),
-    ("runtime/numpy-image-gzip.bin", "missing", "A file of this page is missing", "HTTP 404"),
+    ("runtime/python-snapshot-zstd.bin", "cut", "A file of this page is damaged", "shorter than built"),
+    ("runtime/numpy-image-zstd.bin", "missing", "A file of this page is missing", "HTTP 404"),
+    ("vendor/zstddec-*/zstddec.js", "missing", "A file of this page is missing", "zstddec.js"),
 ])
 def test_a_file_the_worker_downloads_itself_is_named_when_missing_or_cut(where, damage, title, words, dist,
                                                                           tmp_path, page, serve_copy, wait_error):
-    """The snapshot and numpy's image are fetched by the worker, not by the page: a file that is
-    missing or cut short is named all the same, with what is wrong with it."""
+    """The packed files are fetched by the workers, not by the page, and unpacked by the decoder
+    the workers load: a file that is missing or cut short is named all the same, with what is
+    wrong with it."""
     copy = _copy_dist(dist, tmp_path)
-    target = copy / where
+    (target,) = copy.glob(where)
+    where = target.relative_to(copy).as_posix()
     if damage == "missing":
         target.unlink()
     else:
@@ -175,60 +178,19 @@ def test_a_file_the_worker_downloads_itself_is_named_when_missing_or_cut(where, 
     assert where in err["message"] and words in err["message"], err
 
 
-KEPT = """async () => {
-  const cache = await caches.open("watch-it-learn-unpacked");
-  return (await cache.keys()).map((r) => r.url.split("/").pop());
-}"""
-
-
-def _kept(page, n=2):
-    """The unpacked files the worker kept (it keeps them after answering: wait for them)."""
-    for _ in range(200):
-        names = page.evaluate(KEPT)
-        if len(names) >= n:
-            return sorted(names)
-        page.wait_for_timeout(50)
-    raise AssertionError(f"the worker kept {names}")
-
-
-def test_a_repeat_visit_takes_the_unpacked_files_it_kept_and_checks_them(new_page, server, wait_ready):
-    """The first visit keeps the snapshot and numpy's image unpacked (Cache Storage); the next
-    takes them from there instead of unpacking 52 MB again, and boots the same Python. A kept
-    copy that was altered on disk fails its sha256: it is dropped, downloaded again, and kept anew."""
-    first = new_page()
-    first.goto(server)
-    wait_ready(first)
-    assert "kept_python_snapshot_gzip_bin" not in first.evaluate("window.boot.timings")
-    kept = _kept(first)
-    assert [k.split("#")[0] for k in kept] == ["numpy-image-gzip.bin", "python-snapshot-gzip.bin"], kept
-
-    second = first.context.new_page()
-    second.goto(server)
-    wait_ready(second)
-    timings = second.evaluate("window.boot.timings")
-    assert timings.get("kept_python_snapshot_gzip_bin") == 1 and timings.get("kept_numpy_image_gzip_bin") == 1
-    probe = "import numpy, nn; float(numpy.linalg.det(numpy.arange(9.0).reshape(3, 3) + numpy.eye(3)))"
-    assert second.evaluate(f"window.pyodide.runPython({probe!r})") == \
-        first.evaluate(f"window.pyodide.runPython({probe!r})")
-
-    # one byte of the kept snapshot changed, as a failing disk would
-    second.evaluate("""async () => {
+def test_copies_an_earlier_version_kept_unpacked_are_deleted(page, server, wait_ready):
+    """The page once kept its unpacked files in Cache Storage (52 MB); it no longer reads them, so
+    a visit deletes them rather than leave them on the learner's disk."""
+    page.goto(server)
+    wait_ready(page)
+    page.evaluate("""async () => {
       const cache = await caches.open("watch-it-learn-unpacked");
-      const key = (await cache.keys()).find((r) => r.url.includes("python-snapshot"));
-      const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
-      bytes[bytes.length >> 1] ^= 0xff;
-      await cache.put(key, new Response(bytes));
+      await cache.put("runtime/python-snapshot-gzip.bin#unpacked-0", new Response(new Uint8Array(1 << 20)));
     }""")
-    third = first.context.new_page()
-    third.goto(server)
-    wait_ready(third)
-    timings = third.evaluate("window.boot.timings")
-    assert "kept_python_snapshot_gzip_bin" not in timings, "an altered copy was used"
-    assert timings.get("kept_numpy_image_gzip_bin") == 1
-    assert "gunzip_python_snapshot_gzip_bin" in timings  # downloaded and unpacked again
-    assert third.evaluate(f"window.pyodide.runPython({probe!r})") == first.evaluate(f"window.pyodide.runPython({probe!r})")
-    fourth = first.context.new_page()
-    _kept(third)
-    fourth.goto(server)
-    wait_ready(fourth)
-    assert fourth.evaluate("window.boot.timings").get("kept_python_snapshot_gzip_bin") == 1, "not kept anew"
+    page.reload()
+    wait_ready(page)
+    for _ in range(100):
+        if not page.evaluate("caches.has('watch-it-learn-unpacked')"):
+            break
+        page.wait_for_timeout(50)
+    assert not page.evaluate("caches.has('watch-it-learn-unpacked')")

@@ -2,7 +2,7 @@
 are the very pixels Python's first frame paints, nothing moves when Python takes over, and a
 click on Play made meanwhile is kept.
 
-Python is held back in these tests by holding app-image-gzip.bin (the app's code) until the test has looked
+Python is held back in these tests by holding app-image-zstd.bin (the app's code) until the test has looked
 at the page as first painted; boot.js then starts as usual.
 """
 
@@ -46,7 +46,7 @@ INKED = """(id) => { const c = document.getElementById(id);
 def _held(page, url):
     """Open url with the app's code held back: the page as first painted stays until release() is called."""
     held = []
-    page.route("**/app-image-gzip.bin", lambda route: held.append(route))
+    page.route("**/app-image-zstd.bin", lambda route: held.append(route))
     page.context.add_init_script(CLS_WATCH)
     page.goto(url)
     page.wait_for_function("() => window.WILFirstPaint && window.boot && window.boot.step", polling=50)

@@ -75,9 +75,9 @@ def _cut(path):
     ("boot.js", "missing", "missing"),
     ("vendor/pyodide-*/pyodide.asm.js", _cut, "damaged"),
     ("bundle/pyodide.asm.wasm.js", _flip(lambda d: len(d) // 2), "damaged"),   # in the data
-    ("bundle/app-image-gzip.bin.js", _flip(lambda d: d.rindex(b'"')), "damaged"),  # the data's closing quote
+    ("bundle/app-image-zstd.bin.js", _flip(lambda d: d.rindex(b'"')), "damaged"),  # the data's closing quote
     ("bundle/python_stdlib.zip.js", _letter, "damaged"),
-    ("bundle/numpy-image-gzip.bin.js", _cut, "damaged"),
+    ("bundle/numpy-image-zstd.bin.js", _cut, "damaged"),
 ], ids=["boot.js-missing", "pyodide.asm.js-cut", "wasm-bundle-byte", "app-bundle-quote",
         "stdlib-bundle-letter", "numpy-bundle-cut"])
 def test_damaged_copy_names_the_file(where, damage, title, dist, tmp_path, new_page, wait_error):
