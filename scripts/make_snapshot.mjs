@@ -55,6 +55,7 @@ async function installAndImport(py) {
   kit.layOut(py.FS, app);
   py.runPython(kit.APP_FIRST);
   kit.IMPORTS.forEach((name) => py.runPython(`import ${name}`));
+  py.runPython(kit.PREPARE);
 }
 
 // ---- the snapshot, and the plan of where numpy's modules went ----

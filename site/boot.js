@@ -816,12 +816,14 @@
     pyodide.runPython(WILSnapshot.APP_FIRST);
     t = lap("code_unpack", t);
     if (SNAPSHOT) {
-      pyodide.runPython(WILSnapshot.RESEED); // the snapshot has numpy and nn imported already
+      pyodide.runPython(WILSnapshot.RESEED); // the snapshot has numpy and nn imported already, and more
     } else {
       WILSnapshot.IMPORTS.forEach(function (name) {
         pyodide.runPython("import " + name);
         t = lap("code_" + name.replace(/\W+/g, "_"), t);
       });
+      pyodide.runPython(WILSnapshot.PREPARE); // (the snapshot has it made)
+      lap("code_prepare", t);
     }
     setBar(BAR.code);
 

@@ -220,6 +220,8 @@
   }
   // What a fresh interpreter does on its own: the generators numpy and Python seed from the OS's
   // entropy as they are imported are seeded again, or every visit would draw the same numbers.
+  // Then the opening setup's Session is made (playground.app.prepare_opening), for the page's start.
+  var PREPARE = "import playground.app\nplayground.app.prepare_opening()";
   var RESEED = [
     "import sys",
     "if 'random' in sys.modules: sys.modules['random'].seed()",
@@ -229,7 +231,7 @@
   root.WILSnapshot = {
     readImage: readImage, layOut: layOut, compileLibraries: compileLibraries, split: split, join: join,
     placeLibraries: placeLibraries, beforeMemoryRestored: beforeMemoryRestored,
-    invalidateCaches: invalidateCaches, APP_FIRST: APP_FIRST, IMPORTS: IMPORTS, RESEED: RESEED,
+    invalidateCaches: invalidateCaches, APP_FIRST: APP_FIRST, IMPORTS: IMPORTS, PREPARE: PREPARE, RESEED: RESEED,
     standInPageGlobals: standInPageGlobals,
   };
 })(typeof self !== "undefined" ? self : globalThis);

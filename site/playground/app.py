@@ -39,6 +39,24 @@ STOPPED_PRESS_MS = 500  # a Play press this soon after training stopped itself w
 PANELS_AFTER_MS = 4000  # the teaching panels are built by then even if nobody scrolls (keyboard users Tab to them)
 PICTURES = ("boundary", "network")  # painted only while one of them is on screen
 
+_prepared = None  # the opening setup's Session, made ahead by prepare_opening() for the first App
+
+
+def prepare_opening():
+    """Make the opening setup's Session (its data and its network) ahead of the page's start, for
+    the first App to take. The build runs this before it takes the start-up snapshot
+    (site/snapshot-restore.js, PREPARE), so a visit starts with it made: it depends on nothing but
+    the default config, whose seed is fixed."""
+    global _prepared
+    _prepared = Session(None)
+
+
+def _opening_session(config):
+    """Session(config): the one prepare_opening() made, the first time and for the opening config."""
+    global _prepared
+    made, _prepared = _prepared, None
+    return made if made is not None and config is None else Session(config)
+
 
 def _js(value):
     return to_js(value, dict_converter=Object.fromEntries)
@@ -54,7 +72,7 @@ class App:
         """baked: the page's markup is the build's (scripts/first_paint.py), its controls filled for
         the opening config."""
         self.proxies = Proxies()
-        self.session = Session(config)
+        self.session = _opening_session(config)
         opening = self.session.config
         self.running = False
         self.speed = 1

@@ -35,7 +35,9 @@ kit.beforeMemoryRestored(async (Module) => {
 try {
   const py = await loadPyodide({ indexURL, env: { HOME: "/home/pyodide" }, args: [], _loadSnapshot: memory });
   kit.layOut(py.FS, numpy);
-  const answer = py.runPython("import numpy, nn; f'{int(numpy.arange(10).sum())} {nn.MLP.__name__}'");
+  // (and the opening Session the build made ahead, waiting for the page's start to take it)
+  const answer = py.runPython("import numpy, nn, sys; f'{int(numpy.arange(10).sum())} {nn.MLP.__name__} " +
+                              "{type(sys.modules[\"playground.app\"]._prepared).__name__}'");
   console.log(JSON.stringify({ ok: true, answer }));
 } catch (e) {
   console.log(JSON.stringify({ ok: false, error: String(e && e.message || e), shifted: plan.libs[3].name }));

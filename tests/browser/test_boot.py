@@ -92,6 +92,25 @@ def test_the_snapshot_gives_the_interpreter_a_plain_start_gives(booted, new_page
     page.context.close()
 
 
+def test_the_page_starts_with_the_opening_session_the_snapshot_holds_made(booted):
+    """The snapshot holds the opening setup's Session made ahead (playground.app.prepare_opening);
+    the page took it, and it is the Session the page would have made itself: same data, same
+    weights, same config."""
+    code = """
+import json, sys, numpy as np
+from nn import Session
+module = sys.modules["playground.app"]
+live, fresh = sys.modules["playground"].app.session, Session(None)
+json.dumps({"taken": module._prepared is None, "config": live.config == fresh.config,
+            "data": all(np.array_equal(getattr(live, k), getattr(fresh, k))
+                        for k in ("X_train_raw", "y_train", "X_test_raw", "y_test")),
+            "weights": all(np.array_equal(a, b) for a, b in zip(live.net.params, fresh.net.params)),
+            "epoch": live.epoch})
+"""
+    got = json.loads(booted.evaluate("(code) => window.pyodide.runPython(code)", code))
+    assert got == {"taken": True, "config": True, "data": True, "weights": True, "epoch": 0}, got
+
+
 def test_numpy_and_nn_run_in_the_page(booted):
     """Values computed by the page's Python equal those computed here in CPython."""
     code = """

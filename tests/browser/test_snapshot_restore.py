@@ -27,7 +27,7 @@ def _restore(dist: Path, how: str) -> dict:
 
 
 def test_the_snapshot_restores_with_its_plan(dist):
-    assert _restore(dist, "as-built") == {"ok": True, "answer": "45 MLP"}
+    assert _restore(dist, "as-built") == {"ok": True, "answer": "45 MLP Session"}
 
 
 def test_a_plan_that_places_a_module_elsewhere_is_refused_by_name(dist):
