@@ -36,7 +36,7 @@ def maker(tmp_path, monkeypatch):
     runs.write_text("")
 
     def make():
-        return build.node_made("test thing", script, [b"input"], [str(runs)], post=lambda raw: raw.upper())
+        return build.node_made("test thing", script, [b"input"], [str(runs)])
 
     make.runs = lambda: len(runs.read_text().splitlines())
     make.cached = lambda: next(p for p in (tmp_path / "cache").rglob("make_thing-*") if not p.suffix)
@@ -44,10 +44,10 @@ def maker(tmp_path, monkeypatch):
 
 
 def test_a_cached_file_is_reused_after_its_checksum_is_checked(maker, capsys):
-    assert maker() == MADE.upper() and maker.runs() == 1
+    assert maker() == MADE and maker.runs() == 1
     checksum = maker.cached().with_name(maker.cached().name + ".sha256")
-    assert checksum.read_text().strip() == hashlib.sha256(MADE.upper()).hexdigest()
-    assert maker() == MADE.upper() and maker.runs() == 1, "the cached file was not reused"
+    assert checksum.read_text().strip() == hashlib.sha256(MADE).hexdigest()
+    assert maker() == MADE and maker.runs() == 1, "the cached file was not reused"
     assert "sha256 checked" in capsys.readouterr().out
 
 
@@ -57,11 +57,11 @@ def test_a_damaged_cached_file_is_made_again(maker, capsys):
     data[len(data) // 2] ^= 0xFF
     maker.cached().write_bytes(bytes(data))
     capsys.readouterr()
-    assert maker() == MADE.upper(), "the damaged cached file was used"
+    assert maker() == MADE, "the damaged cached file was used"
     assert maker.runs() == 2
     out = capsys.readouterr().out
     assert "is damaged" in out and "Deleting it and making it again" in out, out
-    assert maker.cached().read_bytes() == MADE.upper(), "the cache still holds the damaged file"
+    assert maker.cached().read_bytes() == MADE, "the cache still holds the damaged file"
 
 
 def test_a_cached_file_without_a_checksum_is_made_again(maker, capsys):
@@ -69,6 +69,6 @@ def test_a_cached_file_without_a_checksum_is_made_again(maker, capsys):
     maker()
     maker.cached().with_name(maker.cached().name + ".sha256").unlink()
     maker.cached().write_bytes(b"left by an older build, cut sho")
-    assert maker() == MADE.upper()
+    assert maker() == MADE
     assert maker.runs() == 2
     assert "has no sha256 beside it" in capsys.readouterr().out
