@@ -7,10 +7,12 @@ real cache is shared by every checkout on the machine and is never touched here.
 import hashlib
 import importlib.util
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))  # (build.py imports file_image beside it)
 _spec = importlib.util.spec_from_file_location("build", Path(__file__).parent.parent / "scripts/build.py")
 build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
