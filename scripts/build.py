@@ -584,6 +584,8 @@ def build(out: Path) -> dict:
         if key in raw:
             assets[key]["packed"] = "zstd"  # boot.js unpacks it after checking the sha256
             assets[key]["unpackedSize"] = len(raw[key])
+            # what it unpacks to: checked when a browser keeps it unpacked for the next visit
+            assets[key]["unpackedSha256"] = _sha256(raw[key])
 
     info = {
         "project": project_name(),

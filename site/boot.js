@@ -8,8 +8,9 @@
    (sha256) and unpacked by an unpack-worker.js of their own, and pyodide.asm.wasm is compiled as
    it arrives (and kept in the browser's code cache for the next visit). Over file://, where
    fetch() is refused, they come from classic scripts in bundle/ (base64, of gzip where that is
-   smaller) that register themselves in self.WIL_BUNDLE and are decoded and unpacked here. Either way a fetch shim answers
-   Pyodide's requests for those files from memory, then is removed once Python is up.
+   smaller) that register themselves in self.WIL_BUNDLE and are decoded and unpacked here. Either
+   way a fetch shim answers Pyodide's requests for those files from memory, then is removed once
+   Python is up.
 
    Hand-over: window.pyodide (the Pyodide API), window.boot (mode, timings, error), then
    `playground.main()` runs; when it returns (or its awaitable settles) the overlay hides.
@@ -435,6 +436,19 @@
     });
   }
 
+  /** The workers keep what they unpacked for the next visit (unpack-worker.js): once the page is
+      up and has a moment, so that the writing slows neither the start nor the first frames. */
+  function keepUnpackedWhenIdle() {
+    var later = self.requestIdleCallback
+      ? function (f) { requestIdleCallback(f, { timeout: 5000 }); }
+      : function (f) { setTimeout(f, 2000); };
+    later(function () {
+      Object.keys(unpackers).forEach(function (slot) {
+        unpackers[slot].then(function (w) { if (w) w.postMessage({ keepNow: true }); });
+      });
+    });
+  }
+
   /** Over http(s), a packed file the worker downloads itself (not through this thread), checks and
       unpacks: the checked, unpacked bytes, or the error that names the file. */
   async function downloadedByWorker(w, key, asset, progress, priority) {
@@ -447,7 +461,7 @@
     });
     w.postMessage({ id: id, start: true, url: absolute(key), size: asset.size, sha256: asset.sha256,
                     decoder: absolute(BUILD.unpacker), unpackedSize: asset.unpackedSize,
-                    priority: priority });
+                    unpacked: asset.unpackedSha256, priority: priority });
     var got = await reply;
     if (got.missing) throw missingFile(got.file ? BUILD.unpacker : key, got.missing);
     if (got.damaged) throw damagedFile(key, got.damaged);
@@ -458,6 +472,7 @@
     Object.keys(got.ms || {}).forEach(function (step) {
       boot.timings[step + "_" + keyName(key)] = Math.round(got.ms[step]);
     });
+    if (got.kept) boot.timings["kept_" + keyName(key)] = 1; // unpacked, from the last visit
     if (typeof got.sha256 === "string" && got.sha256 !== asset.sha256) throw damagedFile(key, CHECKSUM);
     if (got.error) {
       throw damagedFile(key, (got.sha256 === undefined ? "it cannot be checked (" : "it does not unpack (") +
@@ -843,8 +858,7 @@
     boot.timings.total = Math.round(performance.now()); // ms after navigation start
     boot.ready = true;
     el("boot").hidden = true;
-    // Copies that an earlier version of this page kept unpacked (52 MB) are no longer read.
-    if (self.caches) caches.delete("watch-it-learn-unpacked").catch(function () {});
+    keepUnpackedWhenIdle();
     // Play, clicked while Python started (first-paint.js kept it), trains from now on.
     if (self.WILFirstPaint && WILFirstPaint.handOver()) el("play").click();
   }

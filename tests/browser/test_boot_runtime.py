@@ -178,19 +178,60 @@ def test_a_file_the_worker_downloads_itself_is_named_when_missing_or_cut(where, 
     assert where in err["message"] and words in err["message"], err
 
 
-def test_copies_an_earlier_version_kept_unpacked_are_deleted(page, server, wait_ready):
-    """The page once kept its unpacked files in Cache Storage (52 MB); it no longer reads them, so
-    a visit deletes them rather than leave them on the learner's disk."""
-    page.goto(server)
-    wait_ready(page)
-    page.evaluate("""async () => {
-      const cache = await caches.open("watch-it-learn-unpacked");
-      await cache.put("runtime/python-snapshot-gzip.bin#unpacked-0", new Response(new Uint8Array(1 << 20)));
-    }""")
-    page.reload()
-    wait_ready(page)
-    for _ in range(100):
-        if not page.evaluate("caches.has('watch-it-learn-unpacked')"):
-            break
+KEPT = """async () => {
+  const cache = await caches.open("watch-it-learn-unpacked");
+  return (await cache.keys()).map((r) => r.url.split("/").pop());
+}"""
+
+
+def _kept(page, n=3):
+    """The unpacked files the worker kept (it keeps them after answering: wait for them)."""
+    for _ in range(200):
+        names = page.evaluate(KEPT)
+        if len(names) >= n:
+            return sorted(names)
         page.wait_for_timeout(50)
-    assert not page.evaluate("caches.has('watch-it-learn-unpacked')")
+    raise AssertionError(f"the worker kept {names}")
+
+
+def test_a_repeat_visit_takes_the_unpacked_files_it_kept_and_checks_them(new_page, server, wait_ready):
+    """The first visit keeps the packed files unpacked (Cache Storage); the next takes them from
+    there instead of unpacking 54 MB again, and boots the same Python. A kept copy that was altered
+    on disk fails its sha256: it is dropped, downloaded again, and kept anew."""
+    first = new_page()
+    first.goto(server)
+    wait_ready(first)
+    assert "kept_python_snapshot_zstd_bin" not in first.evaluate("window.boot.timings")
+    kept = _kept(first)
+    assert [k.split("#")[0] for k in kept] == ["app-image-zstd.bin", "numpy-image-zstd.bin", "python-snapshot-zstd.bin"], kept
+
+    second = first.context.new_page()
+    second.goto(server)
+    wait_ready(second)
+    timings = second.evaluate("window.boot.timings")
+    assert timings.get("kept_python_snapshot_zstd_bin") == 1 and timings.get("kept_numpy_image_zstd_bin") == 1
+    probe = "import numpy, nn; float(numpy.linalg.det(numpy.arange(9.0).reshape(3, 3) + numpy.eye(3)))"
+    assert second.evaluate(f"window.pyodide.runPython({probe!r})") == \
+        first.evaluate(f"window.pyodide.runPython({probe!r})")
+
+    # one byte of the kept snapshot changed, as a failing disk would
+    second.evaluate("""async () => {
+      const cache = await caches.open("watch-it-learn-unpacked");
+      const key = (await cache.keys()).find((r) => r.url.includes("python-snapshot"));
+      const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+      bytes[bytes.length >> 1] ^= 0xff;
+      await cache.put(key, new Response(bytes));
+    }""")
+    third = first.context.new_page()
+    third.goto(server)
+    wait_ready(third)
+    timings = third.evaluate("window.boot.timings")
+    assert "kept_python_snapshot_zstd_bin" not in timings, "an altered copy was used"
+    assert timings.get("kept_numpy_image_zstd_bin") == 1
+    assert "unpack_python_snapshot_zstd_bin" in timings  # downloaded and unpacked again
+    assert third.evaluate(f"window.pyodide.runPython({probe!r})") == first.evaluate(f"window.pyodide.runPython({probe!r})")
+    fourth = first.context.new_page()
+    _kept(third)
+    fourth.goto(server)
+    wait_ready(fourth)
+    assert fourth.evaluate("window.boot.timings").get("kept_python_snapshot_zstd_bin") == 1, "not kept anew"
