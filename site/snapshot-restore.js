@@ -188,6 +188,9 @@
     "nn.training.replay", "playground"].concat(["code_edit", "colors", "digit_logic", "explain_text",
     "keynav", "layout", "link", "menus", "own_data", "plane", "replay_words", "source_map", "tiles",
     "typed"].map(function (m) { return "playground.logic." + m; })).concat(["playground.app"]);
+  // After the imports, the opening setup's Session is made (playground.app.prepare_opening), for
+  // the page's first App to take: in the snapshot, it is made already.
+  var PREPARE = "import playground.app\nplayground.app.prepare_opening()";
   // The browser objects the app's modules take from `js` as they are imported (`from js import
   // document`, `window.WILDraw`). Built in node, the snapshot stands in an empty object for each
   // that node lacks: Pyodide's snapshot keeps only the path by which a JS object was reached
@@ -220,8 +223,6 @@
   }
   // What a fresh interpreter does on its own: the generators numpy and Python seed from the OS's
   // entropy as they are imported are seeded again, or every visit would draw the same numbers.
-  // Then the opening setup's Session is made (playground.app.prepare_opening), for the page's start.
-  var PREPARE = "import playground.app\nplayground.app.prepare_opening()";
   var RESEED = [
     "import sys",
     "if 'random' in sys.modules: sys.modules['random'].seed()",
@@ -231,7 +232,7 @@
   root.WILSnapshot = {
     readImage: readImage, layOut: layOut, compileLibraries: compileLibraries, split: split, join: join,
     placeLibraries: placeLibraries, beforeMemoryRestored: beforeMemoryRestored,
-    invalidateCaches: invalidateCaches, APP_FIRST: APP_FIRST, IMPORTS: IMPORTS, PREPARE: PREPARE, RESEED: RESEED,
-    standInPageGlobals: standInPageGlobals,
+    invalidateCaches: invalidateCaches, APP_FIRST: APP_FIRST, IMPORTS: IMPORTS, PREPARE: PREPARE,
+    RESEED: RESEED, standInPageGlobals: standInPageGlobals,
   };
 })(typeof self !== "undefined" ? self : globalThis);
