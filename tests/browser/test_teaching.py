@@ -223,10 +223,20 @@ def test_the_landscape_follows_an_explained_step(app):
     app.locator("#panel-landscape").scroll_into_view_if_needed()
     app.wait_for_function("() => document.querySelector('#panel-landscape .teach-small').textContent.includes('at epoch 20')",
                           timeout=30_000)
+    # The panel makes its plane again through the stepped weights on one of its next ticks; the
+    # descent must be asked for after that (making the plane clears it). Count the planes made
+    # from now on: the panel's status names the losses once one is made.
+    app.evaluate("""() => {
+      const status = document.querySelector('#panel-landscape .teach-small');
+      window.__planesMade = 0;
+      new MutationObserver(() => { if (status.textContent.includes(' losses on ')) window.__planesMade += 1; })
+        .observe(status, { childList: true, characterData: true, subtree: true });
+    }""")
     app.get_by_role("button", name="Take one step").click()
     after = wait_state(app, f"s.steps > {s['steps']}")
     app.locator("#panel-landscape").scroll_into_view_if_needed()
-    app.wait_for_function("() => !document.querySelector('#panel-landscape .teach-primary').disabled", timeout=30_000)
+    app.wait_for_function("() => window.__planesMade > 0 && !document.querySelector('#panel-landscape .teach-primary').disabled",
+                          timeout=30_000)
     app.get_by_role("button", name="Take 15 steps").click()
     app.wait_for_function("() => document.querySelector('.teach-descent').textContent.length > 0")
     assert f"from {et.num(after['trainLoss'])} to" in app.locator(".teach-descent").text_content()
