@@ -281,30 +281,6 @@
     return r;
   }
 
-  /** Over http(s), without a worker: a packed asset fetched here, counting bytes as they arrive,
-      then checked and unpacked here. `response`: its request (request()). */
-  async function download(key, asset, progress, response) {
-    var r = await response, bytes = new Uint8Array(asset.size), n = 0;
-    var reader = r.body.getReader();
-    for (;;) {
-      var chunk;
-      try {
-        chunk = await reader.read();
-      } catch (e) {
-        throw missingFile(key, "network error: " + e.message);
-      }
-      if (chunk.done) break;
-      if (n + chunk.value.length > asset.size) throw damagedFile(key, "it is longer than built");
-      bytes.set(chunk.value, n);
-      n += chunk.value.length;
-      progress.set(key, n);
-    }
-    if (n !== asset.size) throw damagedFile(key, "it is shorter than built");
-    mark(keyName(key));
-    bytes = await verified(key, bytes, asset.sha256);
-    return unpackHere(key, asset, bytes);
-  }
-
   /** A file that is not packed (the runtime, its lock file and stdlib zip): read whole by the
       browser and checked with WebCrypto, which digests off this thread. Chunk by chunk through
       this thread it was held up whenever the thread was busy (compiling, painting), most of all
@@ -327,7 +303,7 @@
 
   /** Over file://: the bundle script registered base64 (of gzip, where that was smaller); decode
       it in slices, and check it. */
-  async function unpack(key, asset, progress) {
+  async function fromBundle(key, asset, progress) {
     var rec = self.WIL_BUNDLE && self.WIL_BUNDLE[key];
     // it loaded (a missing file stops before this) but did not run to its end
     if (!rec || typeof rec.data !== "string") throw damagedFile(asset.bundle, "it does not hold " + key);
@@ -712,7 +688,10 @@
           // downloaded, checked and unpacked by a worker of its own, unless there is none
           entry.bytes = unpackerFor(k).then(function (w) {
             boot.unpackedIn = w ? "worker" : "page";
-            if (!w) return download(k, assets[k], progress, request(k, priority));
+            if (!w) {
+              return downloadWhole(k, assets[k], progress, request(k, priority))
+                .then(function (bytes) { return unpackHere(k, assets[k], bytes); });
+            }
             return downloadedByWorker(w, k, assets[k], progress, priority);
           });
         } else {
@@ -743,7 +722,7 @@
         var read = loadScript(assets[k].bundle, true);
         read.catch(function () {}); // reported through the chain below
         var bytes = chain.then(function () { return read; })
-          .then(function () { return unpack(k, assets[k], progress); });
+          .then(function () { return fromBundle(k, assets[k], progress); });
         chain = bytes;
         memory[absolute(k)] = { key: k, type: assets[k].type, sha256: assets[k].sha256, bytes: bytes };
       });

@@ -35,13 +35,12 @@ function hex(buffer) {
 
 // ---- the decoder ----------------------------------------------------------------------------
 
-var decoding = null; // Promise<a ready ZSTDDecoder>
-
+/** Promise<a ready ZSTDDecoder>, from zstddec.js at `url`. */
 function decoder(url) {
-  return decoding || (decoding = new Promise(function (resolve) {
+  return new Promise(function (resolve) {
     importScripts(url); // throws (a NetworkError) when the file is missing
     resolve(new (self.WILZstd())());
-  }).then(function (d) { return d.init().then(function () { return d; }); }));
+  }).then(function (d) { return d.init().then(function () { return d; }); });
 }
 
 // ---- unpacked files kept for the next visit (Cache Storage) ----------------------------------
@@ -170,7 +169,7 @@ async function download(id, msg) {
     reply.error = String((err && err.message) || err);
   }
   reply.ms.unpack = performance.now() - t;
-  decoding = unpacker = d = null; // (the decoder's memory is freed with it)
+  unpacker = d = null; // (the decoder's memory is freed with it)
   var copy = msg.unpacked && self.caches && reply.bytes && reply.sha256 !== null ? reply.bytes.slice() : null;
   postMessage(reply, reply.bytes ? [reply.bytes.buffer] : []);
   if (copy) toKeep = function () { return keep(msg, copy); };

@@ -5,17 +5,14 @@ A stand-in maker script plays node's part, with a temporary cache folder (XDG_CA
 real cache is shared by every checkout on the machine and is never touched here.
 """
 import hashlib
-import importlib.util
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))  # (build.py imports file_image beside it)
-_spec = importlib.util.spec_from_file_location("build", Path(__file__).parent.parent / "scripts/build.py")
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
+sys.path.insert(0, str(Path(__file__).parent.parent / "scripts"))
+import build  # noqa: E402
 
 MADE = b"what node made\n"
 # Writes MADE to its last argument and counts its runs in its first.
