@@ -33,6 +33,7 @@
     error: null,
     timings: {},
     unpackedIn: null, // over http: "worker" (unpack-worker.js) or "page"
+    compiledForNextVisit: false, // the runtime script was run again for the code cache (below)
     build: BUILD,
     pyodide: null,
   });
@@ -412,16 +413,49 @@
     });
   }
 
-  /** The workers keep what they unpacked for the next visit (unpack-worker.js): once the page is
-      up and has a moment, so that the writing slows neither the start nor the first frames. */
+  /** f, once the page is up and has a moment: what is done for the next visit slows neither the
+      start nor the first frames. */
+  function whenIdle(f) {
+    if (self.requestIdleCallback) requestIdleCallback(f, { timeout: 5000 });
+    else setTimeout(f, 2000);
+  }
+
+  /** The workers keep what they unpacked for the next visit (unpack-worker.js). */
   function keepUnpackedWhenIdle() {
-    var later = self.requestIdleCallback
-      ? function (f) { requestIdleCallback(f, { timeout: 5000 }); }
-      : function (f) { setTimeout(f, 2000); };
-    later(function () {
+    whenIdle(function () {
       Object.keys(unpackers).forEach(function (slot) {
         unpackers[slot].then(function (w) { if (w) w.postMessage({ keepNow: true }); });
       });
+    });
+  }
+
+  // Chromium keeps a script's compiled code for the next visit only once it has run that script
+  // a second time within a few days: the second visit would compile the runtime script (1.3 MB,
+  // a quarter of a second of a core while the runtime starts) as the first did, and only the
+  // third would find it compiled. So the first visit runs it a second time, when idle. That only
+  // defines the runtime's factory (_createPyodideModule) again, which nothing calls any more.
+  // Once per runtime and browser (its path names its version); over http(s), where the browser
+  // keeps compiled code; and not where nothing can be remembered (no localStorage).
+  var COMPILED = "watch-it-learn-runtime-compiled";
+
+  function compileForNextVisitWhenIdle() {
+    var store = null, runtime = BUILD.pyodide.runtime;
+    try {
+      store = self.localStorage;
+      if (MODE !== "http" || !store || store.getItem(COMPILED) === runtime) return;
+    } catch (e) {
+      return; // storage refused (a sandbox, a setting)
+    }
+    whenIdle(function () {
+      var s = document.createElement("script");
+      s.src = runtime;
+      s.onload = function () {
+        s.remove();
+        boot.compiledForNextVisit = true;
+        try { store.setItem(COMPILED, runtime); } catch (e) { /* full: tried again next visit */ }
+      };
+      s.onerror = function () { s.remove(); };
+      document.head.append(s);
     });
   }
 
@@ -838,6 +872,7 @@
     boot.ready = true;
     el("boot").hidden = true;
     keepUnpackedWhenIdle();
+    compileForNextVisitWhenIdle();
     // Play, clicked while Python started (first-paint.js kept it), trains from now on.
     if (self.WILFirstPaint && WILFirstPaint.handOver()) el("play").click();
   }
