@@ -420,12 +420,22 @@
     else setTimeout(f, 2000);
   }
 
-  /** The workers keep what they unpacked for the next visit (unpack-worker.js). */
+  // file -> the unpacked bytes its worker would keep for the next visit, given back to it when
+  // idle: the worker then need not copy them (36 MB for the snapshot) before it hands them over
+  var toGiveBack = {};
+
+  /** The workers keep what they unpacked for the next visit (unpack-worker.js). The snapshot's
+      bytes go back as they are (Python's memory was restored from them: nothing reads them any
+      more); the images' are copied, since Python's file system owns them (layOut). A worker
+      with nothing to keep has closed. */
   function keepUnpackedWhenIdle() {
     whenIdle(function () {
-      Object.keys(unpackers).forEach(function (slot) {
-        unpackers[slot].then(function (w) { if (w) w.postMessage({ keepNow: true }); });
+      Object.keys(toGiveBack).forEach(function (key) {
+        var bytes = toGiveBack[key];
+        if (key !== SNAPSHOT) bytes = bytes.slice();
+        unpackers[key].then(function (w) { w.postMessage({ keepNow: true, bytes: bytes }, [bytes.buffer]); });
       });
+      toGiveBack = {};
     });
   }
 
@@ -489,6 +499,7 @@
         got.error + ")");
     }
     mark("checked_" + keyName(key));
+    if (got.keep) toGiveBack[key] = got.bytes;
     return got.bytes;
   }
 

@@ -176,6 +176,12 @@ def test_a_repeat_visit_takes_the_compiled_runtime_from_the_code_cache(browser, 
         context.close()
 
 
+KEPT = """async () => {
+  const cache = await caches.open("watch-it-learn-unpacked");
+  return (await cache.keys()).map((r) => r.url.split("/").pop());
+}"""
+
+
 def _kept(page, n=3):
     """The unpacked files the worker kept (it keeps them after answering: wait for them)."""
     for _ in range(200):
