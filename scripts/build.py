@@ -63,6 +63,10 @@ JS_LIBS = {
     # syntax highlighting for the source viewer: the common build (includes Python) + a theme
     "@highlightjs/cdn-assets": ["highlight.min.js", "styles/github.min.css"],
 }
+# ... except these, whose scripts boot.js loads once the page is up ("later" in build-info.js):
+# the code they serve is below the fold, and running them (highlight.js registers its
+# languages: ~80 ms of the page's thread) would delay the start.
+JS_LIBS_LATER = {"@highlightjs/cdn-assets"}
 # The Python that runs in the page: (folder in the checkout, folder under /app in the page).
 APP_TREES = [(ROOT / "nn", "nn"), (SITE / "playground", "playground"), (SITE / "data", "data")]
 
@@ -551,7 +555,7 @@ def build(out: Path) -> dict:
     o.add(f"{decoder_dir}/LICENSE", (modules / "zstddec" / "LICENSE").read_bytes())
 
     # Browser libraries.
-    scripts, styles, libs = [], [], {}
+    scripts, later, styles, libs = [], [], [], {}
     for lib, files in JS_LIBS.items():
         lib_dir = f"vendor/{lib}-{npm[lib]}"
         libs[lib] = {"version": npm[lib], "dir": lib_dir}
@@ -562,7 +566,7 @@ def build(out: Path) -> dict:
             dest = f"{lib_dir}/{Path(rel).name}"
             o.add(dest, src.read_bytes())
             if rel.endswith(".js"):
-                scripts.append(dest)
+                (later if lib in JS_LIBS_LATER else scripts).append(dest)
             elif rel.endswith(".css"):
                 styles.append(dest)
 
@@ -602,6 +606,7 @@ def build(out: Path) -> dict:
         "unpacker": f"{decoder_dir}/zstddec.js",  # unpacks the assets marked packed: "zstd"
         "app": {"image": APP_IMAGE, "files": app_names},
         "scripts": scripts,
+        "later": later,  # loaded once Python has started (playground/views/highlight.py waits for them)
         "styles": styles,
         "assets": assets,
     }

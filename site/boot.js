@@ -34,6 +34,7 @@
     timings: {},
     unpackedIn: null, // over http: "worker" (unpack-worker.js) or "page"
     compiledForNextVisit: false, // the runtime script was run again for the code cache (below)
+    laterLoaded: false, // the libraries loaded once the page is up (loadLaterWhenIdle)
     build: BUILD,
     pyodide: null,
   });
@@ -436,6 +437,21 @@
         unpackers[key].then(function (w) { w.postMessage({ keepNow: true, bytes: bytes }, [bytes.buffer]); });
       });
       toGiveBack = {};
+    });
+  }
+
+  /** The libraries the first frames do not need (build-info.js's "later": the highlighter of the
+      code panels, below the fold), once the page is up; then the event that tells Python they
+      are there (playground/views/highlight.py). One that is missing is only named on the
+      console: the code is then shown without colours. */
+  function loadLaterWhenIdle() {
+    whenIdle(function () {
+      Promise.all((BUILD.later || []).map(function (path) {
+        return loadScript(path, true).catch(function (e) { console.warn("[boot] " + e.message); });
+      })).then(function () {
+        boot.laterLoaded = true;
+        document.dispatchEvent(new Event("wil-later-loaded"));
+      });
     });
   }
 
@@ -882,6 +898,7 @@
     boot.timings.total = Math.round(performance.now()); // ms after navigation start
     boot.ready = true;
     el("boot").hidden = true;
+    loadLaterWhenIdle();
     keepUnpackedWhenIdle();
     compileForNextVisitWhenIdle();
     // Play, clicked while Python started (first-paint.js kept it), trains from now on.

@@ -355,7 +355,8 @@ def test_the_source_shown_is_the_source_loaded(app):
     repo = (ROOT / "nn" / "core/optim.py").read_text(encoding="utf-8")
     assert shown == loaded == repo
     assert section.get_attribute("data-sha256") == hashlib.sha256(repo.encode()).hexdigest()
-    assert app.locator("#panel-source code span.hljs-keyword").count() > 20  # highlighted, by highlight.js
+    # highlighted, by highlight.js (loaded once the page is up)
+    app.wait_for_function("() => document.querySelectorAll('#panel-source code span.hljs-keyword').length > 20")
     first = int(re.search(r"lines (\d+)–", app.locator(".teach-src-focus").text_content()).group(1))
     assert repo.splitlines()[first - 1].lstrip().startswith("def _update")
     band = app.evaluate("() => [document.querySelector('.teach-src-band').getBoundingClientRect().top,"
@@ -383,9 +384,43 @@ def test_the_highlighter_loads_from_file_url(new_page, dist, wait_ready):
     page = new_page()
     page.goto((dist / "index.html").as_uri())
     wait_ready(page)
-    assert page.evaluate("() => typeof window.hljs.highlight") == "function"
     show_panels(page)
-    assert page.locator("#panel-source code span.hljs-keyword").count() > 10
+    page.wait_for_function("() => document.querySelectorAll('#panel-source code span.hljs-keyword').length > 10")
+    assert page.evaluate("() => typeof window.hljs.highlight") == "function"
+    page.context.close()
+
+
+def test_the_code_is_shown_before_the_highlighter_comes_and_coloured_when_it_does(new_page, server, wait_ready):
+    """highlight.js loads once the page is up: a code panel opened before shows the file's text as
+    it is, and colours it when highlight.js comes, as does the editor of "Break it"."""
+    page = new_page()
+    held = []
+    page.route("**/highlight.min.js", lambda route: held.append(route))
+    page.goto(server)
+    wait_ready(page)
+    show_panels(page)
+    assert page.evaluate("() => window.hljs") is None and not page.evaluate("window.boot.laterLoaded")
+    code = page.locator("#panel-source code")
+    shown = page.locator("#panel-source").get_attribute("data-file")
+    loaded = page.evaluate(f"() => pyodide.FS.readFile('/app/nn/{shown}', {{encoding: 'utf8'}})")
+    assert code.text_content() == loaded and code.locator("span").count() == 0  # plain, all of it
+    page.get_by_role("button", name="Edit code").click()
+    editor = page.locator("#panel-source .code-edit-pre")
+    typed = page.locator("#panel-source .code-edit-area").input_value()
+    assert typed.strip() and editor.text_content().rstrip() == typed.rstrip() and editor.locator("span").count() == 0
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the page never asked for highlight.js"
+    held[0].continue_()
+    page.wait_for_function("() => document.querySelectorAll('#panel-source code span.hljs-keyword').length > 20")
+    shown = page.locator("#panel-source").get_attribute("data-file")  # (Edit code shows the function's file)
+    loaded = page.evaluate(f"() => pyodide.FS.readFile('/app/nn/{shown}', {{encoding: 'utf8'}})")
+    assert code.text_content() == loaded  # the same text, coloured
+    page.wait_for_function("() => document.querySelectorAll('#panel-source .code-edit-pre span.hljs-keyword').length > 0")
+    assert editor.text_content().rstrip() == typed.rstrip()
+    assert page.evaluate("window.boot.laterLoaded")
     page.context.close()
 
 

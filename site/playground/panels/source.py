@@ -5,9 +5,9 @@ import hashlib
 from pathlib import Path
 
 import nn
-from js import window
 
 from ..logic import code_edit, source_map
+from ..views import highlight
 from .common import el, header, js_obj
 from .source_edit import Editing
 
@@ -46,6 +46,7 @@ class Panel:
         listen(self.picker, "change", lambda e: self.show(str(self.picker.value), None, "", scroll=False))
         listen(self.outline, "change", lambda e: self._jump())
         self.show("core/mlp.py", "MLP.backprop", "the forward and backward pass", scroll=False)
+        highlight.when_loaded(app.proxies, self._paint_code)
         self.editing = Editing(self, bar)  # Break it: edit a function, above the viewer
 
     # -- the panel protocol (nothing here changes with training) ---------------------------------------
@@ -89,18 +90,21 @@ class Panel:
         self.where.title = f"sha256 {digest}"
         self.section.dataset.sha256 = digest
         self.gutter.textContent = "\n".join(str(k) for k in range(1, lines + 1))
-        if file not in self._html:
-            hljs = getattr(window, "hljs", None)
-            self._html[file] = None if hljs is None else str(
-                hljs.highlight(text, js_obj({"language": "python", "ignoreIllegals": True})).value)
-        if self._html[file] is None:
-            self.code.textContent = text
-        else:
-            self.code.innerHTML = self._html[file]
+        self._paint_code()
         self.outline.replaceChildren()
         el("option", self.outline, None, "—", value="")
         for name, first, _ in source_map.outline(text):
             el("option", self.outline, None, f"{name}  (line {first})", value=name)
+
+    def _paint_code(self):
+        """The shown file's text, coloured once highlight.js has come (views/highlight.py)."""
+        if self.file not in self._html:
+            coloured = highlight.html(self.text)
+            if coloured is None:
+                self.code.textContent = self.text
+                return
+            self._html[self.file] = coloured
+        self.code.innerHTML = self._html[self.file]
 
     def _jump(self):
         name = str(self.outline.value)

@@ -10,6 +10,8 @@ painted again on every input. Tab indents by 4 spaces; Esc then Tab leaves the e
 from js import document, window
 from pyodide.ffi import to_js
 
+from . import highlight
+
 INDENT = "    "
 
 
@@ -43,6 +45,7 @@ class CodeEditor:
         self._escaped = False
         proxies.listen(self.area, "input", lambda e: self._paint())
         proxies.listen(self.area, "keydown", self._key)
+        highlight.when_loaded(proxies, self._paint)
 
     # -- the text ---------------------------------------------------------------------------------
     def set(self, text, first):
@@ -72,14 +75,13 @@ class CodeEditor:
         text = self.text()
         lines = text.count("\n") + 1
         self.gutter.textContent = "\n".join(str(k) for k in range(self.first, self.first + lines))
-        hljs = getattr(window, "hljs", None)
         # a final newline adds a line the pre would not show: a space keeps both the same height
         shown = text + " " if text.endswith("\n") else text
-        if hljs is None:
+        coloured = highlight.html(shown)
+        if coloured is None:
             self.code.textContent = shown
         else:
-            self.code.innerHTML = hljs.highlight(shown, to_js({"language": "python", "ignoreIllegals": True},
-                                                             dict_converter=window.Object.fromEntries)).value
+            self.code.innerHTML = coloured
         self.band.hidden = True  # a mark belongs to the text it was made for
 
     # -- keys: Tab indents, Enter keeps the indentation ------------------------------------------------
