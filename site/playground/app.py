@@ -187,8 +187,11 @@ class App:
         if self.session.data.name == "custom" and self.editor.pending is None:
             points = link.points_part(self.session.custom)
             text = f"{text}&{points}" if text and points else text or points
-        here = str(window.location.href).split("#")[0]
-        window.history.replaceState(None, "", f"{here}#{text}" if text else here)
+        now = str(window.location.href)
+        here = now.split("#")[0]
+        address = f"{here}#{text}" if text else here
+        if address != now:  # (the history call costs the page's thread some milliseconds)
+            window.history.replaceState(None, "", address)
 
     # -- carrying the work out, and back in -----------------------------------------------------------
     def _file_stem(self):
