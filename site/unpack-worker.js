@@ -17,7 +17,8 @@
    would copying them before handing them over. A kept copy is used only if its
    sha256 is the one the build recorded ({unpacked} in the message); any other is deleted, and
    the file downloaded again. Reading back and checking the kept snapshot is quicker than
-   unpacking it again from the HTTP cache: 0.14 s sooner on a repeat visit (7 visits each way).
+   unpacking it again from the HTTP cache (with Cache Storage it already was: 0.14 s sooner on a
+   repeat visit; the private file system reads it back three times as fast again).
 
    Protocol: it posts {ready: true} once it runs. Then per file boot.js sends {id, start, url,
    size, sha256, decoder (zstddec.js's URL), unpackedSize, unpacked (its sha256), priority}; it
