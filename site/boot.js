@@ -35,6 +35,7 @@
     unpackedIn: null, // over http: "worker" (unpack-worker.js) or "page"
     compiledForNextVisit: false, // the runtime script was run again for the code cache (below)
     laterLoaded: false, // the libraries loaded once the page is up (loadLaterWhenIdle)
+    keptForNextVisit: [], // the URLs of the unpacked files the workers have kept (unpack-worker.js)
     build: BUILD,
     pyodide: null,
   });
@@ -404,6 +405,7 @@
       }
       w.onmessage = function (e) {
         if (e.data.ready) { resolve(w); return; }
+        if (e.data.keptForNextVisit) { boot.keptForNextVisit.push(e.data.keptForNextVisit); return; }
         var job = jobs[e.data.id];
         if (!job) return;
         if ("progress" in e.data) { job.progress(e.data); return; }

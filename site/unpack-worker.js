@@ -28,8 +28,9 @@
    with keepNow), error (the unpacking's, if any), ms: {sha256,
    unpack} or {read, sha256}}; or {id, missing: why, file} (a network error, an HTTP error status;
    `file` is the decoder's URL when it is the decoder that is missing) or {id, damaged: why}
-   (longer or shorter than built). One file a worker: it closes once the file is handed over (and
-   kept, if it is to be), and the decoder's memory, as large as the file, goes with it. */
+   (longer or shorter than built); and {keptForNextVisit: url} once it has kept its file. One file
+   a worker: it closes once the file is handed over (and kept, if it is to be), and the decoder's
+   memory, as large as the file, goes with it. */
 "use strict";
 
 function hex(buffer) {
@@ -110,6 +111,7 @@ async function keep(msg, bytes) {
       handle.close();
     }
     if (written !== bytes.length) throw new Error("written in part");
+    postMessage({ keptForNextVisit: msg.url });
     for await (var other of folder.keys()) {
       if (other.indexOf(same) === 0 && other !== name) folder.removeEntry(other).catch(function () {});
     }

@@ -45,7 +45,7 @@ class CodeEditor:
         self._escaped = False
         proxies.listen(self.area, "input", lambda e: self._paint())
         proxies.listen(self.area, "keydown", self._key)
-        highlight.when_loaded(proxies, self._paint)
+        highlight.when_loaded(proxies, self._colour)  # (a band shown meanwhile stays)
 
     # -- the text ---------------------------------------------------------------------------------
     def set(self, text, first):
@@ -75,6 +75,12 @@ class CodeEditor:
         text = self.text()
         lines = text.count("\n") + 1
         self.gutter.textContent = "\n".join(str(k) for k in range(self.first, self.first + lines))
+        self._colour()
+        self.band.hidden = True  # a mark belongs to the text it was made for
+
+    def _colour(self):
+        """The highlighted copy of the text (plain until highlight.js has come)."""
+        text = self.text()
         # a final newline adds a line the pre would not show: a space keeps both the same height
         shown = text + " " if text.endswith("\n") else text
         coloured = highlight.html(shown)
@@ -82,7 +88,6 @@ class CodeEditor:
             self.code.textContent = shown
         else:
             self.code.innerHTML = coloured
-        self.band.hidden = True  # a mark belongs to the text it was made for
 
     # -- keys: Tab indents, Enter keeps the indentation ------------------------------------------------
     def _key(self, event):
