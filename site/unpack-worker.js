@@ -12,25 +12,25 @@
    file is missing).
 
    An unpacked file is kept in the origin private file system for the next visit (where there is
-   one: a secure context), once boot.js says the page is up and gives the bytes back ({keepNow: true,
-   bytes}): writing 54 MB while Python starts would slow the start it is meant to speed up, and so
-   would copying them before handing them over. A kept copy is used only if its
-   sha256 is the one the build recorded ({unpacked} in the message); any other is deleted, and
-   the file downloaded again. Reading back and checking the kept snapshot is quicker than
-   unpacking it again from the HTTP cache (with Cache Storage it already was: 0.14 s sooner on a
-   repeat visit; the private file system reads it back three times as fast again).
+   one: a secure context), once boot.js says the page is up and gives the bytes back ({keepNow:
+   true, bytes}): writing 54 MB while Python starts would slow the start it is meant to speed up,
+   and so would copying them before handing them over. A kept copy is used only if its sha256 is
+   the one the build recorded ({unpacked} in the message); any other is deleted, and the file
+   downloaded again. Reading back and checking the kept snapshot is quicker than unpacking it
+   again from the HTTP cache (with Cache Storage it already was: 0.14 s sooner on a repeat visit;
+   the private file system reads it back three times as fast again).
 
    Protocol: it posts {ready: true} once it runs. Then per file boot.js sends {id, start, url,
    size, sha256, decoder (zstddec.js's URL), unpackedSize, unpacked (its sha256), priority}; it
    answers {id, progress: bytes so far} as they come, {id, arrived: true} at the end, then {id,
    sha256 (what it found, null without WebCrypto), bytes (unpacked; only when the sums match), kept
-   (true when it came unpacked from the cache), keep (true when it would keep them: send them back
-   with keepNow), error (the unpacking's, if any), ms: {sha256,
-   unpack} or {read, sha256}}; or {id, missing: why, file} (a network error, an HTTP error status;
-   `file` is the decoder's URL when it is the decoder that is missing) or {id, damaged: why}
-   (longer or shorter than built); and {keptForNextVisit: url} once it has kept its file. One file
-   a worker: it closes once the file is handed over (and kept, if it is to be), and the decoder's
-   memory, as large as the file, goes with it. */
+   (true when it came kept from the last visit), keep (true when it would keep them: send them
+   back with keepNow), error (the unpacking's, if any), ms: {sha256, unpack} or {read, sha256}};
+   or {id, missing: why, file} (a network error, an HTTP error status; `file` is the decoder's
+   URL when it is the decoder that is missing) or {id, damaged: why} (longer or shorter than
+   built); and {keptForNextVisit: url} once it has kept its file. One file a worker: it closes
+   once the file is handed over (and kept, if it is to be), and the decoder's memory, as large as
+   the file, goes with it. */
 "use strict";
 
 function hex(buffer) {
@@ -211,7 +211,7 @@ async function download(id, msg) {
   unpacker = d = null; // (the decoder's memory is freed with it)
   // kept for the next visit once the page gives the bytes back ({keepNow, bytes}): copying 36 MB
   // here, before handing them over, would hold up Python's start
-  reply.keep = !!(canKeep(msg) && reply.bytes && reply.sha256 !== null);
+  reply.keep = !!(canKeep(msg) && reply.bytes); // (canKeep: checked with WebCrypto, as here)
   if (reply.keep) toKeep = function (bytes) { return keep(msg, bytes); };
   postMessage(reply, reply.bytes ? [reply.bytes.buffer] : []);
 }
