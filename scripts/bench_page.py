@@ -345,6 +345,7 @@ def repeat_visit(browser, url):
         second.errors = []
         second.on("pageerror", lambda e: second.errors.append(f"uncaught: {e}"))
         page.close()
+        settle()
         return cold_load(browser, url, page=second)
 
 
@@ -361,15 +362,48 @@ def boot_summary(rs):
             "page_errors": [e for r in rs for e in r["page_errors"]]}
 
 
+def _cpu_times() -> tuple[int, int] | None:
+    """(all, idle) jiffies of the machine so far, or None where /proc/stat is not."""
+    try:
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(values), values[3] + values[4]  # idle + iowait
+
+
+def settle(quiet=0.15, window_s=0.2, most_s=5.0):
+    """Wait until the machine is quiet: its CPUs busy less than `quiet` of a `window_s` window, for
+    at most `most_s`. A closed browser context goes on tearing down for a moment (a third of the
+    CPUs busy, measured), and a learner's visit does not start inside another page's teardown;
+    without /proc/stat, a second's pause."""
+    end = time.monotonic() + most_s
+    before = _cpu_times()
+    if before is None:
+        time.sleep(1.0)
+        return
+    while time.monotonic() < end:
+        time.sleep(window_s)
+        after = _cpu_times()
+        total = after[0] - before[0]
+        if total > 0 and 1 - (after[1] - before[1]) / total < quiet:
+            return
+        before = after
+
+
 def boot_block(browser, url, file_url, loads, throttled_loads):
     runs = {"http_cold": [], "http_repeat": [], "file": [], "throttled_4x": []}
     for i in range(loads):  # interleaved, so that a busy moment of the machine spreads over all
         log(f"boot {i + 1}/{loads}: http cold, http repeat, file://…")
+        settle()
         runs["http_cold"].append(cold_load(browser, url))
-        runs["http_repeat"].append(repeat_visit(browser, url))
+        settle()
+        runs["http_repeat"].append(repeat_visit(browser, url))  # (it settles before the second visit)
+        settle()
         runs["file"].append(cold_load(browser, file_url))
     for i in range(throttled_loads):
         log(f"boot throttled 4x {i + 1}/{throttled_loads}…")
+        settle()
         runs["throttled_4x"].append(cold_load(browser, url, page=throttled_page(browser, 4)))
     out = {name: boot_summary(rs) for name, rs in runs.items() if rs}
     http = out["http_cold"]["median_play_trains_s"]
