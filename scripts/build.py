@@ -255,6 +255,7 @@ NUMPY_IMAGER = ROOT / "scripts" / "make_numpy_image.mjs"
 NUMPY_IMAGE = "runtime/numpy-image-zstd.bin"  # packed, not named .zst: see SNAPSHOT
 APP_IMAGE = "app-image-zstd.bin"  # our code (scripts/file_image.py), packed; not .zst: see SNAPSHOT
 ZSTD_PACKER = ROOT / "scripts" / "zstd_pack.mjs"
+CHECKSUMMER = ROOT / "scripts" / "xxh64.mjs"
 
 
 # Cached files made by builds that gzipped them as they cached them (the key did not say so)
@@ -322,6 +323,25 @@ def zstd_packed(what: str, raw: bytes) -> bytes:
         return node_made(f"{what}, packed", ZSTD_PACKER, [raw], [str(path)])
 
 
+def xxh64(files: dict[str, bytes]) -> dict[str, str]:
+    """The xxh64 (hex) of each file, by scripts/xxh64.mjs with xxhash-wasm, the page's own
+    checker: a copy the browser kept unpacked is checked with it on the next visit."""
+    node = shutil.which("node")
+    if not node:
+        raise BuildError("`node` was not found: install Node.js 18+ (it checksums the packed files).")
+    with tempfile.TemporaryDirectory(prefix="wil-xxh64-") as tmp:
+        paths = []
+        for i, data in enumerate(files.values()):
+            paths.append(Path(tmp) / str(i))
+            paths[-1].write_bytes(data)
+        r = subprocess.run([node, str(CHECKSUMMER), *map(str, paths)], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=120)
+    digests = r.stdout.split()
+    if r.returncode != 0 or len(digests) != len(files):
+        raise BuildError(f"checksumming the packed files failed:\n{r.stdout.strip()[-2000:]}")
+    return dict(zip(files, digests))
+
+
 def python_snapshot(pyodide_dir: Path, stdlib: bytes, numpy: bytes, app: bytes) -> bytes:
     """Python's memory after start-up, numpy installed, numpy and nn imported, with the plan of where
     numpy's modules go (scripts/make_snapshot.mjs). Made from the stdlib zip the page gets (the
@@ -337,6 +357,14 @@ def python_snapshot(pyodide_dir: Path, stdlib: bytes, numpy: bytes, app: bytes) 
         inputs = [*(d for d, n in zip(_runtime(pyodide_dir), RUNTIME_FILES) if n != "python_stdlib.zip"),
                   stdlib, numpy, app, SNAPSHOT_RESTORER.read_bytes()]
         return node_made("Python start-up snapshot", SNAPSHOT_MAKER, inputs, [tmp, *map(str, images)])
+
+
+def snapshot_plan(snapshot: bytes) -> tuple[dict, int]:
+    """(the plan of where numpy's modules go, the size of Pyodide's part) of a snapshot file, read
+    as snapshot-restore.js's split() reads it. build-info.js carries both, so that the page can
+    start the runtime and place numpy before the snapshot itself is in."""
+    n = int.from_bytes(snapshot[:4], "little")
+    return json.loads(snapshot[4:4 + n]), len(snapshot) - 4 - n
 
 
 def numpy_image(pyodide_dir: Path, file_name: str, wheel: bytes) -> bytes:
@@ -550,9 +578,14 @@ def build(out: Path) -> dict:
         packs = {key: pool.submit(zstd_packed, Path(key).name, data) for key, data in raw.items()}
         for key, pack in packs.items():
             o.add(key, pack.result())
+    checksums = xxh64(raw)
+    plan, snapshot_size = snapshot_plan(raw[SNAPSHOT])
     decoder_dir = f"vendor/zstddec-{npm['zstddec']}"
     o.add(f"{decoder_dir}/zstddec.js", zstddec_script(modules / "zstddec"))
     o.add(f"{decoder_dir}/LICENSE", (modules / "zstddec" / "LICENSE").read_bytes())
+    checker_dir = f"vendor/xxhash-wasm-{npm['xxhash-wasm']}"  # a UMD script: importScripts runs it
+    o.add(f"{checker_dir}/xxhash-wasm.js", (modules / "xxhash-wasm" / "umd" / "xxhash-wasm.js").read_bytes())
+    o.add(f"{checker_dir}/LICENSE.md", (modules / "xxhash-wasm" / "LICENSE.md").read_bytes())
 
     # Browser libraries.
     scripts, later, styles, libs = [], [], [], {}
@@ -590,6 +623,7 @@ def build(out: Path) -> dict:
             assets[key]["unpackedSize"] = len(raw[key])
             # what it unpacks to: checked when a browser keeps it unpacked for the next visit
             assets[key]["unpackedSha256"] = _sha256(raw[key])
+            assets[key]["unpackedXxh64"] = checksums[key]  # ...and how it is checked then
 
     info = {
         "project": project_name(),
@@ -601,9 +635,13 @@ def build(out: Path) -> dict:
             "runtimeSize": len(o.files[f"{pyodide_dir}/pyodide.asm.js"]),
             "packages": {n: p["file"] for n, p in packages.items()},
             "snapshot": SNAPSHOT,
+            # where numpy's modules go, and how large Python's memory is, as in the snapshot
+            "snapshotPlan": plan,
+            "snapshotSize": snapshot_size,
             "numpyImage": NUMPY_IMAGE,
         },
         "unpacker": f"{decoder_dir}/zstddec.js",  # unpacks the assets marked packed: "zstd"
+        "checker": f"{checker_dir}/xxhash-wasm.js",  # checks the unpacked copies kept (unpackedXxh64)
         "app": {"image": APP_IMAGE, "files": app_names},
         "scripts": scripts,
         "later": later,  # loaded once Python has started (playground/views/highlight.py waits for them)

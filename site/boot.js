@@ -499,7 +499,8 @@
     });
     w.postMessage({ id: id, start: true, url: absolute(key), size: asset.size, sha256: asset.sha256,
                     decoder: absolute(BUILD.unpacker), unpackedSize: asset.unpackedSize,
-                    unpacked: asset.unpackedSha256, priority: priority });
+                    unpacked: asset.unpackedSha256, checksum: asset.unpackedXxh64,
+                    checker: BUILD.checker && absolute(BUILD.checker), priority: priority });
     var got = await reply;
     if (got.missing) throw missingFile(got.file ? BUILD.unpacker : key, got.missing);
     if (got.damaged) throw damagedFile(key, got.damaged);
@@ -663,16 +664,21 @@
   }
 
   /** The snapshot's numpy modules loaded where its memory expects them (snapshot-restore.js), as
-      soon as the runtime exists, before loadPyodide writes the memory back; and the page's
-      scripts run by then, since the restore looks up the JS objects Python held (uPlot). */
-  function placeNumpyBeforeRestore(parts, scripts) {
+      soon as the runtime exists, before loadPyodide writes the memory back. loadPyodide makes
+      the runtime only once it holds the snapshot (it sizes the runtime's memory by it): it is
+      handed `into`, as long as the snapshot but empty (never written: it takes no memory), at
+      once, so that the runtime starts and numpy is placed while the snapshot still downloads and
+      unpacks (the plan of where numpy goes comes with build-info.js); Pyodide's restore is then
+      handed the snapshot's bytes instead. And the page's scripts have run by then, since the
+      restore looks up the JS objects Python held (uPlot). */
+  function placeNumpyBeforeRestore(parts, into, scripts) {
+    var plan = BUILD.pyodide.snapshotPlan;
     WILSnapshot.beforeMemoryRestored(async function (Module) {
-      var got = await Promise.all([parts, memory[absolute(BUILD.pyodide.numpyImage)].bytes]);
+      var image = await memory[absolute(BUILD.pyodide.numpyImage)].bytes;
       var t = performance.now(), libs = {};
-      got[1].files.forEach(function (f) { libs[f.path] = f.bytes; });
+      image.files.forEach(function (f) { libs[f.path] = f.bytes; });
       try {
-        await WILSnapshot.placeLibraries(Module, got[0].plan, function (name) { return libs[name]; },
-                                         got[1].compiled);
+        await WILSnapshot.placeLibraries(Module, plan, function (name) { return libs[name]; }, image.compiled);
       } catch (e) {
         throw BootError("numpy could not be installed", String(e && e.message || e),
           "Reload the page. Developers: rebuild with `python scripts/build.py` (the start-up " +
@@ -680,6 +686,20 @@
       }
       lap("numpy_modules", t);
       mark("numpy_placed");
+      var got = await parts, api = Module.API, restore = api && api.restoreSnapshot;
+      // (its sha256 matched: only a build-info.js of another build can differ)
+      if (got.memory.length !== into.length || JSON.stringify(got.plan) !== JSON.stringify(plan)) {
+        throw damagedFile(SNAPSHOT, "it is not the one build-info.js was built with");
+      }
+      if (typeof restore !== "function") {
+        throw BootError("Python could not be restored", "The Python runtime is not the one this page was built with.",
+          "Reload the page. Developers: rebuild with `python scripts/build.py`.");
+      }
+      // Restored from the snapshot's own bytes rather than copied into `into` first (30 ms).
+      api.restoreSnapshot = function () {
+        api.restoreSnapshot = restore;
+        return restore.call(api, got.memory);
+      };
       await scripts;
     });
   }
@@ -839,20 +859,22 @@
       throw damagedFile(BUILD.pyodide.loader, "it did not define loadPyodide");
     }
     mark("loadPyodide");
-    var parts = null; // the snapshot: {plan, memory}
+    var into = null; // the snapshot as loadPyodide first sees it: its size (placeNumpyBeforeRestore)
     if (SNAPSHOT) {
-      parts = memory[absolute(SNAPSHOT)].bytes.then(function (bytes) {
+      var parts = memory[absolute(SNAPSHOT)].bytes.then(function (bytes) { // {plan, memory}
         try {
           return WILSnapshot.split(bytes);
         } catch (e) {
           throw damagedFile(SNAPSHOT, e.message);
         }
       });
-      placeNumpyBeforeRestore(parts, loading.scripts);
+      parts.catch(function () {}); // (awaited once numpy is placed; files tells of it sooner)
+      into = new Uint8Array(BUILD.pyodide.snapshotSize);
+      placeNumpyBeforeRestore(parts, into, loading.scripts);
     }
     var pyodide = await loadPyodide({
       indexURL: absolute(BUILD.pyodide.indexURL),
-      _loadSnapshot: parts ? parts.then(function (p) { return p.memory; }) : undefined,
+      _loadSnapshot: into || undefined,
       stdout: function (line) { console.log(line); },
       stderr: function (line) { console.warn(line); },
     });

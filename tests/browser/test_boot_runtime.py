@@ -7,6 +7,7 @@ hold the new paths to it, and read the browser's own trace for what the page can
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -198,6 +199,30 @@ def test_a_file_the_worker_downloads_itself_is_named_when_missing_or_cut(where, 
     err = wait_error(page)
     assert err["title"] == title, err
     assert where in err["message"] and words in err["message"], err
+
+
+@pytest.mark.allow_page_errors  # the boot names the file on the console too
+@pytest.mark.parametrize("change", ["where a dlopen handle is", "how large the memory is"])
+def test_a_build_info_of_another_build_than_the_snapshot_stops_before_python_runs_from_it(
+        change, dist, tmp_path, page, serve_copy, wait_error):
+    """build-info.js carries the snapshot's plan and size, so that the runtime starts and numpy is
+    placed before the snapshot is in. One that does not match the snapshot (of another build, as a
+    copy updated in part has) stops the boot, naming the snapshot, before Python is restored."""
+    copy = _copy_dist(dist, tmp_path)
+    info = copy / "build-info.js"
+    text = info.read_text("utf-8")
+    head, data = text[:text.index("{")], json.loads(text[text.index("{"):text.rindex("}") + 1])
+    if change == "how large the memory is":
+        data["pyodide"]["snapshotSize"] += 65536
+    else:
+        data["pyodide"]["snapshotPlan"]["handles"][0][0] += 8
+    info.write_text(head + json.dumps(data) + ";\n", "utf-8")
+    page.goto(serve_copy(copy))
+    err = wait_error(page)
+    assert err["title"] == "A file of this page is damaged", err
+    assert "runtime/python-snapshot-zstd.bin" in err["message"], err
+    assert "not the one build-info.js was built with" in err["message"], err
+    assert page.evaluate("window.boot.pyodide") is None  # (handed over only once Python runs)
 
 
 KEPT = """async () => {
