@@ -666,11 +666,11 @@
   /** The snapshot's numpy modules loaded where its memory expects them (snapshot-restore.js), as
       soon as the runtime exists, before loadPyodide writes the memory back. loadPyodide makes
       the runtime only once it holds the snapshot (it sizes the runtime's memory by it): it is
-      handed `into`, as long as the snapshot but empty (never written: it takes no memory), at
-      once, so that the runtime starts and numpy is placed while the snapshot still downloads and
-      unpacks (the plan of where numpy goes comes with build-info.js); Pyodide's restore is then
-      handed the snapshot's bytes instead. And the page's scripts have run by then, since the
-      restore looks up the JS objects Python held (uPlot). */
+      handed `into`, as long as the snapshot but empty (and never written to), at once, so that
+      the runtime starts and numpy is placed while the snapshot still downloads and unpacks (the
+      plan of where numpy goes comes with build-info.js); Pyodide's restore is then handed the
+      snapshot's bytes instead. And the page's scripts have run by then, since the restore looks
+      up the JS objects Python held (uPlot). */
   function placeNumpyBeforeRestore(parts, into, scripts) {
     var plan = BUILD.pyodide.snapshotPlan;
     WILSnapshot.beforeMemoryRestored(async function (Module) {
