@@ -363,8 +363,8 @@ def snapshot_plan(snapshot: bytes) -> tuple[dict, int]:
     """(the plan of where numpy's modules go, the size of Pyodide's part) of a snapshot file, read
     as snapshot-restore.js's split() reads it. build-info.js carries both, so that the page can
     start the runtime and place numpy before the snapshot itself is in."""
-    n = int.from_bytes(snapshot[:4], "little")
-    return json.loads(snapshot[4:4 + n]), len(snapshot) - 4 - n
+    plan, at = file_image.header(snapshot)
+    return plan, len(snapshot) - at
 
 
 def numpy_image(pyodide_dir: Path, file_name: str, wheel: bytes) -> bytes:

@@ -25,11 +25,17 @@ def make(root: str, files: dict[str, bytes], **extra) -> bytes:
     return b"".join([len(head).to_bytes(4, "little"), head, *(files[n] for n in names)])
 
 
+def header(data: bytes) -> tuple[dict, int]:
+    """(the JSON header that opens `data`, where what follows it starts): the uint32-length-prefixed
+    header of an image, also the start-up snapshot's (its plan, site/snapshot-restore.js)."""
+    n = int.from_bytes(data[:4], "little")
+    return json.loads(data[4:4 + n]), 4 + n
+
+
 def read(image: bytes) -> tuple[dict, dict[str, bytes]]:
     """(header, path under root -> bytes); ValueError if the image does not add up."""
-    n = int.from_bytes(image[:4], "little")
-    head = json.loads(image[4:4 + n])
-    files, at = {}, 4 + n
+    head, at = header(image)
+    files = {}
     for name, size in head["files"]:
         files[name] = image[at:at + size]
         at += size

@@ -245,7 +245,7 @@ def _kept(page, n=3):
 def test_a_repeat_visit_takes_the_unpacked_files_it_kept_and_checks_them(new_page, server, wait_ready):
     """The first visit keeps the packed files unpacked (private file system); the next takes them from
     there instead of unpacking 54 MB again, and boots the same Python. A kept copy that was altered
-    on disk fails its sha256: it is dropped, downloaded again, and kept anew."""
+    on disk fails its checksum (xxh64): it is dropped, downloaded again, and kept anew."""
     first = new_page()
     first.goto(server)
     wait_ready(first)
