@@ -4,7 +4,8 @@
 
 What lands in dist/ (DESIGN.md §3-4):
 
-    index.html, style.css, boot.js, ...   every file of site/ except the Python package and data
+    index.html, style.css, boot.js, ...   every file of site/ except the Python package and data; the
+                                          stylesheets index.html links, as one style.css (one_stylesheet)
     build-info.js                         what boot.js needs to know (paths, sizes, sha256)
     vendor/pyodide-<v>/                   the Pyodide runtime files + the numpy wheel (verified); its
                                           stdlib zip with bytecode beside the modules a boot imports
@@ -36,6 +37,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -442,6 +444,33 @@ def _tree_files(folder: Path) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
+# The page's own stylesheets, each a link in site/index.html (kept apart there, one subject each).
+STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="([\w.-]+\.css)">\n')
+
+
+def one_stylesheet(o: Output) -> None:
+    """The page's stylesheets served as one, style.css, in the order index.html links them. The
+    browser shows the page only once it has every stylesheet, and runs no script before that;
+    each file is a request of its own, answered one after another under load. Six files made the
+    page's scripts start 30-60 ms later than one (headless Chromium, 2 cores, cold and repeat)."""
+    html = o.files["index.html"].decode("utf-8")
+    names = STYLESHEET_LINK.findall(html)
+    if not names or names[0] != "style.css":
+        raise BuildError("site/index.html must link style.css first among its stylesheets")
+    for name in names:
+        if name not in o.files:
+            raise BuildError(f"site/index.html links {name}, which is not in site/")
+    parts = [f"/* ==== site/{name} ==== */\n{o.files.pop(name).decode('utf-8').rstrip()}\n" for name in names]
+    o.files["style.css"] = "\n".join(parts).encode("utf-8")
+    first = True
+
+    def link(match):
+        nonlocal first
+        keep, first = first, False
+        return '<link rel="stylesheet" href="style.css">\n' if keep else ""
+    o.files["index.html"] = STYLESHEET_LINK.sub(link, html).encode("utf-8")
+
+
 def opening_page(o: Output, lock: dict) -> None:
     """The opening page and its first frame, made by the page's own Python here (scripts/first_paint.py):
     baked into index.html and first-frame.js, so the page shows at once. Without numpy here the page
@@ -546,6 +575,7 @@ def build(out: Path) -> dict:
     for required in ("index.html", "boot.js", "style.css"):
         if required not in o.files:
             raise BuildError(f"site/{required} is missing")
+    one_stylesheet(o)
     opening_page(o, lock)
 
     # Pyodide runtime + packages.
