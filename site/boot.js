@@ -36,6 +36,7 @@
     compiledForNextVisit: false, // the runtime script was run again for the code cache (below)
     laterLoaded: false, // the libraries loaded once the page is up (loadLaterWhenIdle)
     keptForNextVisit: [], // the URLs of the unpacked files the workers have kept (unpack-worker.js)
+    reseeded: false, // Python's random streams were seeded anew, after a restore (reseedWhenIdle)
     build: BUILD,
     pyodide: null,
   });
@@ -454,6 +455,18 @@
         boot.laterLoaded = true;
         document.dispatchEvent(new Event("wil-later-loaded"));
       });
+    });
+  }
+
+  /** Python restored from the snapshot has the build's random streams: Python's `random` and
+      numpy's global one would give every visit the same numbers. They are seeded anew from the
+      browser's entropy once the page is up, not before: the page draws from neither (each Session
+      has a Generator of its own seed), code a learner edits may, and numpy's first seeding took
+      20-25 ms of a cold start. */
+  function reseedWhenIdle(pyodide) {
+    whenIdle(function () {
+      pyodide.runPython(WILSnapshot.RESEED);
+      boot.reseeded = true;
     });
   }
 
@@ -894,9 +907,7 @@
     WILSnapshot.layOut(pyodide.FS, readImage(BUILD.app.image, code)); // the folders under /app, as they are
     pyodide.runPython(WILSnapshot.APP_FIRST);
     t = lap("code_unpack", t);
-    if (SNAPSHOT) {
-      pyodide.runPython(WILSnapshot.RESEED); // the snapshot has numpy and nn imported already, and more
-    } else {
+    if (!SNAPSHOT) { // (the snapshot has numpy and nn imported already, and more)
       WILSnapshot.IMPORTS.forEach(function (name) {
         pyodide.runPython("import " + name);
         t = lap("code_" + name.replace(/\W+/g, "_"), t);
@@ -925,6 +936,7 @@
     loadLaterWhenIdle();
     keepUnpackedWhenIdle();
     compileForNextVisitWhenIdle();
+    if (SNAPSHOT) reseedWhenIdle(pyodide);
     // Play, clicked while Python started (first-paint.js kept it), trains from now on.
     if (self.WILFirstPaint && WILFirstPaint.handOver()) el("play").click();
   }

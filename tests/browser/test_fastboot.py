@@ -98,3 +98,25 @@ def test_our_code_and_the_stdlib_it_imports_come_as_bytecode(app):
     assert len(got["app"]) > 30 and {"nn.core.mlp", "playground.app"} <= set(got["app"])
     # the modules the issue names as compiled on every visit (numpy's imports; json, hashlib: ours)
     assert {"pickle", "platform", "ctypes", "json", "hashlib"} <= set(got["stdlib_pyc"]), got["stdlib_pyc"]
+
+
+DRAW = ("() => window.pyodide.runPython('import random, numpy; "
+        "[random.random(), float(numpy.random.random()), int(numpy.random.randint(1 << 30))]').toJs()")
+
+
+def test_each_visit_draws_other_random_numbers(new_page, server, wait_ready):
+    """Python restored from the snapshot holds the build's random streams; the page seeds Python's
+    and numpy's global ones anew once it is up (boot.js reseedWhenIdle). Two visits, each in a
+    browser context of its own, then draw different numbers: without the new seeds they draw the
+    very same ones, the snapshot's."""
+    draws = []
+    for _ in range(2):
+        page = new_page()
+        page.goto(server)
+        wait_ready(page)
+        assert page.evaluate("window.boot.snapshot"), "this page did not start from the snapshot"
+        page.wait_for_function("() => window.boot.reseeded", polling=50, timeout=15_000)
+        draws.append(page.evaluate(DRAW))
+        page.context.close()
+    first, second = draws
+    assert all(a != b for a, b in zip(first, second)), draws
