@@ -1,7 +1,8 @@
 """A file image: a folder of files laid out ready for the page's file system, in one buffer.
 
-The page reads every image with one reader (site/boot.js `readImage`, then `layOut` copies the
-files in with FS.writeFile): no archive is unpacked in Python on a visit. scripts/build.py writes
+The page reads every image with one reader (site/boot.js `readImage`, then `layOut` puts the
+files into Python's file system, each a slice of the image): no archive is unpacked in Python on a
+visit. scripts/build.py writes
 our code's image here (nn/, playground/, data/ and their bytecode, laid out under /app);
 scripts/make_numpy_image.mjs writes numpy's in the same format, with two more header fields.
 
