@@ -452,7 +452,7 @@ def one_stylesheet(o: Output) -> None:
     """The page's stylesheets served as one, style.css, in the order index.html links them. The
     browser shows the page only once it has every stylesheet, and runs no script before that;
     each file is a request of its own, answered one after another under load. Six files made the
-    page's scripts start 30-60 ms later than one (headless Chromium, 2 cores, cold and repeat)."""
+    page's scripts start 20-80 ms later than one (headless Chromium, 2 cores, cold and repeat)."""
     html = o.files["index.html"].decode("utf-8")
     names = STYLESHEET_LINK.findall(html)
     if not names or names[0] != "style.css":

@@ -2,9 +2,9 @@
 
 The page reads every image with one reader (site/boot.js `readImage`, then `layOut` puts the
 files into Python's file system, each a slice of the image): no archive is unpacked in Python on a
-visit. scripts/build.py writes
-our code's image here (nn/, playground/, data/ and their bytecode, laid out under /app);
-scripts/make_numpy_image.mjs writes numpy's in the same format, with two more header fields.
+visit. scripts/build.py writes our code's image here (nn/, playground/, data/ and their bytecode,
+laid out under /app); scripts/make_numpy_image.mjs writes numpy's in the same format, with two
+more header fields.
 
 Format: uint32 (little-endian) length of a JSON header, the header, then the files' bytes in the
 header's order. Header: {root, dirs (every folder, parents first), files: [[path under root, size]]},
