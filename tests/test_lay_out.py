@@ -44,6 +44,7 @@ def lay_out(cases, tmp_path):
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
+# One example of twelve images, laid out in one node run: each run starts Pyodide (~3 s).
 @settings(max_examples=1, deadline=None)
 @given(many=st.lists(st.tuples(images, st.data()), min_size=12, max_size=12))
 def test_layout_makes_what_writefile_makes(many, tmp_path_factory):
