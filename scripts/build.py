@@ -462,13 +462,9 @@ def one_stylesheet(o: Output) -> None:
             raise BuildError(f"site/index.html links {name}, which is not in site/")
     parts = [f"/* ==== site/{name} ==== */\n{o.files.pop(name).decode('utf-8').rstrip()}\n" for name in names]
     o.files["style.css"] = "\n".join(parts).encode("utf-8")
-    first = True
-
-    def link(match):
-        nonlocal first
-        keep, first = first, False
-        return '<link rel="stylesheet" href="style.css">\n' if keep else ""
-    o.files["index.html"] = STYLESHEET_LINK.sub(link, html).encode("utf-8")
+    at = STYLESHEET_LINK.search(html).start()  # one link, where the first was
+    html = html[:at] + '<link rel="stylesheet" href="style.css">\n' + STYLESHEET_LINK.sub("", html[at:])
+    o.files["index.html"] = html.encode("utf-8")
 
 
 def opening_page(o: Output, lock: dict) -> None:
